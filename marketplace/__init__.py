@@ -1,0 +1,90 @@
+"""Pasar Bangkit: a marketplace for graduates of drug-rehabilitation aftercare business training."""
+from __future__ import annotations
+
+from flask import Flask
+
+from marketplace.config import INSTANCE_DIR, PROJECT_ROOT, load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, CLI commands, error pages."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.update(load_config())
+    if config:
+        app.config.update(config)
+    INSTANCE_DIR.mkdir(exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    for _models in _domain_modules("models"):  # every table on the metadata, for migrations
+        pass
+    from marketplace.core import audit  # noqa: F401
+    from marketplace.core import i18n
+    from marketplace.core.formatting import register_filters
+    from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   default_translation_directories=str(PROJECT_ROOT / "translations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    from marketplace.accounts.services import load_user_from_session_id
+    login_manager.user_loader(load_user_from_session_id)
+    register_filters(app)
+    from marketplace.notifications import services as notifications
+    notifications.init_app(app)
+    i18n.register(app)
+    from marketplace.core import nav
+    nav.register(app)
+
+
+# One folder per domain; each may have views.py (a blueprint named ``bp``) and cli.py (``register(app)``).
+DOMAINS = ("core", "accounts", "programs", "catalog", "orders", "payments", "notifications",
+           "jobs", "mentoring")
+
+
+def _domain_modules(name: str):
+    import importlib
+    import importlib.util
+
+    for domain in DOMAINS:
+        if (importlib.util.find_spec(f"marketplace.{domain}") is not None
+                and importlib.util.find_spec(f"marketplace.{domain}.{name}") is not None):
+            yield importlib.import_module(f"marketplace.{domain}.{name}")
+
+
+def register_blueprints(app: Flask) -> None:
+    for views in _domain_modules("views"):
+        app.register_blueprint(views.bp)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from marketplace.accounts import policy
+    from marketplace.core import errors, security
+
+    app.before_request(policy.enforce)
+    security.register(app)
+    errors.register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from marketplace import cli
+
+    cli.register(app)
+    for domain_cli in _domain_modules("cli"):
+        domain_cli.register(app)

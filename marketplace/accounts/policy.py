@@ -1,0 +1,104 @@
+"""Who may call what: the one place where authorization is declared and enforced.
+
+Every view declares its roles with ``@allow(...)``. A ``before_request`` hook (``enforce``) checks the
+declaration for every request, and refuses endpoints that declare nothing (deny by default). The
+authorization matrix test walks the URL map and these declarations together.
+
+Object-level rules (``owns_business``, ``same_program``) are small named functions that services and
+views call once they have loaded the object.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+GUEST = "guest"
+CUSTOMER = "customer"
+GRADUATE = "graduate"
+MENTOR = "mentor"
+PARTNER = "partner"
+STAFF = "staff"
+ADMIN = "admin"
+
+ALL_ROLES: frozenset[str] = frozenset({GUEST, CUSTOMER, GRADUATE, MENTOR, PARTNER, STAFF, ADMIN})
+SIGNED_IN: frozenset[str] = ALL_ROLES - {GUEST}
+PUBLIC = ALL_ROLES
+# Endpoints Flask registers by itself; they serve files only.
+_BUILTIN_PUBLIC = {"static"}
+
+
+def allow(*roles: str | Iterable[str]) -> Callable:
+    """Declare which roles may reach a view: ``@allow(CUSTOMER, GUEST)``, ``@allow(PUBLIC)``."""
+    allowed: set[str] = set()
+    for role in roles:
+        allowed.update([role] if isinstance(role, str) else role)
+    unknown = allowed - ALL_ROLES
+    if unknown:
+        raise ValueError(f"unknown roles in policy: {sorted(unknown)}")
+
+    def mark(view: Callable) -> Callable:
+        view.allowed_roles = frozenset(allowed)
+        return view
+
+    return mark
+
+
+def role_of(user) -> str:
+    if user is None or not user.is_authenticated:
+        return GUEST
+    # A partner firm waiting for approval acts as a signed-in user with no partner powers yet.
+    if user.role == PARTNER and not user.is_approved:
+        return "partner_pending"
+    return user.role
+
+
+def allowed_roles(endpoint: str | None) -> frozenset[str] | None:
+    if endpoint is None:
+        return None
+    if endpoint in _BUILTIN_PUBLIC:
+        return ALL_ROLES
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "allowed_roles", None)
+
+
+def enforce():
+    """``before_request``: let the request through, send guests to log in, or answer 403."""
+    if request.endpoint is None:  # no route matched: Flask answers 404/405 itself
+        return None
+    roles = allowed_roles(request.endpoint)
+    if roles is None:
+        current_app.logger.error("endpoint %s declares no policy; refused", request.endpoint)
+        abort(403)
+    role = role_of(current_user)
+    if role in roles:
+        return None
+    if role == "partner_pending" and SIGNED_IN <= roles:
+        return None  # account pages work while approval is pending; partner pages do not
+    if role == GUEST:
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+    abort(403)
+
+
+# Object-level checks -------------------------------------------------------------------------
+
+
+def is_admin(user) -> bool:
+    return user.is_authenticated and user.role == ADMIN
+
+
+def same_program(staff, person) -> bool:
+    """Staff act only on people of their own program; the platform admin on everyone."""
+    if is_admin(staff):
+        return True
+    return (
+        staff.is_authenticated
+        and staff.role == STAFF
+        and staff.program_id is not None
+        and staff.program_id == getattr(person, "program_id", None)
+    )
+
+
+def owns_business(user, business) -> bool:
+    return user.is_authenticated and business is not None and business.owner_id == user.id

@@ -1,0 +1,5 @@
+"""Demo products for the storefronts (extended by the catalog work)."""
+
+
+def seed() -> None:
+    return None

@@ -1,0 +1,100 @@
+"""Settings read from the environment, with safe development defaults.
+
+This is the only module that reads ``os.environ``; everything else asks ``current_app.config``.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    """The environment cannot run the app; the message says what to set."""
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url(raw: str | None) -> str:
+    if not raw:
+        return f"sqlite:///{INSTANCE_DIR / 'pasar.db'}"
+    # Hosting providers hand out postgres:// URLs; SQLAlchemy wants an explicit driver (psycopg 3).
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+def load_config(env: dict[str, str] | None = None) -> dict:
+    """Build the Flask config mapping from environment variables (documented in README.md)."""
+    env = dict(os.environ if env is None else env)
+    app_env = env.get("APP_ENV", "development").lower()
+    production = app_env == "production"
+
+    secret_key = env.get("SECRET_KEY")
+    if production and not secret_key:
+        raise ConfigError(
+            "SECRET_KEY is not set. In production (APP_ENV=production) the app refuses to start "
+            "without it, because sessions, CSRF tokens and emailed links are signed with it. "
+            "Set SECRET_KEY to a long random value, e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`."
+        )
+
+    redis_url = env.get("REDIS_URL") or None
+    return {
+        "APP_ENV": app_env,
+        "DEBUG": False,
+        "TESTING": app_env == "testing",
+        "SECRET_KEY": secret_key or "dev-only-not-secret",
+        "SQLALCHEMY_DATABASE_URI": _database_url(env.get("DATABASE_URL")),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "REDIS_URL": redis_url,
+        # Sessions and cookies
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead: slow phones fill forms slowly
+        # Languages and time
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+        "LANGUAGES": ("id", "en"),
+        # Rate limits: in memory by default, shared on Redis when it is configured
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per 5 minutes"),
+        # Mail: without MAIL_SERVER every message goes to the development outbox
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS"), True),
+        "MAIL_FROM": env.get("MAIL_FROM", "Pasar Bangkit <noreply@pasarbangkit.id>"),
+        # Payments: Stripe only when a secret key is configured
+        "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY") or None,
+        "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY") or None,
+        "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET") or None,
+        "STRIPE_API_BASE": env.get("STRIPE_API_BASE") or None,
+        # localstripe rejects some PaymentIntent parameters real Stripe accepts (see docs/payments.md)
+        "STRIPE_SEND_OPTIONAL_PARAMS": _flag(env.get("STRIPE_SEND_OPTIONAL_PARAMS"), True),
+        "COMMISSION_PERCENT": int(env.get("COMMISSION_PERCENT", "0")),
+        "UNPAID_ORDER_HOURS": int(env.get("UNPAID_ORDER_HOURS", "48")),
+        # File storage: local folder by default, S3-compatible when S3_BUCKET is set
+        "UPLOAD_DIR": env.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "12")) * 1024 * 1024,
+        "S3_BUCKET": env.get("S3_BUCKET") or None,
+        "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL") or None,
+        "S3_REGION": env.get("S3_REGION") or None,
+        "S3_ACCESS_KEY_ID": env.get("S3_ACCESS_KEY_ID") or None,
+        "S3_SECRET_ACCESS_KEY": env.get("S3_SECRET_ACCESS_KEY") or None,
+        "S3_PUBLIC_URL": env.get("S3_PUBLIC_URL") or None,
+    }

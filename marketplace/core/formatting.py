@@ -1,0 +1,24 @@
+"""Template filters: rupiah and Jakarta time."""
+from datetime import datetime
+
+from flask_babel import format_datetime
+
+
+def rupiah(amount_idr: int | None) -> str:
+    """``25000`` -> ``Rp 25.000`` (Indonesian grouping in both languages, as on every price tag here)."""
+    if amount_idr is None:
+        return ""
+    sign = "-" if amount_idr < 0 else ""
+    return f"{sign}Rp {abs(int(amount_idr)):,}".replace(",", ".")
+
+
+def jakarta_time(value: datetime | None, fmt: str = "medium") -> str:
+    """Flask-Babel converts to BABEL_DEFAULT_TIMEZONE (Asia/Jakarta) and the user's language."""
+    if value is None:
+        return ""
+    return format_datetime(value, fmt)
+
+
+def register_filters(app) -> None:
+    app.add_template_filter(rupiah, "rupiah")
+    app.add_template_filter(jakarta_time, "datetime")

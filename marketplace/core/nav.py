@@ -1,0 +1,41 @@
+"""The site navigation: each domain registers its own links, so no template lists them all."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import LazyString
+from flask_login import current_user
+
+from marketplace.accounts.policy import role_of
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: LazyString
+    endpoint: str
+    roles: frozenset[str]
+    position: int = 50
+
+
+_LINKS: list[NavLink] = []
+
+
+def register_nav(label: LazyString, endpoint: str, roles, position: int = 50) -> None:
+    """Called at import time of a domain's views module, e.g.
+    ``register_nav(_l("My orders"), "orders.my_orders", {CUSTOMER}, 20)``."""
+    if not any(link.endpoint == endpoint for link in _LINKS):
+        _LINKS.append(NavLink(label, endpoint, frozenset(roles), position))
+
+
+def links_for_current_user() -> list[NavLink]:
+    role = role_of(current_user)
+    known = current_app.view_functions
+    return sorted((link for link in _LINKS if role in link.roles and link.endpoint in known),
+                  key=lambda link: link.position)
+
+
+def register(app) -> None:
+    @app.context_processor
+    def inject_nav():
+        return {"nav_links": links_for_current_user}

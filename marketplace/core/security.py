@@ -1,0 +1,43 @@
+"""Security headers for every response; the CSP forbids inline script everywhere."""
+from flask import g
+
+
+def allow_stripe_js() -> None:
+    """Called by the payment step only: the one page that may load Stripe.js (PCI)."""
+    g.csp_allow_stripe = True
+
+
+def _content_security_policy() -> str:
+    script = ["'self'"]
+    frame = ["'none'"]
+    connect = ["'self'"]
+    if g.get("csp_allow_stripe"):
+        script.append("https://js.stripe.com")
+        frame = ["https://js.stripe.com", "https://hooks.stripe.com"]
+        connect.append("https://api.stripe.com")
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src {' '.join(script)}",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        f"connect-src {' '.join(connect)}",
+        f"frame-src {' '.join(frame)}",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def register(app) -> None:
+    @app.after_request
+    def set_security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", _content_security_policy())
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response

@@ -1,0 +1,112 @@
+"""Email through one service.
+
+``send_email`` renders a message in the recipient's language and stores it in the outbox within the
+caller's transaction. Only after that transaction commits is it delivered, so a rolled-back action
+never sends mail: kept in the outbox (no MAIL_SERVER), sent by SMTP at once, or queued on Redis (RQ)
+when REDIS_URL is set (``flask rq-worker`` sends it).
+"""
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import event, update
+
+from marketplace.core.timeutil import utcnow
+from marketplace.extensions import db
+from marketplace.notifications.models import OutboxMessage
+
+_PENDING_KEY = "pending_outbox_ids"
+
+
+def send_email(to: str, template: str, locale: str = "id", **context) -> OutboxMessage:
+    """Render ``templates/emails/<template>.txt`` (its first line is the subject) and queue it."""
+    with force_locale(locale):
+        rendered = render_template(f"emails/{template}.txt", **context).strip("\n")
+    subject, _, body = rendered.partition("\n")
+    message = OutboxMessage(to=to, subject=subject.strip()[:200], body=body.strip() + "\n", template=template)
+    db.session.add(message)
+    db.session.flush()
+    db.session.info.setdefault(_PENDING_KEY, []).append((message.id, message.to, message.subject, message.body))
+    return message
+
+
+def _smtp_send(to: str, subject: str, body: str) -> None:
+    config = current_app.config
+    email = EmailMessage()
+    email["From"] = config["MAIL_FROM"]
+    email["To"] = to
+    email["Subject"] = subject
+    email.set_content(body)
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(email)
+
+
+def _mark(message_id: int, error: str | None) -> None:
+    # A connection of its own: this also runs right after the caller's commit, when its session
+    # may not emit SQL any more.
+    values = {"error": error[:500]} if error else {"sent_at": utcnow(), "error": None}
+    with db.engine.begin() as connection:
+        connection.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values))
+
+
+def deliver(message_id: int) -> None:
+    """Send one stored message by SMTP (RQ worker path); a failure is recorded and re-raised for RQ."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or message.sent_at is not None:
+        return
+    try:
+        _smtp_send(message.to, message.subject, message.body)
+    except (OSError, smtplib.SMTPException) as exc:
+        _mark(message_id, str(exc))
+        raise
+    _mark(message_id, None)
+
+
+def deliver_job(message_id: int) -> None:
+    """RQ entry point: the worker process has no app, so it builds one."""
+    from marketplace import create_app
+
+    with create_app().app_context():
+        deliver(message_id)
+
+
+def _dispatch_after_commit(session) -> None:
+    pending = session.info.pop(_PENDING_KEY, [])
+    if not pending or not current_app.config["MAIL_SERVER"]:
+        return  # development outbox: the stored message is the delivery
+    if current_app.config["REDIS_URL"]:
+        from redis import Redis
+        from rq import Queue
+
+        queue = Queue("mail", connection=Redis.from_url(current_app.config["REDIS_URL"]))
+        for message_id, *_ in pending:
+            queue.enqueue(deliver_job, message_id)
+        return
+    for message_id, to, subject, body in pending:
+        try:
+            _smtp_send(to, subject, body)
+        except (OSError, smtplib.SMTPException) as exc:
+            current_app.logger.exception("mail %s not sent; it stays in the outbox", message_id)
+            _mark(message_id, str(exc))
+        else:
+            _mark(message_id, None)
+
+
+def _forget_after_rollback(session, previous_transaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(_PENDING_KEY, None)
+
+
+def init_app(app) -> None:
+    session_class = db.session.session_factory.class_
+    if not getattr(session_class, "_outbox_hooks", False):
+        event.listen(session_class, "after_commit", _dispatch_after_commit)
+        event.listen(session_class, "after_soft_rollback", _forget_after_rollback)
+        session_class._outbox_hooks = True
