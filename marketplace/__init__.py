@@ -53,7 +53,8 @@ def register_extensions(app: Flask) -> None:
     nav.register(app)
 
 
-# One folder per domain; each may have views.py (a blueprint named ``bp``) and cli.py (``register(app)``).
+# One folder per domain; each may have views.py (a blueprint ``bp``, or a list ``blueprints``),
+# models.py, cli.py (``register(app)``), demo.py (``seed()``) and privacy.py (see accounts.privacy).
 DOMAINS = ("core", "accounts", "programs", "catalog", "orders", "payments", "notifications",
            "jobs", "mentoring")
 
@@ -70,7 +71,8 @@ def _domain_modules(name: str):
 
 def register_blueprints(app: Flask) -> None:
     for views in _domain_modules("views"):
-        app.register_blueprint(views.bp)
+        for bp in getattr(views, "blueprints", None) or [views.bp]:
+            app.register_blueprint(bp)
 
 
 def register_request_hooks(app: Flask) -> None:
