@@ -6,7 +6,7 @@ STAMP := $(VENV)/.requirements-installed
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations messages db seed worker clean
+.PHONY: run test test-e2e chromium install translations messages db seed worker clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,15 @@ run: db
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# The browser lane: real headless Chromium from Debian (never a browser download).
+test-e2e: install chromium
+	$(BIN)/python -m pytest -q -m e2e tests/e2e
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 # Sends queued email when REDIS_URL is set.
 worker: install
