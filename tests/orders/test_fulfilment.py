@@ -129,3 +129,30 @@ def test_staff_confirm_a_bank_transfer(client, db, login_as, outbox):
     db.session.expire_all()
     assert db.session.get(Order, order.id).status == "paid"
     assert db.session.execute(select(LedgerEntry.kind)).scalars().all() == ["sale"]
+
+
+def test_the_seller_pages_render_and_delivery_rates_save(client, db, login_as):
+    seller, _, order, part = _seller_order(db)
+    login_as(seller)
+    assert order.recipient in client.get(f"/seller/orders/{part.id}").get_data(as_text=True)
+    assert client.get("/seller/orders/delivery").status_code == 200
+    bad = client.post("/seller/orders/delivery", data={"same_city_idr": "-5", "same_province_idr": "1",
+                                                       "java_idr": "1", "outside_java_idr": "1"})
+    assert bad.status_code == 400
+    good = client.post("/seller/orders/delivery", data={
+        "province": "Jawa Timur", "same_city_idr": "8000", "same_province_idr": "15000", "java_idr": "25000",
+        "outside_java_idr": "50000", "delivery_enabled": "y", "pickup_enabled": "y"})
+    assert good.status_code == 302
+    assert services.delivery_zone("Banyuwangi", "Jawa Timur", "Kota Surabaya", "Jawa Timur") == "same_province"
+    assert services.delivery_zone("Banyuwangi", "Jawa Timur", "Bandung", "Jawa Barat") == "java"
+    assert services.delivery_zone("Banyuwangi", "Jawa Timur", "Denpasar", "Bali") == "outside_java"
+    assert services.delivery_zone("Banyuwangi", "Jawa Timur", "Kabupaten Banyuwangi", "Jawa Timur") == "same_city"
+
+
+def test_the_order_and_offline_payment_pages_render_for_the_buyer(client, db, login_as):
+    customer = login_as("customer")
+    order = factories.order(buyer=customer)
+    db.session.commit()
+    assert "Transfer the amount" in client.get(f"/pay/{order.public_id}").get_data(as_text=True)
+    assert "js.stripe.com" not in client.get(f"/pay/{order.public_id}").headers["Content-Security-Policy"]
+    assert order.parts[0].lines[0].title in client.get(f"/orders/{order.public_id}").get_data(as_text=True)
