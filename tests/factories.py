@@ -72,3 +72,32 @@ def product(business_: Business | None = None, stock: int = 10, variants: list[d
     db.session.add(p)
     db.session.flush()
     return p
+
+
+# Orders and payments -----------------------------------------------------------------------------
+
+
+def address(**fields):
+    from marketplace.orders.services import Address
+
+    return Address(**{"recipient": "Andi Wijaya", "phone": "+6281234567890", "street": "Jl. Ahmad Yani No. 12",
+                      "kelurahan": "Penganjuran", "kecamatan": "Banyuwangi", "city": "Banyuwangi",
+                      "province": "Jawa Timur", "postal_code": "68416", **fields})
+
+
+def order(items: list[tuple] | None = None, buyer: User | None = None, payment_method: str = "bank_transfer",
+          email: str = "pembeli@example.test", key: str | None = None, **fields):
+    """Place a real order through the services: ``items`` is a list of (variant, quantity)."""
+    import uuid
+
+    from marketplace.orders import services
+
+    items = items or [(product().variants[0], 1)]
+    cart = services.cart_for_user(buyer.id) if buyer else services.cart_for_token(None)
+    for variant, quantity in items:
+        services.add_to_cart(cart.id, variant.id, quantity, buyer.id if buyer else None)
+    request = services.CheckoutRequest(
+        cart_id=cart.id, email=buyer.email if buyer else email, address=fields.pop("address", None) or address(),
+        delivery=fields.pop("delivery", {}), payment_method=payment_method,
+        idempotency_key=key or uuid.uuid4().hex, user_id=buyer.id if buyer else None, **fields)
+    return services.place_order(request)

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import phonenumbers
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from marketplace.orders.services import MAX_QUANTITY_PER_LINE, PROVINCES
+
+QUANTITY_RANGE = NumberRange(min=1, max=MAX_QUANTITY_PER_LINE,
+                             message=_l("Choose a quantity between %(min)s and %(max)s."))
+
+
+class AddToCartForm(FlaskForm):
+    variant_id = IntegerField(_l("Option"), validators=[InputRequired(_l("Choose an option."))])
+    quantity = IntegerField(_l("Quantity"), default=1,
+                            validators=[InputRequired(_l("Enter a quantity.")), QUANTITY_RANGE])
+
+
+class QuantityForm(FlaskForm):
+    quantity = IntegerField(_l("Quantity"), validators=[InputRequired(_l("Enter a quantity.")), QUANTITY_RANGE])
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs the CSRF token."""
+
+
+def indonesian_phone(form, field) -> None:
+    try:
+        number = phonenumbers.parse(field.data or "", "ID")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or number.country_code != 62 or not phonenumbers.is_valid_number(number):
+        raise ValidationError(_l("Enter an Indonesian phone number, e.g. 0812 3456 7890."))
+    field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+PAYMENT_LABELS = {
+    "stripe": _l("Card (Visa, Mastercard)"),
+    "bank_transfer": _l("Bank transfer"),
+    "cod": _l("Cash on delivery or pickup"),
+}
+
+
+class CheckoutForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[InputRequired(_l("Enter your email.")),
+                                                Email(_l("Enter a valid email address.")), Length(max=254)])
+    recipient = StringField(_l("Recipient's name"), validators=[InputRequired(_l("Enter the recipient's name.")),
+                                                               Length(max=120)])
+    phone = StringField(_l("Phone"), validators=[InputRequired(_l("Enter a phone number.")), indonesian_phone])
+    street = StringField(_l("Street address"), validators=[InputRequired(_l("Enter the street address.")),
+                                                          Length(min=5, max=200)])
+    kelurahan = StringField(_l("Kelurahan / desa"), validators=[InputRequired(_l("Enter the kelurahan or desa.")),
+                                                               Length(max=80)])
+    kecamatan = StringField(_l("Kecamatan"), validators=[InputRequired(_l("Enter the kecamatan.")), Length(max=80)])
+    city = StringField(_l("City or regency"), validators=[InputRequired(_l("Enter the city or regency.")),
+                                                         Length(max=80)])
+    province = SelectField(_l("Province"), choices=[("", "")] + [(p, p) for p in PROVINCES],
+                           validators=[InputRequired(_l("Choose a province."))])
+    postal_code = StringField(_l("Postal code"), validators=[
+        InputRequired(_l("Enter the postal code.")), Regexp(r"^\d{5}$", message=_l("A postal code has 5 digits."))])
+    payment_method = RadioField(_l("Payment"), validators=[InputRequired(_l("Choose how to pay."))])
+
+    def validate_province(self, field) -> None:
+        if field.data not in PROVINCES:
+            raise ValidationError(_l("Choose a province."))
+
+
+def checkout_form(businesses, payment_methods: list[str], pickup: dict[int, bool], delivery: dict[int, bool],
+                  **kwargs) -> CheckoutForm:
+    """The checkout form with one delivery choice per seller in the cart."""
+
+    class _Form(CheckoutForm):
+        pass
+
+    for business in businesses:
+        choices = []
+        if delivery.get(business.id, True):
+            choices.append(("delivery", _l("Delivery to my address")))
+        if pickup.get(business.id):
+            choices.append(("pickup", _l("I will pick it up")))
+        setattr(_Form, f"delivery_{business.id}", RadioField(
+            business.name, choices=choices, default=choices[0][0] if choices else None,
+            validators=[InputRequired(_l("Choose delivery or pickup."))]))
+    form = _Form(**kwargs)
+    form.payment_method.choices = [(m, PAYMENT_LABELS[m]) for m in payment_methods]
+    if not form.payment_method.data and payment_methods:
+        form.payment_method.data = payment_methods[0]
+    return form
+
+
+class PlaceOrderForm(FlaskForm):
+    idempotency_key = HiddenField(validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
+
+
+class ShipForm(FlaskForm):
+    courier = StringField(_l("Courier"), validators=[Optional(), Length(max=60)])
+    tracking_number = StringField(_l("Tracking number"), validators=[Optional(), Length(max=80)])
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (the customer sees it)"),
+                           validators=[InputRequired(_l("Give a reason.")), Length(max=500)])
+
+
+RATE = [InputRequired(_l("Enter a rate (0 for free).")), NumberRange(min=0, max=10_000_000)]
+
+
+class DeliverySettingsForm(FlaskForm):
+    province = SelectField(_l("Your province"), choices=[("", "")] + [(p, p) for p in PROVINCES],
+                           validators=[Optional()])
+    same_city_idr = IntegerField(_l("Same city (Rp)"), validators=RATE)
+    same_province_idr = IntegerField(_l("Same province (Rp)"), validators=RATE)
+    java_idr = IntegerField(_l("Elsewhere on Java (Rp)"), validators=RATE)
+    outside_java_idr = IntegerField(_l("Outside Java (Rp)"), validators=RATE)
+    delivery_enabled = BooleanField(_l("I deliver"))
+    pickup_enabled = BooleanField(_l("Buyers may pick up"))
+
+    def validate_pickup_enabled(self, field) -> None:
+        if not field.data and not self.delivery_enabled.data:
+            raise ValidationError(_l("Offer delivery, pickup or both."))

@@ -1,0 +1,152 @@
+"""The seller's side of orders: queue, fulfilment steps, cancel, sales history, delivery rates."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from marketplace.accounts.policy import GRADUATE, allow
+from marketplace.core.nav import register_nav
+from marketplace.extensions import db
+from marketplace.orders import services
+from marketplace.orders.forms import ActionForm, CancelForm, DeliverySettingsForm, ShipForm
+from marketplace.orders.models import OrderPart, PartStatus
+
+bp = Blueprint("seller_orders", __name__, url_prefix="/seller/orders")
+
+register_nav(_l("Orders"), "seller_orders.queue", {GRADUATE}, 40)
+
+OPEN_STATUSES = [PartStatus.AWAITING_PAYMENT.value, PartStatus.PAID.value, PartStatus.PACKED.value]
+HISTORY_STATUSES = [PartStatus.SHIPPED.value, PartStatus.DELIVERED.value, PartStatus.COMPLETED.value,
+                    PartStatus.CANCELLED.value, PartStatus.REFUNDED.value]
+
+
+def _my_business():
+    return services.business_of(current_user.id)
+
+
+def _my_part(part_id: int) -> OrderPart:
+    business = _my_business()
+    part = db.session.get(OrderPart, part_id)
+    if business is None or part is None or part.business_id != business.id:
+        abort(404)
+    return part
+
+
+@bp.get("")
+@allow(GRADUATE)
+def queue():
+    business = _my_business()
+    parts = services.parts_for_business(business.id, OPEN_STATUSES) if business else []
+    return render_template("orders/seller_queue.html", business=business, parts=parts, history=False)
+
+
+@bp.get("/sales")
+@allow(GRADUATE)
+def sales():
+    business = _my_business()
+    parts = services.parts_for_business(business.id, HISTORY_STATUSES) if business else []
+    total = sum(p.total_idr for p in parts if p.status not in (PartStatus.CANCELLED.value, PartStatus.REFUNDED.value))
+    return render_template("orders/seller_queue.html", business=business, parts=parts, history=True,
+                           sales_total_idr=total)
+
+
+def _render_part(part: OrderPart, status: int = 200, **forms):
+    forms.setdefault("ship_form", ShipForm())
+    forms.setdefault("cancel_form", CancelForm())
+    order = services.load_order(part.order_id)
+    return render_template("orders/seller_part.html", part=part, order=order, action_form=ActionForm(),
+                           **forms), status
+
+
+@bp.get("/<int:part_id>")
+@allow(GRADUATE)
+def detail(part_id: int):
+    return _render_part(_my_part(part_id))
+
+
+@bp.post("/<int:part_id>/confirm-payment")
+@allow(GRADUATE)
+def confirm_payment(part_id: int):
+    part = _my_part(part_id)
+    if not ActionForm().validate():
+        abort(400)
+    try:
+        services.confirm_offline_payment(part.id, current_user.id)
+    except services.OrderError:
+        flash(_("This order cannot be marked paid now."), "error")
+        return _render_part(part, 400)
+    flash(_("Payment confirmed."), "success")
+    return redirect(url_for("seller_orders.detail", part_id=part.id))
+
+
+STEP_MESSAGES = {
+    PartStatus.PACKED.value: _l("Marked as packed."),
+    PartStatus.SHIPPED.value: _l("Marked as shipped. The customer has been told."),
+    PartStatus.DELIVERED.value: _l("Marked as delivered."),
+    PartStatus.COMPLETED.value: _l("Order completed."),
+}
+
+
+@bp.post("/<int:part_id>/advance/<status>")
+@allow(GRADUATE)
+def advance(part_id: int, status: str):
+    part = _my_part(part_id)
+    if status not in STEP_MESSAGES:
+        abort(404)
+    form = ShipForm()
+    if not form.validate():
+        return _render_part(part, 400, ship_form=form)
+    try:
+        services.advance_part(part.id, status, current_user.id, form.courier.data, form.tracking_number.data)
+    except services.InvalidTransition as exc:
+        if status == PartStatus.SHIPPED.value and "tracking" in str(exc):
+            form.tracking_number.errors = [_("Enter the courier and the tracking number.")]
+        else:
+            flash(_("That step is not possible for this order now."), "error")
+        return _render_part(part, 400, ship_form=form)
+    flash(STEP_MESSAGES[status], "success")
+    return redirect(url_for("seller_orders.detail", part_id=part.id))
+
+
+@bp.post("/<int:part_id>/cancel")
+@allow(GRADUATE)
+def cancel(part_id: int):
+    part = _my_part(part_id)
+    form = CancelForm()
+    if not form.validate():
+        return _render_part(part, 400, cancel_form=form)
+    try:
+        services.cancel_part(part.id, current_user.id, form.reason.data)
+    except services.OrderError:
+        flash(_("This order cannot be cancelled now."), "error")
+        return _render_part(part, 400, cancel_form=form)
+    except Exception:  # the payment provider refused the refund: nothing changed
+        db.session.rollback()
+        flash(_("The refund could not be made. Nothing was changed; please try again later."), "error")
+        return _render_part(part, 502, cancel_form=form)
+    flash(_("Order cancelled; the stock is back on sale."), "success")
+    return redirect(url_for("seller_orders.detail", part_id=part.id))
+
+
+@bp.route("/delivery", methods=["GET", "POST"])
+@allow(GRADUATE)
+def delivery_settings():
+    business = _my_business()
+    if business is None:
+        return render_template("orders/seller_queue.html", business=None, parts=[], history=False)
+    settings = services.delivery_settings(business.id)
+    form = DeliverySettingsForm(obj=settings if request.method == "GET" else None)
+    if request.method == "GET":
+        form.province.data = settings.province or ""
+    if form.validate_on_submit():
+        services.save_delivery_settings(
+            business.id, province=form.province.data or None, same_city_idr=form.same_city_idr.data,
+            same_province_idr=form.same_province_idr.data, java_idr=form.java_idr.data,
+            outside_java_idr=form.outside_java_idr.data, delivery_enabled=form.delivery_enabled.data,
+            pickup_enabled=form.pickup_enabled.data)
+        flash(_("Delivery rates saved."), "success")
+        return redirect(url_for("seller_orders.delivery_settings"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("orders/delivery_settings.html", form=form, business=business), status

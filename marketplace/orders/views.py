@@ -1,0 +1,288 @@
+"""Cart, checkout and the customer's orders (blueprint ``orders``); the seller's order queue lives in
+``seller_views`` (blueprint ``seller_orders``)."""
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, user_logged_in
+
+from marketplace.accounts.policy import PUBLIC, SIGNED_IN, allow
+from marketplace.core.nav import register_nav
+from marketplace.orders import services
+from marketplace.orders.forms import ActionForm, AddToCartForm, PlaceOrderForm, QuantityForm, checkout_form
+from marketplace.orders.models import Order
+from marketplace.payments.providers import available_methods
+
+bp = Blueprint("orders", __name__)
+
+register_nav(_l("Cart"), "orders.cart", PUBLIC, 80)
+register_nav(_l("My orders"), "orders.my_orders", SIGNED_IN, 81)
+
+GUEST_ORDERS_KEY = "my_orders"
+CART_TOKEN_KEY = "cart_token"
+CHECKOUT_KEY = "checkout"
+
+
+def _buyer_id() -> int | None:
+    return current_user.id if current_user.is_authenticated else None
+
+
+def _current_cart(create: bool = False):
+    if current_user.is_authenticated:
+        return services.cart_for_user(current_user.id, create=create)
+    cart = services.cart_for_token(session.get(CART_TOKEN_KEY), create=create)
+    if cart is not None:
+        session[CART_TOKEN_KEY] = cart.token
+    return cart
+
+
+@user_logged_in.connect
+def _merge_cart_at_sign_in(sender, user, **extra) -> None:
+    """A guest's cart follows them when they sign in (flask_login's signal; accounts code unchanged)."""
+    token = session.pop(CART_TOKEN_KEY, None)
+    if token:
+        services.merge_guest_cart(token, user.id)
+
+
+def remember_order(order: Order) -> None:
+    """This browser may see and pay the order (a guest has no account to tie it to)."""
+    known = [public_id for public_id in session.get(GUEST_ORDERS_KEY, []) if public_id != order.public_id]
+    session[GUEST_ORDERS_KEY] = (known + [order.public_id])[-20:]
+
+
+def can_view(order: Order | None) -> bool:
+    if order is None:
+        return False
+    if current_user.is_authenticated and order.user_id == current_user.id:
+        return True
+    return order.public_id in session.get(GUEST_ORDERS_KEY, [])
+
+
+def _error_message(exc: services.OrderError) -> str:
+    if isinstance(exc, services.OutOfStock):
+        if exc.available == 0:
+            return _("%(title)s is sold out.", title=exc.title)
+        return _("Only %(n)d left of %(title)s.", n=exc.available, title=exc.title)
+    if isinstance(exc, services.ProductUnavailable):
+        return _("That product is no longer for sale.")
+    if isinstance(exc, services.OwnStorefront):
+        return _("You cannot buy from your own storefront.")
+    if isinstance(exc, services.InvalidQuantity):
+        return _("Choose a quantity between 1 and %(max)d.", max=services.MAX_QUANTITY_PER_LINE)
+    if isinstance(exc, services.CartEmpty):
+        return _("Your cart is empty.")
+    if isinstance(exc, services.DeliveryUnavailable):
+        return _("%(name)s does not offer that delivery option.", name=exc.business_name)
+    return _("That did not work. Please check your order and try again.")
+
+
+# Cart ----------------------------------------------------------------------------------------------
+
+
+def _render_cart(status: int = 200):
+    summary = services.summarize_cart(_current_cart(), _buyer_id())
+    return render_template("orders/cart.html", summary=summary, quantity_form=QuantityForm(),
+                           action_form=ActionForm()), status
+
+
+@bp.get("/cart")
+@allow(PUBLIC)
+def cart():
+    return _render_cart()
+
+
+@bp.post("/cart/add")
+@allow(PUBLIC)
+def add_to_cart():
+    form = AddToCartForm()
+    if not form.validate():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return _render_cart(400)
+    cart = _current_cart(create=True)
+    try:
+        services.add_to_cart(cart.id, form.variant_id.data, form.quantity.data, _buyer_id())
+    except services.OrderError as exc:
+        flash(_error_message(exc), "error")
+        return _render_cart(400 if not isinstance(exc, services.ProductUnavailable) else 404)
+    flash(_("Added to your cart."), "success")
+    return redirect(url_for("orders.cart"))
+
+
+@bp.post("/cart/items/<int:variant_id>/quantity")
+@allow(PUBLIC)
+def update_quantity(variant_id: int):
+    form = QuantityForm()
+    cart = _current_cart()
+    if cart is None:
+        abort(404)
+    if not form.validate():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return _render_cart(400)
+    try:
+        services.set_quantity(cart.id, variant_id, form.quantity.data, _buyer_id())
+    except services.OrderError as exc:
+        flash(_error_message(exc), "error")
+        return _render_cart(400)
+    return redirect(url_for("orders.cart"))
+
+
+@bp.post("/cart/items/<int:variant_id>/remove")
+@allow(PUBLIC)
+def remove_item(variant_id: int):
+    form = ActionForm()
+    cart = _current_cart()
+    if cart is None or not form.validate():
+        abort(404 if cart is None else 400)
+    services.remove_from_cart(cart.id, variant_id)
+    return redirect(url_for("orders.cart"))
+
+
+# Checkout ------------------------------------------------------------------------------------------
+
+
+def _ready_cart():
+    """The cart if it can go to checkout; otherwise a redirect to the cart with the reason."""
+    cart = _current_cart()
+    summary = services.summarize_cart(cart, _buyer_id())
+    if summary.is_empty:
+        flash(_("Your cart is empty."), "info")
+        return cart, summary, redirect(url_for("orders.cart"))
+    if summary.has_problems:
+        flash(_("Some items in your cart need your attention first."), "error")
+        return cart, summary, redirect(url_for("orders.cart"))
+    return cart, summary, None
+
+
+def _build_checkout_form(summary, **kwargs):
+    businesses = [group.business for group in summary.groups]
+    settings = {b.id: services.delivery_settings(b.id) for b in businesses}
+    return checkout_form(businesses, available_methods(),
+                         pickup={bid: s.pickup_enabled for bid, s in settings.items()},
+                         delivery={bid: s.delivery_enabled for bid, s in settings.items()}, **kwargs)
+
+
+@bp.route("/checkout", methods=["GET", "POST"])
+@allow(PUBLIC)
+def checkout():
+    cart, summary, stop = _ready_cart()
+    if stop:
+        return stop
+    saved = session.get(CHECKOUT_KEY) or {}
+    defaults = dict(saved.get("fields", {}))
+    if not defaults.get("email") and current_user.is_authenticated:
+        defaults["email"] = current_user.email
+    form = _build_checkout_form(summary, data=defaults if request.method == "GET" else None)
+    if form.validate_on_submit():
+        choices = {group.business.id: form[f"delivery_{group.business.id}"].data for group in summary.groups}
+        try:
+            services.quote(summary, form.city.data, form.province.data, choices)
+        except services.OrderError as exc:
+            flash(_error_message(exc), "error")
+            return render_template("orders/checkout.html", form=form, summary=summary), 400
+        fields = {name: form[name].data for name in ("email", "recipient", "phone", "street", "kelurahan",
+                                                     "kecamatan", "city", "province", "postal_code",
+                                                     "payment_method")}
+        fields.update({f"delivery_{bid}": choice for bid, choice in choices.items()})
+        session[CHECKOUT_KEY] = {"fields": fields, "delivery": {str(k): v for k, v in choices.items()}}
+        return redirect(url_for("orders.review"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("orders/checkout.html", form=form, summary=summary), status
+
+
+def _checkout_request(data: dict, cart_id: int, key: str) -> services.CheckoutRequest:
+    fields = data["fields"]
+    address = services.Address(**{name: fields[name] for name in (
+        "recipient", "phone", "street", "kelurahan", "kecamatan", "city", "province", "postal_code")})
+    return services.CheckoutRequest(
+        cart_id=cart_id, email=fields["email"], address=address,
+        delivery={int(k): v for k, v in data["delivery"].items()}, payment_method=fields["payment_method"],
+        idempotency_key=key, user_id=_buyer_id(), locale=str(get_locale()))
+
+
+@bp.route("/checkout/review", methods=["GET", "POST"])
+@allow(PUBLIC)
+def review():
+    form = PlaceOrderForm()
+    if request.method == "POST":
+        if not form.validate():
+            flash(_("Please review your order again."), "error")
+            return redirect(url_for("orders.checkout"), 303)
+        existing = services.order_for_key(form.idempotency_key.data)
+        if existing is not None:  # the same form sent twice: one order
+            if not can_view(existing):
+                abort(400)
+            return redirect(url_for("payments.pay", public_id=existing.public_id))
+    data = session.get(CHECKOUT_KEY)
+    cart, summary, stop = _ready_cart()
+    if stop:
+        return stop
+    if not data:
+        return redirect(url_for("orders.checkout"))
+    try:
+        quotes = services.quote(summary, data["fields"]["city"], data["fields"]["province"],
+                                {int(k): v for k, v in data["delivery"].items()})
+    except (services.OrderError, KeyError, ValueError) as exc:
+        if isinstance(exc, services.OrderError):
+            flash(_error_message(exc), "error")
+        return redirect(url_for("orders.checkout"))
+    if request.method == "POST":
+        try:
+            order = services.place_order(_checkout_request(data, cart.id, form.idempotency_key.data))
+        except services.OrderError as exc:
+            flash(_error_message(exc), "error")
+            return redirect(url_for("orders.cart"))
+        remember_order(order)
+        session.pop(CHECKOUT_KEY, None)
+        return redirect(url_for("payments.pay", public_id=order.public_id))
+    form.idempotency_key.data = uuid.uuid4().hex
+    return render_template("orders/review.html", form=form, summary=summary, quotes=quotes, data=data["fields"],
+                           total_idr=sum(q.total_idr for q in quotes))
+
+
+# The customer's orders -----------------------------------------------------------------------------
+
+
+@bp.get("/orders")
+@allow(SIGNED_IN)
+def my_orders():
+    return render_template("orders/my_orders.html", orders=services.orders_for_user(current_user.id))
+
+
+@bp.get("/orders/<public_id>")
+@allow(PUBLIC)
+def order_detail(public_id: str):
+    order = services.order_by_public_id(public_id)
+    if not can_view(order):
+        abort(404)
+    return _render_order(order)
+
+
+@bp.get("/orders/view/<token>")
+@allow(PUBLIC)
+def guest_order(token: str):
+    """The signed link from the order emails: proves the visitor holds the email."""
+    order = services.order_from_token(token)
+    if order is None:
+        abort(404)
+    remember_order(order)
+    return _render_order(order)
+
+
+def _render_order(order: Order):
+    from marketplace.payments.services import payment_for
+
+    order = services.load_order(order.id)
+    return render_template("orders/order_detail.html", order=order, payment=payment_for(order))
+
+
+from marketplace.orders.seller_views import bp as seller_bp  # noqa: E402
+
+blueprints = [bp, seller_bp]

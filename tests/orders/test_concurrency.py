@@ -1,0 +1,54 @@
+"""Many buyers, few units, at the same moment (PostgreSQL: SQLite serialises writers anyway)."""
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from marketplace.catalog.models import Variant
+from marketplace.extensions import db as _db
+from marketplace.orders import services
+from marketplace.orders.models import Order
+from tests import factories
+
+BUYERS = 8
+UNITS = 3
+
+
+def test_concurrent_checkouts_sell_exactly_the_stock(app, db):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL's concurrent writers")
+    variant_id = factories.product(stock=UNITS).variants[0].id
+    carts = []
+    for _ in range(BUYERS):
+        cart = services.cart_for_token(None)
+        services.add_to_cart(cart.id, variant_id, 1, None)
+        carts.append(cart.id)
+    db.session.commit()
+    start = threading.Barrier(BUYERS)
+    outcomes: list = []
+
+    def buy(cart_id: int, n: int) -> None:
+        with app.app_context():
+            start.wait()
+            try:
+                services.place_order(services.CheckoutRequest(
+                    cart_id=cart_id, email=f"buyer{n}@example.test", address=factories.address(), delivery={},
+                    payment_method="bank_transfer", idempotency_key=f"concurrent-{n:02d}-xxxxxxxxxxxx"))
+                outcomes.append("ok")
+            except services.OutOfStock as exc:
+                outcomes.append(exc)
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=buy, args=(cart_id, n)) for n, cart_id in enumerate(carts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.session.expire_all()
+    assert outcomes.count("ok") == UNITS
+    failures = [o for o in outcomes if o != "ok"]
+    assert len(failures) == BUYERS - UNITS
+    assert all(isinstance(f, services.OutOfStock) and f.available == 0 for f in failures)
+    assert db.session.get(Variant, variant_id).stock == 0
+    assert db.session.execute(select(func.count(Order.id))).scalar_one() == UNITS
