@@ -6,7 +6,7 @@ Fails when a route declares no policy, when its declared roles exceed what its a
 from __future__ import annotations
 
 import pytest
-from flask import g, url_for
+from flask import url_for
 
 from marketplace.accounts.policy import ALL_ROLES, allowed_roles
 
@@ -33,7 +33,8 @@ AREA_CEILING: dict[str, frozenset[str]] = {
 # Endpoints that must refuse some signed-in roles even inside a broad area.
 NARROW: dict[str, frozenset[str]] = {}
 
-DUMMY_VALUES = {"int": 987654, "integer": 987654, "string": "nothing-here", "path": "nothing/here", "default": "nothing-here",
+# Keyed by converter class name without "Converter": IntegerConverter -> "integer".
+DUMMY_VALUES = {"integer": 987654, "string": "nothing-here", "path": "nothing/here", "default": "nothing-here",
                 "uuid": "00000000-0000-0000-0000-000000000000"}
 
 
@@ -84,7 +85,6 @@ def test_each_role_gets_exactly_what_the_policy_allows(app, client, login_as, ro
             if user is not None:  # POST /account/logout signs the client out: sign back in
                 with client.session_transaction() as session:
                     session["_user_id"] = user.get_id()
-            g.pop("_login_user", None)  # requests share the test's app context, so its cached user
             status = response.status_code
             to_login = status == 302 and "/account/login" in response.headers.get("Location", "")
             if status >= 500:
