@@ -3,11 +3,16 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+def strip(value):
+    """People paste addresses with spaces around them."""
+    return value.strip() if isinstance(value, str) else value
+
+
 LANGUAGE_CHOICES = [("id", "Bahasa Indonesia"), ("en", "English")]
 
 
 def _email_field():
-    return EmailField(_l("Email"), validators=[
+    return EmailField(_l("Email"), filters=[strip], validators=[
         DataRequired(), Email(check_deliverability=False, message=_l("Please enter a valid email address.")),
         Length(max=254)])
 
@@ -23,7 +28,7 @@ def _confirm_field(target: str):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Keep me signed in"))
     next = HiddenField()

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from marketplace.accounts.forms import LANGUAGE_CHOICES
+from marketplace.accounts.forms import LANGUAGE_CHOICES, strip
 
 
 class ActionForm(FlaskForm):
@@ -13,7 +13,7 @@ class ActionForm(FlaskForm):
 class InvitationForm(FlaskForm):
     role = SelectField(_l("Invite as"), choices=[("graduate", _l("Graduate")), ("mentor", _l("Mentor"))])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("Email"), validators=[
+    email = EmailField(_l("Email"), filters=[strip], validators=[
         DataRequired(), Email(check_deliverability=False, message=_l("Please enter a valid email address.")),
         Length(max=254)])
     cohort_id = SelectField(_l("Cohort"), coerce=int, validate_choice=True,
@@ -39,7 +39,7 @@ class CohortForm(FlaskForm):
 
 class StaffForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("Email"), validators=[
+    email = EmailField(_l("Email"), filters=[strip], validators=[
         DataRequired(), Email(check_deliverability=False, message=_l("Please enter a valid email address.")),
         Length(max=254)])
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="id")
