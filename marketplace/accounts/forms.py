@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 def strip(value):
@@ -8,7 +9,7 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-LANGUAGE_CHOICES = [("id", "Bahasa Indonesia"), ("en", "English")]
+LANGUAGE_CHOICES = [SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")]
 
 
 def _email_field():

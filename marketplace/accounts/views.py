@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from marketplace.accounts import forms, privacy, services, tokens
-from marketplace.accounts.policy import ADMIN, GUEST, PUBLIC, SIGNED_IN, STAFF, allow
+from marketplace.accounts.policy import GUEST, PUBLIC, SIGNED_IN, allow
 from marketplace.core.nav import register_nav
 from marketplace.core.safety import safe_next_url
 from marketplace.core.timeutil import utcnow

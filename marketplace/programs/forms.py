@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from marketplace.accounts.forms import LANGUAGE_CHOICES, strip
@@ -11,7 +12,7 @@ class ActionForm(FlaskForm):
 
 
 class InvitationForm(FlaskForm):
-    role = SelectField(_l("Invite as"), choices=[("graduate", _l("Graduate")), ("mentor", _l("Mentor"))])
+    role = SelectField(_l("Invite as"), choices=[SelectChoice("graduate", _l("Graduate")), SelectChoice("mentor", _l("Mentor"))])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("Email"), filters=[strip], validators=[
         DataRequired(), Email(check_deliverability=False, message=_l("Please enter a valid email address.")),
@@ -21,7 +22,7 @@ class InvitationForm(FlaskForm):
     language = SelectField(_l("Language of the email"), choices=LANGUAGE_CHOICES, default="id")
 
     def set_cohorts(self, cohorts) -> "InvitationForm":
-        self.cohort_id.choices = [(0, "-")] + [(c.id, c.name) for c in cohorts]
+        self.cohort_id.choices = [SelectChoice(0, "-")] + [SelectChoice(c.id, c.name) for c in cohorts]
         return self
 
 
