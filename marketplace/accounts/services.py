@@ -4,6 +4,7 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
 from marketplace.core.timeutil import utcnow
@@ -133,7 +134,13 @@ def create_user(*, email: str, name: str, password: str, role: str, **fields) ->
     check_password_strength(password, email)
     user = User(email=email, name=name.strip(), password_hash=hash_password(password), role=role, **fields)
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        # Two sign-ups with one address at the same moment: the unique index decides. Every caller
+        # creates the user first in its transaction, so rolling back loses nothing of theirs.
+        db.session.rollback()
+        raise EmailTaken() from exc
     return user
 
 

@@ -136,3 +136,4 @@ def test_partner_registration_is_throttle_free_in_tests_and_creates_a_pending_pa
 def test_signed_in_people_are_sent_home_from_the_registration_page(client, login_as):
     login_as("customer")
     assert client.get("/account/register").status_code == 302
+
