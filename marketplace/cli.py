@@ -14,8 +14,14 @@ def register(app: Flask) -> None:
     @click.password_option()
     def create_admin(email: str, name: str, password: str) -> None:
         """Create the platform admin account."""
+        from email_validator import EmailNotValidError, validate_email
+
         from marketplace.accounts import services
 
+        try:
+            email = validate_email(email.strip(), check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            raise click.ClickException(f"That is not a valid email address: {exc}") from exc
         try:
             user = services.create_admin(email=email, name=name, password=password)
         except services.AccountError as exc:

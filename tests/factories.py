@@ -101,3 +101,27 @@ def order(items: list[tuple] | None = None, buyer: User | None = None, payment_m
         delivery=fields.pop("delivery", {}), payment_method=payment_method,
         idempotency_key=key or uuid.uuid4().hex, user_id=buyer.id if buyer else None, **fields)
     return services.place_order(request)
+
+def invitation(program_: Program | None = None, role: str = "graduate", cohort_: Cohort | None = None,
+               invited_by: User | None = None, **fields):
+    """An open invitation (no email sent); pass ``expires_at``/``used_at``/``revoked_at`` to age it."""
+    from datetime import timedelta
+
+    from marketplace.accounts.models import Invitation
+
+    program_ = program_ or (cohort_.program if cohort_ else program())
+    if role == "graduate" and cohort_ is None and "cohort_id" not in fields:
+        cohort_ = cohort(program_)
+    invited_by = invited_by or user("staff", program_id=program_.id)
+    n = next(_seq)
+    inv = Invitation(**{"program_id": program_.id, "cohort_id": cohort_.id if cohort_ else None, "role": role,
+                        "email": f"invitee{n}@example.test", "name": f"Invitee {n}",
+                        "invited_by_id": invited_by.id, "expires_at": utcnow() + timedelta(days=7), **fields})
+    db.session.add(inv)
+    db.session.flush()
+    return inv
+
+
+def unverified_user(role: str = "customer", **fields) -> User:
+    """A user who registered but never opened the confirmation link."""
+    return user(role, email_verified_at=None, **fields)

@@ -4,8 +4,10 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
-from marketplace.accounts.models import User
+from marketplace.accounts.models import Role, User
+from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
@@ -21,6 +23,36 @@ class AccountError(Exception):
 
 class InvalidCredentials(AccountError):
     code = "invalid_credentials"
+
+
+class EmailNotVerified(AccountError):
+    """Right password, but the address was never confirmed: the login offers the link again."""
+
+    code = "email_not_verified"
+
+    def __init__(self, user: User) -> None:
+        super().__init__("This email address has not been confirmed yet.")
+        self.user = user
+
+
+class LinkInvalid(AccountError):
+    code = "link_invalid"
+
+
+class LinkExpired(LinkInvalid):
+    code = "link_expired"
+
+
+class WrongPassword(AccountError):
+    code = "wrong_password"
+
+
+class LastAdmin(AccountError):
+    code = "last_admin"
+
+
+class InvalidPhone(AccountError):
+    code = "invalid_phone"
 
 
 def hash_password(password: str) -> str:
@@ -48,6 +80,8 @@ def authenticate(email: str, password: str) -> User:
     user = find_user_by_email(email)
     if not password_matches(user, password):
         raise InvalidCredentials()
+    if user.email_verified_at is None:
+        raise EmailNotVerified(user)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         db.session.commit()
@@ -68,9 +102,16 @@ def load_user_from_session_id(session_id: str) -> User | None:
 class EmailTaken(AccountError):
     code = "email_taken"
 
+    def __str__(self) -> str:
+        return "An account with this email address already exists."
+
 
 class WeakPassword(AccountError):
     code = "weak_password"
+
+    def __str__(self) -> str:
+        return (f"The password is too easy to guess: use at least {MIN_PASSWORD_LENGTH} characters "
+                "and avoid common passwords.")
 
 
 MIN_PASSWORD_LENGTH = 10
@@ -93,7 +134,13 @@ def create_user(*, email: str, name: str, password: str, role: str, **fields) ->
     check_password_strength(password, email)
     user = User(email=email, name=name.strip(), password_hash=hash_password(password), role=role, **fields)
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        # Two sign-ups with one address at the same moment: the unique index decides. Every caller
+        # creates the user first in its transaction, so rolling back loses nothing of theirs.
+        db.session.rollback()
+        raise EmailTaken() from exc
     return user
 
 
@@ -103,3 +150,217 @@ def create_admin(*, email: str, name: str, password: str) -> User:
     user = create_user(email=email, name=name, password=password, role="admin", email_verified_at=utcnow())
     db.session.commit()
     return user
+
+
+# Self-registration and email verification ------------------------------------------------------
+
+VERIFY_EMAIL_MAX_AGE = 7 * 24 * 3600
+RESET_MAX_AGE = 3600
+ACCOUNT_SETUP_MAX_AGE = 7 * 24 * 3600
+
+
+def _clean_locale(locale: str | None) -> str:
+    from flask import current_app
+
+    return locale if locale in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_customer(*, email: str, name: str, password: str, locale: str) -> User:
+    """A new customer who must confirm the address before signing in. Commits."""
+    user = create_user(email=email, name=name, password=password, role=Role.CUSTOMER.value,
+                       locale=_clean_locale(locale))
+    send_verification(user)
+    db.session.commit()
+    return user
+
+
+def register_partner(*, email: str, name: str, password: str, organisation: str, locale: str) -> User:
+    """A partner firm: confirms its address, then waits for program staff to approve it. Commits."""
+    user = create_user(email=email, name=name, password=password, role=Role.PARTNER.value,
+                       organisation=organisation.strip(), locale=_clean_locale(locale))
+    send_verification(user)
+    db.session.commit()
+    return user
+
+
+def send_verification(user: User) -> None:
+    from marketplace.accounts import tokens
+    from marketplace.notifications.services import send_email
+
+    token = tokens.make_token(tokens.VERIFY_EMAIL, {"u": user.id, "e": user.email})
+    send_email(user.email, "account_verify_email", user.locale, user=user,
+               link=tokens.public_link("accounts.verify_email", token=token))
+
+
+def resend_verification(email: str) -> None:
+    """Send the link again if an unconfirmed account has this address; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is not None and user.email_verified_at is None:
+        send_verification(user)
+        db.session.commit()
+
+
+def verify_email(token: str) -> User:
+    from marketplace.accounts import tokens
+
+    try:
+        data = tokens.read_token(tokens.VERIFY_EMAIL, token, VERIFY_EMAIL_MAX_AGE)
+    except tokens.TokenExpired as exc:
+        raise LinkExpired() from exc
+    except tokens.TokenInvalid as exc:
+        raise LinkInvalid() from exc
+    user = _user_from_payload(data)
+    # The link names the address it was sent to: a later email change must not be confirmed by it.
+    if user is None or data.get("e") != user.email:
+        raise LinkInvalid()
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        db.session.commit()
+    return user
+
+
+def _user_from_payload(data) -> User | None:
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None
+    user = db.session.get(User, data["u"])
+    if user is None or user.deleted_at is not None:
+        return None
+    return user
+
+
+# Password reset (also the "set your password" link for new staff) ------------------------------
+
+
+def _password_token(user: User, purpose: str, issued_at=None) -> str:
+    from marketplace.accounts import tokens
+
+    # The session version inside the token makes the link die as soon as the password changes.
+    return tokens.make_token(purpose, {"u": user.id, "v": user.session_version}, issued_at=issued_at)
+
+
+def password_reset_link(user: User, issued_at=None) -> str:
+    from marketplace.accounts import tokens
+
+    return tokens.public_link("accounts.reset_password",
+                              token=_password_token(user, tokens.PASSWORD_RESET, issued_at))
+
+
+def account_setup_link(user: User, issued_at=None) -> str:
+    from marketplace.accounts import tokens
+
+    return tokens.public_link("accounts.set_up_account",
+                              token=_password_token(user, tokens.ACCOUNT_SETUP, issued_at))
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link when the account exists; the caller shows the same words either way."""
+    from marketplace.notifications.services import send_email
+
+    user = find_user_by_email(email)
+    if user is None:
+        return
+    send_email(user.email, "account_password_reset", user.locale, user=user, link=password_reset_link(user))
+    db.session.commit()
+
+
+def user_for_password_token(token: str, purpose: str) -> User:
+    from marketplace.accounts import tokens
+
+    max_age = RESET_MAX_AGE if purpose == tokens.PASSWORD_RESET else ACCOUNT_SETUP_MAX_AGE
+    try:
+        data = tokens.read_token(purpose, token, max_age)
+    except tokens.TokenExpired as exc:
+        raise LinkExpired() from exc
+    except tokens.TokenInvalid as exc:
+        raise LinkInvalid() from exc
+    user = _user_from_payload(data)
+    if user is None or data.get("v") != user.session_version:
+        raise LinkInvalid()
+    return user
+
+
+def reset_password(token: str, new_password: str, purpose: str) -> User:
+    """Set a new password from an emailed link. The link also proves the address. Commits."""
+    user = user_for_password_token(token, purpose)
+    check_password_strength(new_password, user.email)
+    user.password_hash = hash_password(new_password)
+    user.session_version += 1
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    db.session.commit()
+    return user
+
+
+# Profile -----------------------------------------------------------------------------------------
+
+
+def normalise_phone(raw: str | None) -> str | None:
+    """Indonesian numbers as typed (0812..., +62 812...) -> E.164 (+62812...)."""
+    import phonenumbers
+
+    if raw is None or not raw.strip():
+        return None
+    try:
+        number = phonenumbers.parse(raw, "ID")
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhone() from exc
+    if not phonenumbers.is_valid_number(number) or number.country_code != 62:
+        raise InvalidPhone()
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def update_profile(user: User, *, name: str, phone: str | None, locale: str) -> User:
+    user.phone = normalise_phone(phone)
+    user.name = name.strip()
+    user.locale = _clean_locale(locale)
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, *, current_password: str, new_password: str) -> User:
+    """Every other session ends (the version in their cookies no longer matches). Commits."""
+    if not password_matches(user, current_password):
+        raise WrongPassword()
+    check_password_strength(new_password, user.email)
+    user.password_hash = hash_password(new_password)
+    user.session_version += 1
+    db.session.commit()
+    return user
+
+
+# Deleting an account -----------------------------------------------------------------------------
+
+
+def _unusable_password_hash() -> str:
+    import secrets
+
+    return "!deleted!" + secrets.token_hex(16)  # not an Argon2 hash: no password can ever match
+
+
+def delete_account(user: User, *, password: str) -> None:
+    """Erase the person from every domain, keep what the law requires, anonymise the user. Commits."""
+    from marketplace.accounts import privacy
+
+    if not password_matches(user, password):
+        raise WrongPassword()
+    if user.role == Role.ADMIN.value:
+        admins = db.session.execute(
+            select(func.count()).select_from(User)
+            .where(User.role == Role.ADMIN.value, User.deleted_at.is_(None))
+        ).scalar_one()
+        if admins <= 1:
+            raise LastAdmin()
+    privacy.erase_user_data_everywhere(user)
+    anonymise(user)
+    db.session.commit()
+
+
+def anonymise(user: User) -> None:
+    """The row stays (orders, audit entries point at it); nothing in it names the person any more."""
+    user.email = f"deleted-{user.id}@invalid.local"
+    user.name = "Deleted user"
+    user.phone = None
+    user.organisation = None
+    user.password_hash = _unusable_password_hash()
+    user.session_version += 1
+    user.deleted_at = utcnow()

@@ -1,35 +1,75 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+import json
+
+from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
-from marketplace.accounts import services
-from marketplace.accounts.forms import LoginForm
+from marketplace.accounts import forms, privacy, services, tokens
 from marketplace.accounts.policy import GUEST, PUBLIC, SIGNED_IN, allow
+from marketplace.core.nav import register_nav
 from marketplace.core.safety import safe_next_url
+from marketplace.core.timeutil import utcnow
 from marketplace.extensions import limiter
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
+
+# A partner firm awaiting approval is signed in too (``policy.role_of`` calls it partner_pending).
+register_nav(_l("My account"), "accounts.profile", SIGNED_IN | {"partner_pending"}, 80)
+register_nav(_l("Register"), "accounts.register", {GUEST}, 90)
 
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+# Every form that sends mail or creates accounts is throttled like the login.
+throttled = limiter.limit(_login_limit, methods=["POST"], error_message="too_many_attempts")
+
+
+def _home():
+    return redirect(url_for("catalog.home"))
+
+
+def _after_login(user, next_url: str | None):
+    if not user.is_approved:
+        return redirect(url_for("accounts.awaiting_approval"))
+    return redirect(safe_next_url(next_url) or url_for("catalog.home"))
+
+
+LINK_MESSAGES = {
+    "link_expired": _l("This link has expired. Please ask for a new one."),
+    "link_invalid": _l("This link is not valid. Please check that you copied the whole link, or ask for a new one."),
+}
+
+
+def _link_problem(code: str, retry_endpoint: str | None = None):
+    return render_template("accounts/link_problem.html", message=LINK_MESSAGES.get(code, LINK_MESSAGES["link_invalid"]),
+                           retry_endpoint=retry_endpoint), 400
+
+
+# Signing in and out -------------------------------------------------------------------------------
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @allow(PUBLIC)
-@limiter.limit(_login_limit, methods=["POST"], error_message="too_many_attempts")
+@throttled
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("catalog.home"))
-    form = LoginForm(next=request.args.get("next", ""))
+        return _home()
+    form = forms.LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.email.data, form.password.data)
+        except services.EmailNotVerified:
+            resend = forms.EmailOnlyForm(email=form.email.data)
+            return render_template("accounts/login.html", form=form, unverified=True, resend_form=resend), 403
         except services.InvalidCredentials:
             flash(_("That email and password do not match an account."), "error")
             return render_template("accounts/login.html", form=form), 401
         login_user(user, remember=form.remember.data)
-        return redirect(safe_next_url(form.next.data) or url_for("catalog.home"))
+        return _after_login(user, form.next.data)
     status = 400 if form.errors else 200
     return render_template("accounts/login.html", form=form), status
 
@@ -39,4 +79,243 @@ def login():
 def logout():
     logout_user()
     flash(_("You are signed out."), "info")
-    return redirect(url_for("catalog.home"))
+    return _home()
+
+
+# Registration and email verification --------------------------------------------------------------
+
+
+def _register(form, template: str, register):
+    if current_user.is_authenticated:
+        return _home()
+    if form.validate_on_submit():
+        try:
+            user = register(form)
+        except services.EmailTaken:
+            form.email.errors.append(_("An account with this email address already exists. "
+                                       "Sign in, or reset your password if you forgot it."))
+        except services.WeakPassword:
+            form.password.errors.append(_("This password is too easy to guess. Use at least "
+                                          "%(n)d characters and avoid common passwords.",
+                                          n=services.MIN_PASSWORD_LENGTH))
+        else:
+            return render_template("accounts/check_email.html", email=user.email)
+    status = 400 if request.method == "POST" else 200
+    return render_template(template, form=form), status
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@allow(PUBLIC)
+@throttled
+def register():
+    return _register(forms.RegisterForm(), "accounts/register.html", lambda form: services.register_customer(
+        email=form.email.data, name=form.name.data, password=form.password.data, locale=form.language.data))
+
+
+@bp.route("/register/partner", methods=["GET", "POST"])
+@allow(PUBLIC)
+@throttled
+def register_partner():
+    return _register(forms.PartnerRegisterForm(), "accounts/register_partner.html",
+                     lambda form: services.register_partner(
+                         email=form.email.data, name=form.name.data, password=form.password.data,
+                         organisation=form.organisation.data, locale=form.language.data))
+
+
+@bp.get("/verify/<token>")
+@allow(PUBLIC)
+def verify_email(token: str):
+    try:
+        user = services.verify_email(token)
+    except services.LinkInvalid as exc:
+        return _link_problem(exc.code, "accounts.login")
+    return render_template("accounts/verified.html", user=user)
+
+
+@bp.post("/verify/resend")
+@allow(PUBLIC)
+@throttled
+def resend_verification():
+    form = forms.EmailOnlyForm()
+    if not form.validate_on_submit():
+        flash(_("Please enter a valid email address."), "error")
+        return render_template("accounts/login.html", form=forms.LoginForm(), unverified=True,
+                               resend_form=form), 400
+    services.resend_verification(form.email.data)
+    return render_template("accounts/check_email.html", email=services.normalise_email(form.email.data))
+
+
+@bp.get("/pending")
+@allow(SIGNED_IN)
+def awaiting_approval():
+    return render_template("accounts/awaiting_approval.html")
+
+
+# Password reset and account set-up ---------------------------------------------------------------
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@allow(PUBLIC)
+@throttled
+def forgot_password():
+    form = forms.EmailOnlyForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        # The same words whether or not the account exists: nobody can probe for addresses here.
+        return render_template("accounts/reset_sent.html")
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/forgot_password.html", form=form), status
+
+
+def _new_password_page(token: str, purpose: str, title: str):
+    try:
+        user = services.user_for_password_token(token, purpose)
+    except services.LinkInvalid as exc:
+        return _link_problem(exc.code, "accounts.forgot_password")
+    form = forms.NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data, purpose)
+        except services.WeakPassword:
+            form.password.errors.append(_("This password is too easy to guess. Use at least "
+                                          "%(n)d characters and avoid common passwords.",
+                                          n=services.MIN_PASSWORD_LENGTH))
+        except services.LinkInvalid as exc:
+            return _link_problem(exc.code, "accounts.forgot_password")
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            flash(_("Your password is set. Please sign in."), "success")
+            return redirect(url_for("accounts.login"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/new_password.html", form=form, title=title, user=user), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@allow(PUBLIC)
+def reset_password(token: str):
+    return _new_password_page(token, tokens.PASSWORD_RESET, _("Choose a new password"))
+
+
+@bp.route("/setup/<token>", methods=["GET", "POST"])
+@allow(PUBLIC)
+def set_up_account(token: str):
+    return _new_password_page(token, tokens.ACCOUNT_SETUP, _("Set up your account"))
+
+
+# Invitations -------------------------------------------------------------------------------------
+
+INVITATION_MESSAGES = {
+    "expired": _l("This invitation has expired. Please ask the program staff for a new one."),
+    "used": _l("This invitation has already been used. If it was you, please sign in."),
+    "revoked": _l("This invitation was withdrawn. Please contact the program staff."),
+    "invalid": _l("This invitation link is not valid. Please check that you copied the whole link."),
+}
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@allow(PUBLIC)
+@throttled
+def accept_invitation(token: str):
+    from marketplace.programs import services as programs
+
+    try:
+        invitation = programs.open_invitation(token)
+    except programs.InvitationUnusable as exc:
+        return render_template("accounts/link_problem.html", message=INVITATION_MESSAGES[exc.code],
+                               retry_endpoint=None), 400
+    form = forms.AcceptInvitationForm(name=invitation.name)
+    if form.validate_on_submit():
+        try:
+            user = programs.accept_invitation(token, name=form.name.data, password=form.password.data,
+                                              locale=form.language.data)
+        except programs.InvitationUnusable as exc:
+            return render_template("accounts/link_problem.html", message=INVITATION_MESSAGES[exc.code],
+                                   retry_endpoint=None), 400
+        except services.EmailTaken:
+            flash(_("An account with this email address already exists. Please sign in."), "error")
+            return redirect(url_for("accounts.login"))
+        except services.WeakPassword:
+            form.password.errors.append(_("This password is too easy to guess. Use at least "
+                                          "%(n)d characters and avoid common passwords.",
+                                          n=services.MIN_PASSWORD_LENGTH))
+        else:
+            logout_user()
+            login_user(user)
+            flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
+            return _home()
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/accept_invitation.html", form=form, invitation=invitation), status
+
+
+# My account ----------------------------------------------------------------------------------------
+
+
+@bp.route("/", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def profile():
+    form = forms.ProfileForm(obj=current_user, language=current_user.locale)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, name=form.name.data, phone=form.phone.data,
+                                    locale=form.language.data)
+        except services.InvalidPhone:
+            form.phone.errors.append(_("Please enter an Indonesian phone number, e.g. 0812 3456 7890."))
+        else:
+            flash(_("Your details are saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/profile.html", form=form), status
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def change_password():
+    form = forms.ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.change_password(current_user, current_password=form.current_password.data,
+                                            new_password=form.password.data)
+        except services.WrongPassword:
+            form.current_password.errors.append(_("That is not your current password."))
+        except services.WeakPassword:
+            form.password.errors.append(_("This password is too easy to guess. Use at least "
+                                          "%(n)d characters and avoid common passwords.",
+                                          n=services.MIN_PASSWORD_LENGTH))
+        else:
+            # The new session version ends every other session; this one is signed in again.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(user, remember=remembered)
+            flash(_("Your password is changed. You were signed out everywhere else."), "success")
+            return redirect(url_for("accounts.profile"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/change_password.html", form=form), status
+
+
+@bp.get("/data.json")
+@allow(SIGNED_IN)
+def download_data():
+    data = {"exported_at": utcnow().isoformat(), "data": privacy.collect_user_data(current_user)}
+    return Response(json.dumps(data, ensure_ascii=False, indent=2, default=str),
+                    mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="pasar-bangkit-my-data.json"',
+                             "Cache-Control": "no-store"})
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def delete_account():
+    form = forms.DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_account(current_user, password=form.password.data)
+        except services.WrongPassword:
+            form.password.errors.append(_("That is not your password."))
+        except services.LastAdmin:
+            flash(_("You are the only admin. Make someone else an admin before deleting your account."), "error")
+        else:
+            logout_user()
+            flash(_("Your account is deleted. Thank you for being part of Pasar Bangkit."), "success")
+            return _home()
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/delete_account.html", form=form), status

@@ -8,11 +8,12 @@ when REDIS_URL is set (``flask rq-worker`` sends it).
 from __future__ import annotations
 
 import smtplib
+from dataclasses import dataclass
 from email.message import EmailMessage
 
-from flask import current_app, render_template
+from flask import current_app, has_app_context, render_template
 from flask_babel import force_locale
-from sqlalchemy import event, update
+from sqlalchemy import event, select, update
 
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
@@ -70,7 +71,14 @@ def deliver(message_id: int) -> None:
 
 
 def deliver_job(message_id: int) -> None:
-    """RQ entry point: the worker process has no app, so it builds one."""
+    """RQ entry point. ``flask rq-worker`` runs jobs inside its app context; a bare ``rq worker``
+    process has none, so it builds one."""
+    if has_app_context():
+        try:
+            deliver(message_id)
+        finally:
+            db.session.remove()  # one worker serves many jobs: start each from a fresh session
+        return
     from marketplace import create_app
 
     with create_app().app_context():
@@ -110,3 +118,29 @@ def init_app(app) -> None:
         event.listen(session_class, "after_commit", _dispatch_after_commit)
         event.listen(session_class, "after_soft_rollback", _forget_after_rollback)
         session_class._outbox_hooks = True
+
+
+# The development outbox, read by the admin ------------------------------------------------------
+
+OUTBOX_PAGE_SIZE = 30
+
+
+@dataclass(frozen=True)
+class OutboxPage:
+    messages: list[OutboxMessage]
+    older_than: int | None  # the ``before_id`` of the next (older) page, if there is one
+
+
+def outbox_page(before_id: int | None = None, size: int = OUTBOX_PAGE_SIZE) -> OutboxPage:
+    """Newest first, paged by id (keyset) so deep pages stay cheap."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(size + 1)
+    if before_id is not None:
+        query = query.where(OutboxMessage.id < before_id)
+    rows = list(db.session.execute(query).scalars())
+    more = len(rows) > size
+    rows = rows[:size]
+    return OutboxPage(messages=rows, older_than=rows[-1].id if more else None)
+
+
+def outbox_message(message_id: int) -> OutboxMessage | None:
+    return db.session.get(OutboxMessage, message_id)

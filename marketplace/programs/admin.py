@@ -1,0 +1,95 @@
+"""The admin area (``/admin``): programs, cohorts, staff accounts, and the development outbox."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from marketplace.accounts import services as accounts
+from marketplace.accounts.policy import ADMIN, allow
+from marketplace.core.nav import register_nav
+from marketplace.notifications import services as notifications
+from marketplace.programs import services
+from marketplace.programs.forms import CohortForm, ProgramForm, StaffForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+register_nav(_l("Admin"), "admin.home", {ADMIN}, 75)
+
+
+def _render_home(status: int = 200, program_form=None, cohort_form=None, staff_form=None, form_program_id=None):
+    return render_template(
+        "admin/home.html", programs=services.all_programs(),
+        program_form=program_form or ProgramForm(), cohort_form=cohort_form or CohortForm(formdata=None),
+        staff_form=staff_form or StaffForm(formdata=None), form_program_id=form_program_id), status
+
+
+@bp.get("/")
+@allow(ADMIN)
+def home():
+    return _render_home()
+
+
+@bp.post("/programs")
+@allow(ADMIN)
+def create_program():
+    form = ProgramForm()
+    if not form.validate_on_submit():
+        return _render_home(400, program_form=form)
+    program = services.create_program(current_user, name=form.name.data, institution=form.institution.data,
+                                      city=form.city.data)
+    flash(_("Program %(name)s created.", name=program.name), "success")
+    return redirect(url_for("admin.home"))
+
+
+@bp.post("/programs/<int:program_id>/cohorts")
+@allow(ADMIN)
+def create_cohort(program_id: int):
+    form = CohortForm()
+    if form.validate_on_submit():
+        try:
+            cohort = services.create_cohort(current_user, program_id, name=form.name.data,
+                                            started_on=form.started_on.data, graduated_on=form.graduated_on.data)
+        except services.NotFound:
+            abort(404)
+        except services.NameTaken:
+            form.name.errors.append(_("This program already has a cohort with that name."))
+        else:
+            flash(_("Cohort %(name)s created.", name=cohort.name), "success")
+            return redirect(url_for("admin.home"))
+    return _render_home(400, cohort_form=form, form_program_id=program_id)
+
+
+@bp.post("/programs/<int:program_id>/staff")
+@allow(ADMIN)
+def create_staff(program_id: int):
+    form = StaffForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_staff_account(current_user, program_id, name=form.name.data,
+                                                 email=form.email.data, locale=form.language.data)
+        except services.NotFound:
+            abort(404)
+        except accounts.EmailTaken:
+            form.email.errors.append(_("An account with this email address already exists."))
+        else:
+            flash(_("Staff account for %(email)s created; a link to set the password was emailed.",
+                    email=user.email), "success")
+            return redirect(url_for("admin.home"))
+    return _render_home(400, staff_form=form, form_program_id=program_id)
+
+
+@bp.get("/outbox")
+@allow(ADMIN)
+def outbox():
+    before = request.args.get("before", type=int)
+    page = notifications.outbox_page(before_id=before)
+    return render_template("admin/outbox.html", page=page, before=before)
+
+
+@bp.get("/outbox/<int:message_id>")
+@allow(ADMIN)
+def outbox_message(message_id: int):
+    message = notifications.outbox_message(message_id)
+    if message is None:
+        abort(404)
+    return render_template("admin/outbox_message.html", message=message)

@@ -1,0 +1,1 @@
+from tests.accounts.conftest import client, second_client  # noqa: F401  (same request isolation)
