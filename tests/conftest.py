@@ -36,6 +36,9 @@ def _test_config(tmp_path_factory) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "STRIPE_SECRET_KEY": None,
         "PUBLIC_URL": "http://localhost",
+        # Behaviour tests read the English source strings while the site still runs in Indonesian
+        # (lang="id", Indonesian formats); the `translated_app` fixture has the real catalog.
+        "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path_factory.mktemp("no-translations")),
     }
 
 
@@ -64,13 +67,13 @@ def app(app_config):
 
 
 def _fresh_request_globals() -> None:
-    """Tests keep one app context open, and Flask reuses it for the test client's requests; clear
-    ``g`` so that nothing cached by a request (language, signed-in user, CSP) leaks into the next,
-    as in production where each request has a context of its own."""
+    """Tests keep one app context open, and Flask reuses it for the test client's requests; forget
+    what a request caches in ``g`` (signed-in user, language, CSP choice) so that nothing leaks into
+    the next one, as in production where each request has a context of its own."""
     from flask import g
 
-    for key in list(g):
-        g.pop(key)
+    for key in ("_login_user", "_flask_babel", "csp_allow_stripe"):
+        g.pop(key, None)
 
 
 def _drop_everything() -> None:
@@ -103,6 +106,20 @@ def _empty_tables() -> None:
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def translated_app(app, app_config):
+    """The same database, with the Indonesian catalog loaded: for tests of what visitors read."""
+    from marketplace.config import PROJECT_ROOT
+    from marketplace.extensions import babel
+
+    translated = create_app({**app_config, "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations")})
+    translated.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
+    # Flask-Babel caches loaded catalogs per locale across apps: start and end with an empty cache.
+    babel.domain_instance.cache.clear()
+    yield translated
+    babel.domain_instance.cache.clear()
 
 
 @pytest.fixture

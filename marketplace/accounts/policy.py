@@ -102,3 +102,9 @@ def same_program(staff, person) -> bool:
 
 def owns_business(user, business) -> bool:
     return user.is_authenticated and business is not None and business.owner_id == user.id
+
+
+def signed_in_user():
+    """The real ``User`` behind Flask-Login's proxy: services and sessions must never hold the proxy
+    (``login_user(proxy)`` makes ``current_user`` point at itself)."""
+    return current_user._get_current_object()

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from marketplace.accounts import forms, privacy, services, tokens
-from marketplace.accounts.policy import GUEST, PUBLIC, SIGNED_IN, allow
+from marketplace.accounts.policy import GUEST, PUBLIC, SIGNED_IN, allow, signed_in_user
 from marketplace.core.nav import register_nav
 from marketplace.core.safety import safe_next_url
 from marketplace.core.timeutil import utcnow
@@ -257,7 +257,7 @@ def profile():
     form = forms.ProfileForm(obj=current_user, language=current_user.locale)
     if form.validate_on_submit():
         try:
-            services.update_profile(current_user, name=form.name.data, phone=form.phone.data,
+            services.update_profile(signed_in_user(), name=form.name.data, phone=form.phone.data,
                                     locale=form.language.data)
         except services.InvalidPhone:
             form.phone.errors.append(_("Please enter an Indonesian phone number, e.g. 0812 3456 7890."))
@@ -274,7 +274,7 @@ def change_password():
     form = forms.ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            user = services.change_password(current_user, current_password=form.current_password.data,
+            user = services.change_password(signed_in_user(), current_password=form.current_password.data,
                                             new_password=form.password.data)
         except services.WrongPassword:
             form.current_password.errors.append(_("That is not your current password."))
@@ -308,7 +308,7 @@ def delete_account():
     form = forms.DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            services.delete_account(current_user, password=form.password.data)
+            services.delete_account(signed_in_user(), password=form.password.data)
         except services.WrongPassword:
             form.password.errors.append(_("That is not your password."))
         except services.LastAdmin:

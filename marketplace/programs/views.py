@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from marketplace.accounts import services as accounts
-from marketplace.accounts.policy import ADMIN, STAFF, allow
+from marketplace.accounts.policy import ADMIN, STAFF, allow, signed_in_user
 from marketplace.core.nav import register_nav
 from marketplace.programs import services
 from marketplace.programs.admin import bp as admin_bp
@@ -22,7 +22,7 @@ register_nav(_l("Staff"), "programs.home", {STAFF, ADMIN}, 70)
 
 def _program_or_404():
     try:
-        program = services.program_for(current_user, request.args.get("program_id", type=int))
+        program = services.program_for(signed_in_user(), request.args.get("program_id", type=int))
     except services.NotFound:
         abort(404)
     return program
@@ -56,7 +56,7 @@ def create_invitation():
     if form.validate_on_submit():
         try:
             invitation = services.create_invitation(
-                current_user, program, role=form.role.data, name=form.name.data, email=form.email.data,
+                signed_in_user(), program, role=form.role.data, name=form.name.data, email=form.email.data,
                 cohort_id=form.cohort_id.data or None, locale=form.language.data)
         except services.CohortRequired:
             form.cohort_id.errors.append(_("Choose the graduate's cohort."))
@@ -76,7 +76,7 @@ def revoke_invitation(invitation_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        invitation = services.revoke_invitation(current_user, invitation_id)
+        invitation = services.revoke_invitation(signed_in_user(), invitation_id)
     except services.NotFound:
         abort(404)
     flash(_("The invitation for %(email)s is withdrawn.", email=invitation.email), "success")
@@ -88,7 +88,7 @@ def revoke_invitation(invitation_id: int):
 @allow(STAFF, ADMIN)
 def person(user_id: int):
     try:
-        person = services.person_for_staff(current_user, user_id)
+        person = services.person_for_staff(signed_in_user(), user_id)
     except services.NotFound:
         abort(404)
     return render_template("programs/person.html", person=person)
@@ -110,7 +110,7 @@ def approve_partner(user_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        partner = services.approve_partner(current_user, user_id)
+        partner = services.approve_partner(signed_in_user(), user_id)
     except services.NotFound:
         abort(404)
     flash(_("%(organisation)s is approved; they have been told by email.", organisation=partner.organisation),
@@ -124,7 +124,7 @@ def reject_partner(user_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        services.reject_partner(current_user, user_id)
+        services.reject_partner(signed_in_user(), user_id)
     except services.NotFound:
         abort(404)
     flash(_("The registration is rejected; the company has been told by email."), "success")
