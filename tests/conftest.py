@@ -16,7 +16,7 @@ from marketplace.extensions import db as _db
 from tests import factories
 
 # Tables that migrations create outside the models (search indexes) and that need emptying too.
-EXTRA_TABLES: tuple[str, ...] = ()
+EXTRA_TABLES: tuple[str, ...] = ("product_search",)
 
 
 def _test_config(tmp_path_factory) -> dict:
@@ -52,6 +52,7 @@ def app(app_config):
 
     app_config["SQLALCHEMY_DATABASE_URI"] = _database_url(app_config["SQLALCHEMY_DATABASE_URI"])
     app = create_app(app_config)
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
     with app.app_context():
         _drop_everything()
         upgrade()
@@ -60,6 +61,16 @@ def app(app_config):
         _db.session.remove()
         _drop_everything()
         _db.engine.dispose()
+
+
+def _fresh_request_globals() -> None:
+    """Tests keep one app context open, and Flask reuses it for the test client's requests; clear
+    ``g`` so that nothing cached by a request (language, signed-in user, CSP) leaks into the next,
+    as in production where each request has a context of its own."""
+    from flask import g
+
+    for key in list(g):
+        g.pop(key)
 
 
 def _drop_everything() -> None:

@@ -151,3 +151,11 @@ class ProductPhoto(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     product: Mapped[Product] = relationship(back_populates="photos")
+
+
+LOW_STOCK_THRESHOLD = 3
+
+# The search table follows product saves (see marketplace/catalog/search.py).
+from marketplace.catalog import search as _search  # noqa: E402
+
+_search.install_sync()
