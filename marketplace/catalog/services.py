@@ -450,7 +450,7 @@ def browse(b: Browse) -> Page:
     if b.business_id is not None:
         ids_query = ids_query.where(Product.business_id == b.business_id)
     if b.city:
-        ids_query = ids_query.where(func.lower(Business.city) == b.city.strip().lower()[:80])
+        ids_query = ids_query.where(func.lower(Business.city) == b.city.replace("\x00", "").strip().lower()[:80])
     if b.min_price is not None:
         ids_query = ids_query.where(Product.price_idr >= b.min_price)
     if b.max_price is not None:
@@ -482,11 +482,18 @@ def browse(b: Browse) -> Page:
     return Page([by_id[i] for i in ids if i in by_id], page, has_next)
 
 
+def _usable(text_: str) -> bool:
+    """PostgreSQL refuses NUL characters in text; such a slug or filter can only mean 'nothing found'."""
+    return "\x00" not in text_
+
+
 def categories() -> list[Category]:
     return list(db.session.execute(select(Category).order_by(Category.position, Category.id)).scalars())
 
 
 def category_by_slug(slug: str) -> Category | None:
+    if not _usable(slug):
+        return None
     return db.session.execute(select(Category).where(Category.slug == slug)).scalar_one_or_none()
 
 
@@ -497,12 +504,16 @@ def cities() -> list[str]:
 
 
 def public_business(slug: str) -> Business | None:
+    if not _usable(slug):
+        return None
     business = db.session.execute(select(Business).where(Business.slug == slug)).scalar_one_or_none()
     return business if business is not None and business.is_public else None
 
 
 def public_product(business_slug: str, product_slug: str) -> Product | None:
     """A public product with its business, variants, photos and category loaded, or None."""
+    if not (_usable(business_slug) and _usable(product_slug)):
+        return None
     product = db.session.execute(
         select(Product).join(Product.business)
         .where(Business.slug == business_slug, Product.slug == product_slug, _public_product_filter())
