@@ -6,10 +6,12 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
+from jinja2 import TemplateNotFound
 from flask_babel import gettext as _
 
 from marketplace.accounts.policy import PUBLIC, allow
 from marketplace.catalog import images, services
+from marketplace.catalog.pagecache import cached_render
 from marketplace.catalog.text import plain_summary, render_markdown
 from marketplace.storage import get_storage, valid_key
 
@@ -74,10 +76,13 @@ def _page_urls(page: services.Page, endpoint: str, **values) -> tuple[str | None
 @bp.get("/")
 @allow(PUBLIC)
 def home():
-    featured = services.browse(services.Browse(featured=True, per_page=8))
-    newest = services.browse(services.Browse(per_page=12))
-    return render_template("catalog/home.html", featured=featured.items, products=newest.items,
-                           categories=services.categories())
+    def render(**extra):
+        featured = services.browse(services.Browse(featured=True, per_page=8))
+        newest = services.browse(services.Browse(per_page=12))
+        return render_template("catalog/home.html", featured=featured.items, products=newest.items,
+                               categories=services.categories(), **extra)
+
+    return cached_render(render)
 
 
 @bp.get("/tentang")
@@ -90,37 +95,67 @@ def about():
 @bp.get("/kategori/<slug>")
 @allow(PUBLIC)
 def category(slug: str):
-    found = services.category_by_slug(slug)
-    if found is None:
-        abort(404)
-    page = services.browse(services.Browse(category_id=found.id, page=_page_arg(), per_page=per_page()))
-    prev_url, next_url = _page_urls(page, "catalog.category", slug=slug)
-    return render_template("catalog/category.html", category=found, page=page, prev_url=prev_url,
-                           next_url=next_url, categories=services.categories())
+    def render(**extra):
+        found = services.category_by_slug(slug)
+        if found is None:
+            abort(404)
+        page = services.browse(services.Browse(category_id=found.id, page=_page_arg(), per_page=per_page()))
+        prev_url, next_url = _page_urls(page, "catalog.category", slug=slug)
+        return render_template("catalog/category.html", category=found, page=page, prev_url=prev_url,
+                               next_url=next_url, categories=services.categories(), **extra)
+
+    return cached_render(render)
 
 
 @bp.get("/toko/<slug>")
 @allow(PUBLIC)
 def storefront(slug: str):
-    business = services.public_business(slug)
-    if business is None:
-        abort(404)
-    page = services.browse(services.Browse(business_id=business.id, page=_page_arg(), per_page=per_page()))
-    prev_url, next_url = _page_urls(page, "catalog.storefront", slug=slug)
-    return render_template("catalog/storefront.html", business=business, page=page, prev_url=prev_url,
-                           next_url=next_url, story=services.public_story(business), preview=False)
+    def render(**extra):
+        business = services.public_business(slug)
+        if business is None:
+            abort(404)
+        page = services.browse(services.Browse(business_id=business.id, page=_page_arg(), per_page=per_page()))
+        prev_url, next_url = _page_urls(page, "catalog.storefront", slug=slug)
+        return render_template("catalog/storefront.html", business=business, page=page, prev_url=prev_url,
+                               next_url=next_url, story=services.public_story(business), preview=False, **extra)
+
+    return cached_render(render)
 
 
 @bp.get("/toko/<business_slug>/<product_slug>")
 @allow(PUBLIC)
 def product(business_slug: str, product_slug: str):
-    found = services.public_product(business_slug, product_slug)
-    if found is None:
-        abort(404)
-    return render_product(found, preview=False)
+    loaded = []
+
+    def render(**extra):
+        found = services.public_product(business_slug, product_slug)
+        if found is None:
+            abort(404)
+        loaded.append(found)
+        return render_product(found, preview=False, add_to_cart_slot=ADD_TO_CART_SLOT, **extra)
+
+    html = cached_render(render)
+    # The cart form belongs to the orders domain and may depend on the visitor: always rendered fresh.
+    return html.replace(ADD_TO_CART_SLOT, _add_to_cart(loaded[0] if loaded else None, business_slug,
+                                                      product_slug))
 
 
-def render_product(product, preview: bool):
+ADD_TO_CART_SLOT = "<!--add-to-cart-slot-->"
+ADD_TO_CART_TEMPLATE = "orders/_add_to_cart.html"
+
+
+def _add_to_cart(product, business_slug: str, product_slug: str) -> str:
+    try:
+        current_app.jinja_env.get_template(ADD_TO_CART_TEMPLATE)
+    except TemplateNotFound:
+        return ""
+    product = product or services.public_product(business_slug, product_slug)
+    if product is None:
+        return ""
+    return render_template(ADD_TO_CART_TEMPLATE, product=product, business=product.business)
+
+
+def render_product(product, preview: bool, **extra):
     path = url_for("catalog.product", business_slug=product.business.slug, product_slug=product.slug)
     page_url = absolute_url(path)
     share_text = f"{product.title} - {page_url}"
@@ -128,7 +163,8 @@ def render_product(product, preview: bool):
         "catalog/product.html", product=product, business=product.business, preview=preview,
         page_url=page_url, json_ld=_product_json_ld(product, page_url),
         share_url="https://wa.me/?text=" + quote(share_text, safe=""),
-        contact_url=("https://wa.me/" + product.business.whatsapp.lstrip("+")) if product.business.whatsapp else None)
+        contact_url=("https://wa.me/" + product.business.whatsapp.lstrip("+")) if product.business.whatsapp else None,
+        **extra)
 
 
 def _product_json_ld(product, page_url: str) -> dict:
@@ -155,6 +191,10 @@ SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "price_asc": "Price
 @bp.get("/cari")
 @allow(PUBLIC)
 def search():
+    return cached_render(_render_search)
+
+
+def _render_search(**extra):
     query = (request.args.get("q") or "")[:1000]
     all_categories = services.categories()
     category_slug = request.args.get("kategori") or ""
@@ -172,7 +212,7 @@ def search():
                            chosen=chosen, cities=services.cities(), city=city, sort=sort,
                            sorts=[(key, _(label)) for key, label in SORT_LABELS.items()],
                            min_price=_int_arg("min"), max_price=_int_arg("max"),
-                           prev_url=prev_url, next_url=next_url)
+                           prev_url=prev_url, next_url=next_url, **extra)
 
 
 @bp.get("/sitemap.xml")

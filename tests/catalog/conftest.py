@@ -24,6 +24,9 @@ def empty_upload_dir(app):
     root = Path(app.config["UPLOAD_DIR"])
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True, exist_ok=True)
+    from marketplace.catalog import pagecache
+
+    pagecache.clear()
     yield
 
 
