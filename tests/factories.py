@@ -125,3 +125,28 @@ def invitation(program_: Program | None = None, role: str = "graduate", cohort_:
 def unverified_user(role: str = "customer", **fields) -> User:
     """A user who registered but never opened the confirmation link."""
     return user(role, email_verified_at=None, **fields)
+
+def category(**fields):
+    from marketplace.catalog.models import Category
+
+    n = next(_seq)
+    c = Category(**{"slug": f"kategori-{n}", "name_id": f"Kategori {n}", "name_en": f"Category {n}",
+                    "position": n, **fields})
+    db.session.add(c)
+    db.session.flush()
+    return c
+
+
+def image_bytes(size: tuple[int, int] = (64, 48), fmt: str = "PNG", colour=(200, 30, 30), exif=None) -> bytes:
+    """A small real picture for upload tests (``exif`` is a PIL.Image.Exif to embed, JPEG only)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    img = Image.new("RGB", size, colour)
+    if exif is not None:
+        img.save(out, fmt, exif=exif)
+    else:
+        img.save(out, fmt)
+    return out.getvalue()

@@ -151,3 +151,27 @@ class ProductPhoto(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     product: Mapped[Product] = relationship(back_populates="photos")
+
+
+class CatalogState(db.Model):
+    """One row whose token changes whenever the catalog changes: the key of the rendered-page cache.
+
+    A random token rather than a counter, so a cache never mistakes a rebuilt database for an old one."""
+
+    __tablename__ = "catalog_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+LOW_STOCK_THRESHOLD = 3
+
+# The search table follows product saves (see marketplace/catalog/search.py).
+from marketplace.catalog import search as _search  # noqa: E402
+
+_search.install_sync()
+
+from marketplace.catalog import pagecache as _pagecache  # noqa: E402
+
+_pagecache.install()

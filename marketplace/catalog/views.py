@@ -1,25 +1,248 @@
-from flask import Blueprint, render_template
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+"""Public catalog pages: home, categories, storefronts, products, search, sitemap and media files."""
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_babel import get_locale
+from jinja2 import TemplateNotFound
+from flask_babel import gettext as _
 
 from marketplace.accounts.policy import PUBLIC, allow
-from marketplace.catalog.models import Business, Category, Product, ProductStatus
-from marketplace.extensions import db
+from marketplace.catalog import images, services
+from marketplace.catalog.pagecache import cached_render
+from marketplace.catalog.text import plain_summary, render_markdown
+from marketplace.storage import get_storage, valid_key
 
 bp = Blueprint("catalog", __name__)
+
+
+# Template helpers -----------------------------------------------------------------------------
+
+
+@bp.app_template_global()
+def media_url(key: str | None, width: int | None = None) -> str | None:
+    if not key:
+        return None
+    return url_for("catalog.media", key=images.thumb_key(key, width) if width else key)
+
+
+@bp.app_template_global()
+def absolute_url(path: str) -> str:
+    return current_app.config["PUBLIC_URL"] + path
+
+
+@bp.app_template_filter("markdown")
+def markdown_filter(source: str | None):
+    return render_markdown(source)
+
+
+@bp.app_template_filter("summary")
+def summary_filter(source: str | None, length: int = 155) -> str:
+    return plain_summary(source, length)
+
+
+@bp.app_template_global()
+def category_name(category) -> str:
+    return category.name(str(get_locale())) if category else ""
+
+
+def per_page() -> int:
+    return int(current_app.config.get("CATALOG_PAGE_SIZE", 24))
+
+
+def _page_arg() -> int:
+    return _int_arg("page", 1) or 1
+
+
+def _int_arg(name: str, default: int | None = None) -> int | None:
+    raw = (request.args.get(name) or "").strip().replace(".", "")
+    if not raw.isdigit() or len(raw) > 12:
+        return default
+    return int(raw)
+
+
+def _page_urls(page: services.Page, endpoint: str, **values) -> tuple[str | None, str | None]:
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    prev_url = url_for(endpoint, **values, **args, page=page.page - 1) if page.has_prev else None
+    next_url = url_for(endpoint, **values, **args, page=page.page + 1) if page.has_next else None
+    return prev_url, next_url
+
+
+# Pages ----------------------------------------------------------------------------------------
 
 
 @bp.get("/")
 @allow(PUBLIC)
 def home():
-    products = db.session.execute(
-        select(Product)
-        .join(Product.business)
-        .where(Product.status == ProductStatus.ACTIVE.value, Product.hidden_at.is_(None),
-               Business.status.in_(("open", "holiday")))
-        .options(selectinload(Product.business), selectinload(Product.photos))
-        .order_by(Product.created_at.desc(), Product.id.desc())
-        .limit(24)
-    ).scalars().all()
-    categories = db.session.execute(select(Category).order_by(Category.position)).scalars().all()
-    return render_template("catalog/home.html", products=products, categories=categories)
+    def render(**extra):
+        featured = services.browse(services.Browse(featured=True, per_page=8))
+        newest = services.browse(services.Browse(per_page=12))
+        return render_template("catalog/home.html", featured=featured.items, products=newest.items,
+                               categories=services.categories(), **extra)
+
+    return cached_render(render)
+
+
+@bp.get("/tentang")
+@allow(PUBLIC)
+def about():
+    """A small static page; the benchmark also uses it as its no-database ceiling."""
+    return render_template("catalog/about.html")
+
+
+@bp.get("/kategori/<slug>")
+@allow(PUBLIC)
+def category(slug: str):
+    def render(**extra):
+        found = services.category_by_slug(slug)
+        if found is None:
+            abort(404)
+        page = services.browse(services.Browse(category_id=found.id, page=_page_arg(), per_page=per_page()))
+        prev_url, next_url = _page_urls(page, "catalog.category", slug=slug)
+        return render_template("catalog/category.html", category=found, page=page, prev_url=prev_url,
+                               next_url=next_url, categories=services.categories(), **extra)
+
+    return cached_render(render)
+
+
+@bp.get("/toko/<slug>")
+@allow(PUBLIC)
+def storefront(slug: str):
+    def render(**extra):
+        business = services.public_business(slug)
+        if business is None:
+            abort(404)
+        page = services.browse(services.Browse(business_id=business.id, page=_page_arg(), per_page=per_page()))
+        prev_url, next_url = _page_urls(page, "catalog.storefront", slug=slug)
+        return render_template("catalog/storefront.html", business=business, page=page, prev_url=prev_url,
+                               next_url=next_url, story=services.public_story(business), preview=False, **extra)
+
+    return cached_render(render)
+
+
+@bp.get("/toko/<business_slug>/<product_slug>")
+@allow(PUBLIC)
+def product(business_slug: str, product_slug: str):
+    loaded = []
+
+    def render(**extra):
+        found = services.public_product(business_slug, product_slug)
+        if found is None:
+            abort(404)
+        loaded.append(found)
+        return render_product(found, preview=False, add_to_cart_slot=ADD_TO_CART_SLOT, **extra)
+
+    html = cached_render(render)
+    # The cart form belongs to the orders domain and may depend on the visitor: always rendered fresh.
+    return html.replace(ADD_TO_CART_SLOT, _add_to_cart(loaded[0] if loaded else None, business_slug,
+                                                      product_slug))
+
+
+ADD_TO_CART_SLOT = "<!--add-to-cart-slot-->"
+ADD_TO_CART_TEMPLATE = "orders/_add_to_cart.html"
+
+
+def _add_to_cart(product, business_slug: str, product_slug: str) -> str:
+    try:
+        current_app.jinja_env.get_template(ADD_TO_CART_TEMPLATE)
+    except TemplateNotFound:
+        return ""
+    product = product or services.public_product(business_slug, product_slug)
+    if product is None:
+        return ""
+    return render_template(ADD_TO_CART_TEMPLATE, product=product, business=product.business)
+
+
+def render_product(product, preview: bool, **extra):
+    path = url_for("catalog.product", business_slug=product.business.slug, product_slug=product.slug)
+    page_url = absolute_url(path)
+    share_text = f"{product.title} - {page_url}"
+    return render_template(
+        "catalog/product.html", product=product, business=product.business, preview=preview,
+        page_url=page_url, json_ld=_product_json_ld(product, page_url),
+        share_url="https://wa.me/?text=" + quote(share_text, safe=""),
+        contact_url=("https://wa.me/" + product.business.whatsapp.lstrip("+")) if product.business.whatsapp else None,
+        **extra)
+
+
+def _product_json_ld(product, page_url: str) -> dict:
+    prices = [v.unit_price_idr for v in product.variants] or [product.price_idr]
+    in_stock = any(v.stock > 0 for v in product.variants) and product.business.accepts_orders
+    offer: dict = {"@type": "Offer", "priceCurrency": "IDR", "price": min(prices), "url": page_url,
+                   "availability": "https://schema.org/" + ("InStock" if in_stock else "OutOfStock")}
+    if min(prices) != max(prices):
+        offer = {**offer, "@type": "AggregateOffer", "lowPrice": min(prices), "highPrice": max(prices)}
+        del offer["price"]
+    return {
+        "@context": "https://schema.org", "@type": "Product", "name": product.title,
+        "description": plain_summary(product.description, 500), "sku": str(product.id),
+        "image": [absolute_url(media_url(p.key)) for p in product.photos],
+        "brand": {"@type": "Brand", "name": product.business.name},
+        "offers": offer,
+    }
+
+
+SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "price_asc": "Price: low to high",
+               "price_desc": "Price: high to low"}
+
+
+@bp.get("/cari")
+@allow(PUBLIC)
+def search():
+    return cached_render(_render_search)
+
+
+def _render_search(**extra):
+    query = (request.args.get("q") or "")[:1000]
+    all_categories = services.categories()
+    category_slug = request.args.get("kategori") or ""
+    chosen = next((c for c in all_categories if c.slug == category_slug), None)
+    sort = request.args.get("sort") or ("relevance" if query.strip() else "newest")
+    if sort not in services.SORTS:
+        sort = "newest"
+    city = (request.args.get("kota") or "")[:80]
+    page = services.browse(services.Browse(
+        query=query, category_id=chosen.id if chosen else None, city=city,
+        min_price=_int_arg("min"), max_price=_int_arg("max"), sort=sort, page=_page_arg(),
+        per_page=per_page()))
+    prev_url, next_url = _page_urls(page, "catalog.search")
+    return render_template("catalog/search.html", query=query, page=page, categories=all_categories,
+                           chosen=chosen, cities=services.cities(), city=city, sort=sort,
+                           sorts=[(key, _(label)) for key, label in SORT_LABELS.items()],
+                           min_price=_int_arg("min"), max_price=_int_arg("max"),
+                           prev_url=prev_url, next_url=next_url, **extra)
+
+
+@bp.get("/sitemap.xml")
+@allow(PUBLIC)
+def sitemap():
+    all_categories, businesses, products = services.sitemap_entries()
+    body = render_template("catalog/sitemap.xml", categories=all_categories, businesses=businesses,
+                           products=products)
+    return Response(body, mimetype="application/xml")
+
+
+@bp.get("/media/<path:key>")
+@allow(PUBLIC)
+def media(key: str):
+    """Stored pictures. Keys are content hashes, so a response may be cached for a year unchanged."""
+    if not valid_key(key):
+        abort(404)
+    etag = hashlib.sha256(key.encode()).hexdigest()[:32]
+    if request.if_none_match and etag in request.if_none_match:
+        response = Response(status=304)
+    else:
+        data = get_storage().get(key)
+        if data is None:
+            abort(404)
+        response = Response(data, mimetype="image/webp")
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response.set_etag(etag)
+    return response
+
+
+from marketplace.catalog import moderation_views, seller_views  # noqa: E402
+
+blueprints = [bp, seller_views.bp, moderation_views.bp]

@@ -1,0 +1,116 @@
+"""Full-text search over products: SQLite FTS5 or a PostgreSQL tsvector table with a GIN index.
+
+The search table is not a model (Alembic ignores names starting ``product_search`` and indexes starting
+``ix_fts_``); ``create_search_schema`` is called from a hand-written migration. The table follows the
+products through a session ``after_flush`` hook, so every code path that saves a product keeps it in
+sync without remembering to.
+
+Both backends use lowercase words without stemming ('simple'), so Indonesian and English match alike.
+User text never reaches the query syntax: it is cut into plain word tokens first.
+"""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import column, event, func, literal_column, table, text
+from sqlalchemy.orm import Session
+
+SEARCH_TABLE = "product_search"
+MAX_TOKENS = 8
+MAX_TOKEN_LENGTH = 40
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def create_search_schema(connection) -> None:
+    """DDL for the search table and index, and a backfill of existing products."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(
+            "CREATE TABLE IF NOT EXISTS product_search ("
+            " product_id integer PRIMARY KEY, document tsvector NOT NULL)"))
+        connection.execute(text(
+            "CREATE INDEX IF NOT EXISTS ix_fts_product_search_document ON product_search USING gin (document)"))
+    else:
+        connection.execute(text(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS product_search USING fts5("
+            " title, body, tokenize = 'unicode61 remove_diacritics 2')"))
+    rebuild_search_index(connection)
+
+
+def drop_search_schema(connection) -> None:
+    connection.execute(text("DROP TABLE IF EXISTS product_search"))
+
+
+def rebuild_search_index(connection) -> None:
+    """Re-index every product in one statement (after bulk loads that bypass the ORM)."""
+    connection.execute(text("DELETE FROM product_search"))
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(
+            "INSERT INTO product_search (product_id, document) SELECT id, "
+            " setweight(to_tsvector('simple', lower(title)), 'A') || "
+            " setweight(to_tsvector('simple', lower(description)), 'B') FROM products"))
+    else:
+        connection.execute(text(
+            "INSERT INTO product_search (rowid, title, body) SELECT id, title, description FROM products"))
+
+
+def index_products(connection, rows: list[tuple[int, str, str]]) -> None:
+    if not rows:
+        return
+    ids = [{"id": r[0]} for r in rows]
+    params = [{"id": r[0], "title": r[1] or "", "body": r[2] or ""} for r in rows]
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(
+            "INSERT INTO product_search (product_id, document) VALUES (:id, "
+            " setweight(to_tsvector('simple', lower(:title)), 'A') || "
+            " setweight(to_tsvector('simple', lower(:body)), 'B')) "
+            "ON CONFLICT (product_id) DO UPDATE SET document = excluded.document"), params)
+    else:
+        connection.execute(text("DELETE FROM product_search WHERE rowid = :id"), ids)
+        connection.execute(text("INSERT INTO product_search (rowid, title, body) VALUES (:id, :title, :body)"),
+                           params)
+
+
+def unindex_products(connection, ids: list[int]) -> None:
+    if not ids:
+        return
+    column_name = "product_id" if connection.dialect.name == "postgresql" else "rowid"
+    connection.execute(text(f"DELETE FROM product_search WHERE {column_name} = :id"),
+                       [{"id": i} for i in ids])
+
+
+def tokens(query: str | None) -> list[str]:
+    """Plain lowercase words from whatever the visitor typed; operators and quotes fall away."""
+    if not query:
+        return []
+    words = _WORD.findall(query[:1000].lower())
+    return [w[:MAX_TOKEN_LENGTH] for w in words][:MAX_TOKENS]
+
+
+def match_clause(dialect: str, words: list[str]):
+    """(join target, on-clause, where-clause, rank expression ascending=better) for a token list."""
+    if dialect == "postgresql":
+        fts = table(SEARCH_TABLE, column("product_id"), column("document"))
+        tsquery = func.to_tsquery("simple", " & ".join(f"{w}:*" for w in words))
+        return (fts, fts.c.product_id, fts.c.document.op("@@")(tsquery),
+                -func.ts_rank(fts.c.document, tsquery))
+    fts = table(SEARCH_TABLE, column("rowid"))
+    expression = " AND ".join(f'"{w}"*' for w in words)
+    return (fts, fts.c.rowid, literal_column(SEARCH_TABLE).op("MATCH")(expression),
+            func.bm25(literal_column(SEARCH_TABLE), 10.0, 1.0))
+
+
+def _sync_after_flush(session: Session, flush_context) -> None:
+    from marketplace.catalog.models import Product
+
+    changed = [o for o in list(session.new) + list(session.dirty) if isinstance(o, Product)]
+    deleted = [o.id for o in session.deleted if isinstance(o, Product) and o.id is not None]
+    if not changed and not deleted:
+        return
+    connection = session.connection()
+    index_products(connection, [(p.id, p.title, p.description) for p in changed if p.id is not None])
+    unindex_products(connection, deleted)
+
+
+def install_sync() -> None:
+    if not event.contains(Session, "after_flush", _sync_after_flush):
+        event.listen(Session, "after_flush", _sync_after_flush)

@@ -1,0 +1,326 @@
+"""Seller tools: the graduate's storefront, products, variants and photos."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from marketplace.accounts.policy import GRADUATE, allow
+from marketplace.catalog import forms, images, services
+from marketplace.catalog.models import LOW_STOCK_THRESHOLD
+from marketplace.core.nav import register_nav
+from marketplace.extensions import db
+
+bp = Blueprint("seller", __name__, url_prefix="/seller")
+register_nav(_l("My shop"), "seller.dashboard", {GRADUATE}, 30)
+
+IMAGE_ERRORS = {
+    "empty": _l("Choose a picture to upload."),
+    "too_large": _l("That file is too large (8 MB at most)."),
+    "too_many_pixels": _l("That picture has too many pixels; please resize it."),
+    "format": _l("Only JPEG, PNG, WebP or GIF pictures are accepted."),
+    "not_an_image": _l("That file is not a picture we can read."),
+}
+CATALOG_ERRORS = {
+    "invalid_price": _l("Enter a price between 0 and 100,000,000."),
+    "invalid_stock": _l("Enter a stock between 0 and 100,000."),
+    "too_many_variants": _l("A product can have at most 20 variants."),
+    "variant_needs_label": _l("Give the variant a size or a colour."),
+    "last_variant": _l("A product needs at least one variant."),
+    "too_many_photos": _l("A product can have at most 6 photos."),
+    "not_found": _l("Not found."),
+}
+
+
+def _business_or_none():
+    return services.business_of(current_user.id)
+
+
+def _business():
+    business = _business_or_none()
+    if business is None:
+        abort(404)
+    return business
+
+
+def _product(product_id: int):
+    try:
+        return services.owned_product(current_user.id, product_id)
+    except services.NotFound:
+        abort(404)
+
+
+def _upload(field) -> bytes | None:
+    storage = field.data
+    if storage is None or not getattr(storage, "filename", None):
+        return None
+    return storage.read(images.MAX_UPLOAD_BYTES + 1)
+
+
+@bp.get("/")
+@allow(GRADUATE)
+def dashboard():
+    business = _business_or_none()
+    if business is None:
+        return render_template("seller/welcome.html")
+    products = services.seller_products(business.id)
+    return render_template("seller/dashboard.html", business=business, products=products,
+                           quick_form=forms.QuickEditForm(), archive_form=forms.BulkArchiveForm(),
+                           confirm_form=forms.ConfirmForm(), low_stock=LOW_STOCK_THRESHOLD)
+
+
+@bp.route("/storefront", methods=["GET", "POST"])
+@allow(GRADUATE)
+def storefront():
+    business = _business_or_none()
+    form = forms.StorefrontForm(obj=business)
+    if business and business.status == "suspended":
+        form.status.choices = [("suspended", _("Suspended by staff"))] + list(form.status.choices)
+    if form.validate_on_submit():
+        data = services.BusinessData(
+            name=form.name.data, slug=form.slug.data or "", description=form.description.data or "",
+            city=form.city.data, whatsapp=form.whatsapp.data or "", story=form.story.data or "",
+            story_opt_in=form.story_opt_in.data, status=form.status.data)
+        try:
+            services.save_business(current_user.id, data, logo=_upload(form.logo), banner=_upload(form.banner))
+        except services.SlugTaken:
+            form.slug.errors.append(_("That web address is already taken; choose another."))
+        except images.ImageRejected as exc:
+            db.session.rollback()
+            flash(IMAGE_ERRORS.get(exc.reason, IMAGE_ERRORS["not_an_image"]), "error")
+        else:
+            db.session.commit()
+            flash(_("Your shop is saved."), "success")
+            return redirect(url_for("seller.dashboard"))
+        db.session.rollback()
+        return render_template("seller/storefront_form.html", form=form, business=business), 400
+    status = 400 if form.errors else 200
+    return render_template("seller/storefront_form.html", form=form, business=business), status
+
+
+@bp.get("/preview")
+@allow(GRADUATE)
+def preview():
+    business = _business()
+    page = services.Page(items=[p for p in services.seller_products(business.id) if p.status != "archived"])
+    return render_template("catalog/storefront.html", business=business, page=page, prev_url=None,
+                           next_url=None, story=services.public_story(business), preview=True)
+
+
+def _product_form(product=None) -> forms.ProductForm:
+    form = forms.ProductForm(obj=product)
+    form.set_categories(services.categories(), str(get_locale()))
+    if request.method == "GET" and product is not None:
+        form.category_id.data = product.category_id or 0
+        if len(product.variants) == 1:
+            form.stock.data = product.variants[0].stock
+    return form
+
+
+def _product_data(form) -> services.ProductData:
+    return services.ProductData(
+        title=form.title.data, description=form.description.data or "", price_idr=form.price_idr.data,
+        weight_grams=form.weight_grams.data or 0, category_id=form.category_id.data or None,
+        status=form.status.data, stock=form.stock.data)
+
+
+@bp.route("/products/new", methods=["GET", "POST"])
+@allow(GRADUATE)
+def new_product():
+    business = _business_or_none()
+    if business is None:
+        return redirect(url_for("seller.storefront"))
+    form = _product_form()
+    if form.validate_on_submit():
+        product = services.create_product(business, _product_data(form))
+        db.session.commit()
+        flash(_("Product saved. Add photos and variants below."), "success")
+        return redirect(url_for("seller.edit_product", product_id=product.id))
+    return render_template("seller/product_form.html", form=form, product=None), 400 if form.errors else 200
+
+
+@bp.route("/products/<int:product_id>", methods=["GET", "POST"])
+@allow(GRADUATE)
+def edit_product(product_id: int):
+    product = _product(product_id)
+    form = _product_form(product)
+    if form.validate_on_submit():
+        services.update_product(product, _product_data(form))
+        db.session.commit()
+        flash(_("Product saved."), "success")
+        return redirect(url_for("seller.edit_product", product_id=product.id))
+    return render_template("seller/product_form.html", form=form, product=product,
+                           photo_form=forms.PhotoUploadForm(), confirm_form=forms.ConfirmForm(),
+                           variant_form=forms.VariantForm(formdata=None),
+                           max_photos=services.MAX_PHOTOS), 400 if form.errors else 200
+
+
+@bp.get("/products/<int:product_id>/preview")
+@allow(GRADUATE)
+def preview_product(product_id: int):
+    from marketplace.catalog.views import render_product
+
+    return render_product(_product(product_id), preview=True)
+
+
+@bp.post("/products/<int:product_id>/quick")
+@allow(GRADUATE)
+def quick_edit(product_id: int):
+    product = _product(product_id)
+    form = forms.QuickEditForm()
+    if not form.validate_on_submit():
+        flash(_("Enter a price between 0 and 100,000,000 and a stock between 0 and 100,000."), "error")
+        business = product.business
+        return render_template("seller/dashboard.html", business=business,
+                               products=services.seller_products(business.id), quick_form=form,
+                               archive_form=forms.BulkArchiveForm(), confirm_form=forms.ConfirmForm(),
+                               low_stock=LOW_STOCK_THRESHOLD), 400
+    services.quick_edit(product, form.price_idr.data, form.stock.data)
+    db.session.commit()
+    flash(_("%(title)s updated.", title=product.title), "success")
+    return redirect(url_for("seller.dashboard"))
+
+
+@bp.post("/products/<int:product_id>/duplicate")
+@allow(GRADUATE)
+def duplicate_product(product_id: int):
+    product = _product(product_id)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    copy = services.duplicate_product(product)
+    db.session.commit()
+    flash(_("A draft copy was made. Check it and set it to active when ready."), "success")
+    return redirect(url_for("seller.edit_product", product_id=copy.id))
+
+
+@bp.post("/products/archive")
+@allow(GRADUATE)
+def archive_products():
+    business = _business()
+    if not forms.BulkArchiveForm().validate_on_submit():
+        abort(400)
+    ids = [int(i) for i in request.form.getlist("product_id") if i.isdigit() and len(i) < 12]
+    count = services.archive_products(business.id, ids)
+    db.session.commit()
+    flash(_("%(n)d products archived.", n=count), "success")
+    return redirect(url_for("seller.dashboard"))
+
+
+# Variants ---------------------------------------------------------------------------------------
+
+
+def _variant_data(form) -> services.VariantData:
+    return services.VariantData(size=form.size.data or "", colour=form.colour.data or "",
+                                stock=form.stock.data, price_idr=form.price_idr.data)
+
+
+@bp.post("/products/<int:product_id>/variants")
+@allow(GRADUATE)
+def add_variant(product_id: int):
+    product = _product(product_id)
+    form = forms.VariantForm()
+    return _variant_action(product, form, lambda: services.add_variant(product, _variant_data(form)))
+
+
+@bp.post("/products/<int:product_id>/variants/<int:variant_id>")
+@allow(GRADUATE)
+def update_variant(product_id: int, variant_id: int):
+    product = _product(product_id)
+    if not any(v.id == variant_id for v in product.variants):
+        abort(404)
+    form = forms.VariantForm()
+    return _variant_action(product, form, lambda: services.update_variant(product, variant_id, _variant_data(form)))
+
+
+@bp.post("/products/<int:product_id>/variants/<int:variant_id>/delete")
+@allow(GRADUATE)
+def delete_variant(product_id: int, variant_id: int):
+    product = _product(product_id)
+    if not any(v.id == variant_id for v in product.variants):
+        abort(404)
+    form = forms.ConfirmForm()
+    return _variant_action(product, form, lambda: services.delete_variant(product, variant_id))
+
+
+def _variant_action(product, form, action):
+    if not form.validate_on_submit():
+        flash(_("Check the variant: stock between 0 and 100,000, price between 0 and 100,000,000."), "error")
+        return _back_to(product, 400)
+    try:
+        action()
+    except services.CatalogError as exc:
+        db.session.rollback()
+        flash(CATALOG_ERRORS.get(exc.code, exc.code), "error")
+        return _back_to(product, 400)
+    db.session.commit()
+    flash(_("Variants saved."), "success")
+    return redirect(url_for("seller.edit_product", product_id=product.id) + "#variants")
+
+
+def _back_to(product, status: int):
+    """Re-render the product page with the message instead of redirecting, so the status says 400."""
+    db.session.refresh(product)
+    form = _product_form(product)
+    return render_template("seller/product_form.html", form=form, product=product,
+                           photo_form=forms.PhotoUploadForm(), confirm_form=forms.ConfirmForm(),
+                           variant_form=forms.VariantForm(formdata=None),
+                           max_photos=services.MAX_PHOTOS), status
+
+
+# Photos ---------------------------------------------------------------------------------------
+
+
+@bp.post("/products/<int:product_id>/photos")
+@allow(GRADUATE)
+def upload_photos(product_id: int):
+    product = _product(product_id)
+    form = forms.PhotoUploadForm()
+    if not form.validate_on_submit():
+        abort(400)
+    uploads = [f.read(images.MAX_UPLOAD_BYTES + 1) for f in (form.photos.data or [])
+               if getattr(f, "filename", None)]
+    try:
+        services.add_photos(product, uploads)
+    except images.ImageRejected as exc:
+        db.session.rollback()
+        flash(IMAGE_ERRORS.get(exc.reason, IMAGE_ERRORS["not_an_image"]), "error")
+        return _back_to(product, 400)
+    except services.CatalogError as exc:
+        db.session.rollback()
+        flash(CATALOG_ERRORS.get(exc.code, exc.code), "error")
+        return _back_to(product, 400)
+    db.session.commit()
+    flash(_("Photos added."), "success")
+    return redirect(url_for("seller.edit_product", product_id=product.id) + "#photos")
+
+
+@bp.post("/products/<int:product_id>/photos/<int:photo_id>/delete")
+@allow(GRADUATE)
+def remove_photo(product_id: int, photo_id: int):
+    product = _product(product_id)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_photo(product, photo_id)
+    except services.NotFound:
+        abort(404)
+    db.session.commit()
+    flash(_("Photo removed."), "success")
+    return redirect(url_for("seller.edit_product", product_id=product.id) + "#photos")
+
+
+@bp.post("/products/<int:product_id>/photos/<int:photo_id>/move")
+@allow(GRADUATE)
+def move_photo(product_id: int, photo_id: int):
+    product = _product(product_id)
+    form = forms.MovePhotoForm()
+    if not form.validate_on_submit() or form.direction.data not in ("up", "down"):
+        abort(400)
+    try:
+        services.move_photo(product, photo_id, form.direction.data)
+    except services.NotFound:
+        abort(404)
+    db.session.commit()
+    return redirect(url_for("seller.edit_product", product_id=product.id) + "#photos")

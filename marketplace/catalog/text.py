@@ -1,0 +1,30 @@
+"""Seller-written text: limited Markdown, rendered through an allow-list sanitiser."""
+from __future__ import annotations
+
+import html
+
+import nh3
+from markupsafe import Markup
+from markdown_it import MarkdownIt
+
+# Raw HTML is off in the parser, and nh3 removes anything outside this list whatever the parser made.
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(["image", "heading"])
+ALLOWED_TAGS = {"p", "br", "em", "strong", "ul", "ol", "li", "blockquote", "code", "a"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+
+
+def render_markdown(source: str | None) -> Markup:
+    if not source:
+        return Markup("")
+    html = _md.render(source[:20_000])
+    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                            url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener ugc"))
+
+
+def plain_summary(source: str | None, length: int = 155) -> str:
+    """A one-line, tag-free excerpt for meta descriptions and cards."""
+    if not source:
+        return ""
+    text = nh3.clean(_md.render(source[:4000]), tags=set())
+    text = " ".join(html.unescape(text).split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

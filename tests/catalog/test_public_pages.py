@@ -1,0 +1,104 @@
+"""What visitors see: home, categories, storefronts, product pages, sharing tags, sitemap."""
+import json
+import re
+
+from marketplace.extensions import db
+from tests import factories
+
+
+def test_home_shows_new_and_featured_products_and_categories(client):
+    category = factories.category(name_en="Batik & Fabric", name_id="Batik & Kain")
+    factories.product(title="Kemeja Batik", featured=True, category_id=category.id)
+    factories.product(title="Kopi Ijen")
+    db.session.commit()
+    page = client.get("/").data.decode()
+    assert "Featured" in page or "Unggulan" in page
+    assert "Kemeja Batik" in page and "Kopi Ijen" in page
+    assert f"/kategori/{category.slug}" in page
+
+
+def test_home_and_search_have_friendly_empty_states(client):
+    assert b"No products yet" in client.get("/").data
+    assert b"No products found" in client.get("/cari?q=zzzz").data
+
+
+def test_category_pages_list_only_their_public_products(client):
+    batik = factories.category()
+    food = factories.category()
+    factories.product(title="Kain Batik", category_id=batik.id)
+    factories.product(title="Keripik", category_id=food.id)
+    factories.product(title="Draft Batik", category_id=batik.id, status="draft")
+    db.session.commit()
+    page = client.get(f"/kategori/{batik.slug}").data
+    assert b"Kain Batik" in page and b"Keripik" not in page and b"Draft Batik" not in page
+    assert client.get("/kategori/no-such-category").status_code == 404
+
+
+def test_hidden_products_and_products_of_suspended_shops_answer_404(client):
+    hidden = factories.product(hidden_at=factories.utcnow(), hidden_reason="spam")
+    suspended = factories.product(factories.business(status="suspended"))
+    db.session.commit()
+    assert client.get(f"/toko/{hidden.business.slug}/{hidden.slug}").status_code == 404
+    assert client.get(f"/toko/{suspended.business.slug}/{suspended.slug}").status_code == 404
+    assert b"spam" not in client.get(f"/toko/{hidden.business.slug}").data
+
+
+def test_the_product_page_has_seo_tags_json_ld_and_a_whatsapp_share_link(client):
+    business = factories.business(whatsapp="+6281234567890")
+    product = factories.product(business, title='Batik "</script><script>alert(1)</script>',
+                                description="Kain **batik** tulis", price_idr=150_000)
+    db.session.commit()
+    response = client.get(f"/toko/{business.slug}/{product.slug}")
+    page = response.data.decode()
+    assert "<title>" in page and 'name="description" content="Kain batik tulis"' in page
+    assert 'property="og:title"' in page and 'property="og:type" content="product"' in page
+    assert f'href="http://localhost/toko/{business.slug}/{product.slug}"' in page  # canonical
+    assert "https://wa.me/?text=" in page and "https://wa.me/6281234567890" in page
+
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert len(blocks) == 1  # the title's </script> did not end the block early
+    data = json.loads(blocks[0])
+    assert data["@type"] == "Product" and data["name"] == product.title
+    assert data["offers"]["price"] == 150_000 and data["offers"]["priceCurrency"] == "IDR"
+    assert "<script>alert(1)</script>" not in page
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_the_product_page_offers_the_orders_add_to_cart_slot(client, app):
+    product = factories.product()
+    db.session.commit()
+    assert client.get(f"/toko/{product.business.slug}/{product.slug}").status_code == 200  # template missing: fine
+
+
+def test_storefront_pages_paginate(client, app):
+    business = factories.business()
+    for i in range(5):
+        factories.product(business, title=f"Produk {i}")
+    db.session.commit()
+    app.config["CATALOG_PAGE_SIZE"] = 2
+    try:
+        first = client.get(f"/toko/{business.slug}").data.decode()
+        assert 'rel="next"' in first and 'rel="prev"' not in first
+        last = client.get(f"/toko/{business.slug}?page=3").data.decode()
+        assert 'rel="prev"' in last and 'rel="next"' not in last
+        assert client.get(f"/toko/{business.slug}?page=99999999999999").status_code == 200
+    finally:
+        app.config.pop("CATALOG_PAGE_SIZE")
+
+
+def test_sitemap_lists_public_pages_only(client):
+    category = factories.category()
+    visible = factories.product()
+    draft = factories.product(status="draft")
+    closed = factories.business(status="draft")
+    db.session.commit()
+    response = client.get("/sitemap.xml")
+    assert response.mimetype == "application/xml"
+    body = response.data.decode()
+    assert f"/toko/{visible.business.slug}/{visible.slug}</loc>" in body
+    assert f"/kategori/{category.slug}</loc>" in body
+    assert draft.slug not in body and closed.slug not in body
+
+
+def test_about_page_renders(client):
+    assert client.get("/tentang").status_code == 200

@@ -1,0 +1,87 @@
+"""Search: words in Indonesian or English, filters, sorting; any query text answers with a page."""
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from marketplace.extensions import db
+from tests import factories
+
+
+def _titles(client, url) -> list[str]:
+    import re
+
+    page = client.get(url)
+    assert page.status_code == 200
+    return re.findall(r'<span class="card-title">([^<]*)</span>', page.data.decode())
+
+
+def test_search_matches_words_in_title_and_description_in_both_languages(client):
+    factories.product(title="Kemeja Batik Tulis", description="Handmade cotton shirt")
+    factories.product(title="Kopi Arabika", description="Biji kopi dari lereng Ijen")
+    factories.product(title="Keripik Pisang", description="Camilan renyah")
+    db.session.commit()
+    assert _titles(client, "/cari?q=batik") == ["Kemeja Batik Tulis"]
+    assert _titles(client, "/cari?q=cotton") == ["Kemeja Batik Tulis"]
+    assert _titles(client, "/cari?q=KOPI ijen") == ["Kopi Arabika"]
+    assert _titles(client, "/cari?q=kerip") == ["Keripik Pisang"]  # prefix: results while typing
+    assert _titles(client, "/cari?q=sepatu") == []
+
+
+def test_the_index_follows_edits_and_ignores_hidden_products(client):
+    product = factories.product(title="Tas Anyaman")
+    db.session.commit()
+    assert _titles(client, "/cari?q=anyaman") == ["Tas Anyaman"]
+    product.title = "Keranjang Bambu"
+    db.session.commit()
+    assert _titles(client, "/cari?q=anyaman") == []
+    assert _titles(client, "/cari?q=bambu") == ["Keranjang Bambu"]
+    product.hidden_at = factories.utcnow()
+    db.session.commit()
+    assert _titles(client, "/cari?q=bambu") == []
+
+
+def test_filters_by_category_price_and_city_and_sorts(client):
+    batik = factories.category(slug="batik")
+    genteng = factories.business(city="Genteng")
+    factories.product(title="Batik A", price_idr=100_000, category_id=batik.id)
+    factories.product(title="Batik B", price_idr=300_000, category_id=batik.id)
+    factories.product(genteng, title="Batik C", price_idr=200_000, category_id=batik.id)
+    factories.product(title="Kopi", price_idr=50_000)
+    db.session.commit()
+    assert _titles(client, "/cari?kategori=batik&sort=price_asc") == ["Batik A", "Batik C", "Batik B"]
+    assert _titles(client, "/cari?q=batik&sort=price_desc") == ["Batik B", "Batik C", "Batik A"]
+    assert _titles(client, "/cari?min=150000&max=250000") == ["Batik C"]
+    assert _titles(client, "/cari?kota=genteng") == ["Batik C"]
+    assert _titles(client, "/cari?sort=newest")[0] == "Kopi"
+
+
+def test_relevance_puts_title_matches_first(client):
+    factories.product(title="Tas Kanvas", description="Cocok untuk batik")
+    factories.product(title="Batik Gajah Oling", description="Kain")
+    db.session.commit()
+    assert _titles(client, "/cari?q=batik")[0] == "Batik Gajah Oling"
+
+
+ODD_QUERIES = ['"', "'", '"unclosed', "a AND", "OR OR", "NOT", "NEAR(", "*", "-", "a:*", "!!", "&|", "()",
+               "\\", "%", "_", "\x00", "؟", "🙂", "é", "ß", "中文", "title:batik", "^batik", "a" * 1000,
+               "batik'; DROP TABLE products; --", "<script>", "{{ 7*7 }}"]
+
+
+def test_odd_queries_answer_a_page(client):
+    factories.product(title="Batik")
+    db.session.commit()
+    for q in ODD_QUERIES:
+        response = client.get("/cari", query_string={"q": q, "min": "x", "max": "-5", "page": "-1",
+                                                      "sort": "bogus", "kategori": q, "kota": q})
+        assert response.status_code == 200, q
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=st.text(max_size=200))
+def test_any_text_at_all_answers_a_page(client, q):
+    response = client.get("/cari", query_string={"q": q})
+    assert response.status_code == 200
+
+
+def test_nul_characters_in_urls_answer_404_not_500(client):
+    for url in ("/toko/a%00b", "/toko/a%00/b%00", "/kategori/%00", "/media/%00"):
+        assert client.get(url).status_code == 404, url
