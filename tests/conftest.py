@@ -72,8 +72,8 @@ def _fresh_request_globals() -> None:
     the next one, as in production where each request has a context of its own."""
     from flask import g
 
-    for key in ("_login_user", "_flask_babel", "csp_allow_stripe"):
-        g.pop(key, None)
+    for key in list(g):
+        g.pop(key)
 
 
 def _drop_everything() -> None:
