@@ -34,8 +34,12 @@ def live_server(app_config, tmp_path_factory):
 
     database = tmp_path_factory.mktemp("e2e") / "e2e.db"
     port = _free_port()
+    from marketplace.config import PROJECT_ROOT
+
     site = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-                       "WTF_CSRF_ENABLED": True, "PUBLIC_URL": f"http://127.0.0.1:{port}"})
+                       "WTF_CSRF_ENABLED": True, "PUBLIC_URL": f"http://127.0.0.1:{port}",
+                       "UPLOAD_DIR": str(tmp_path_factory.mktemp("e2e-uploads")),
+                       "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations")})
     with site.app_context():
         upgrade()
         demo.seed()
@@ -56,6 +60,39 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """``new_page()``: a phone-sized page of its own browser context (another person); each fails the
+    test on any CSP violation or JavaScript error."""
+    contexts = []
+    problems: list[str] = []
+
+    def open_page():
+        context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url,
+                                      locale="id-ID")
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda message: problems.append(message.text)
+                if message.type == "error" and "favicon" not in message.text else None)
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.set_default_timeout(15_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert problems == [], problems
+
+
+def sign_in(page, email: str, password: str = "bangkit-demo-2026") -> None:
+    page.goto("/account/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("form:has(input[name=password]) button[type=submit]")
+    page.wait_for_load_state()
+    assert "/account/login" not in page.url, page.content()[:2000]
 
 
 @pytest.fixture
