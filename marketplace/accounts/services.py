@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
+from marketplace.core.phone import indonesian_e164
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 
@@ -296,17 +297,11 @@ def reset_password(token: str, new_password: str, purpose: str) -> User:
 
 def normalise_phone(raw: str | None) -> str | None:
     """Indonesian numbers as typed (0812..., +62 812...) -> E.164 (+62812...)."""
-    import phonenumbers
-
     if raw is None or not raw.strip():
         return None
-    try:
-        number = phonenumbers.parse(raw, "ID")
-    except phonenumbers.NumberParseException as exc:
-        raise InvalidPhone() from exc
-    if not phonenumbers.is_valid_number(number) or number.country_code != 62:
+    if (number := indonesian_e164(raw)) is None:
         raise InvalidPhone()
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return number
 
 
 def update_profile(user: User, *, name: str, phone: str | None, locale: str) -> User:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import phonenumbers
+from marketplace.core.phone import indonesian_e164
 from slugify import slugify
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -67,16 +67,11 @@ class BusinessData:
 
 def normalise_whatsapp(raw: str | None) -> str | None:
     """``0812-3456-7890`` -> ``+6281234567890``; empty stays empty; anything else is refused."""
-    raw = (raw or "").strip()
-    if not raw:
+    if not (raw or "").strip():
         return None
-    try:
-        number = phonenumbers.parse(raw[:40], "ID")
-    except phonenumbers.NumberParseException:
-        raise InvalidPhone() from None
-    if not phonenumbers.is_valid_number(number):
+    if (number := indonesian_e164(raw)) is None:
         raise InvalidPhone()
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return number
 
 
 def business_of(owner_id: int) -> Business | None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import phonenumbers
+from marketplace.core.phone import indonesian_e164
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
@@ -27,13 +27,9 @@ class ActionForm(FlaskForm):
 
 
 def indonesian_phone(form, field) -> None:
-    try:
-        number = phonenumbers.parse(field.data or "", "ID")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or number.country_code != 62 or not phonenumbers.is_valid_number(number):
+    if (number := indonesian_e164(field.data)) is None:
         raise ValidationError(_l("Enter an Indonesian phone number, e.g. 0812 3456 7890."))
-    field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    field.data = number
 
 
 PAYMENT_LABELS = {

@@ -15,7 +15,7 @@ from marketplace.orders.models import OrderPart, PartStatus
 
 bp = Blueprint("seller_orders", __name__, url_prefix="/seller/orders")
 
-register_nav(_l("Orders"), "seller_orders.queue", {GRADUATE}, 40)
+register_nav(_l("Incoming orders"), "seller_orders.queue", {GRADUATE}, 40)
 
 OPEN_STATUSES = [PartStatus.AWAITING_PAYMENT.value, PartStatus.PAID.value, PartStatus.PACKED.value]
 HISTORY_STATUSES = [PartStatus.SHIPPED.value, PartStatus.DELIVERED.value, PartStatus.COMPLETED.value,
