@@ -11,8 +11,12 @@ import struct
 import warnings
 from dataclasses import dataclass
 
+from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
+from marketplace.extensions import db
 from marketplace.storage import get_storage
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
@@ -109,7 +113,36 @@ def store_image(processed: ProcessedImage) -> None:
 
 
 def delete_image(key: str) -> None:
+    """Delete at once: for files whose rows were never committed (a failed upload)."""
     storage = get_storage()
     storage.delete(key)
     for width in THUMB_WIDTHS:
         storage.delete(thumb_key(key, width))
+
+
+_DISCARDED = "discarded_image_keys"
+
+
+def discard_after_commit(key: str) -> None:
+    """Delete an image once the transaction that dropped its last row commits: a rollback must find
+    its files still there."""
+    db.session.info.setdefault(_DISCARDED, set()).add(key)
+
+
+def _delete_discarded(session) -> None:
+    for key in session.info.pop(_DISCARDED, ()):
+        try:
+            delete_image(key)
+        except OSError:
+            current_app.logger.exception("could not delete image %s", key)
+
+
+def _forget_discarded(session, previous_transaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(_DISCARDED, None)
+
+
+def install() -> None:
+    if not event.contains(Session, "after_commit", _delete_discarded):
+        event.listen(Session, "after_commit", _delete_discarded)
+        event.listen(Session, "after_soft_rollback", _forget_discarded)

@@ -175,3 +175,7 @@ _search.install_sync()
 from marketplace.catalog import pagecache as _pagecache  # noqa: E402
 
 _pagecache.install()
+
+from marketplace.catalog import images as _images  # noqa: E402
+
+_images.install()

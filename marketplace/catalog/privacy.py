@@ -61,4 +61,4 @@ def erase_user_data(user) -> None:
     for key in keys:
         still_used = db.session.execute(select(ProductPhoto.id).where(ProductPhoto.key == key).limit(1)).first()
         if still_used is None:
-            images.delete_image(key)
+            images.discard_after_commit(key)

@@ -382,7 +382,7 @@ def remove_photo(product: Product, photo_id: int) -> None:
     product.photos.remove(photo)
     db.session.flush()
     if not _key_in_use(key):
-        images.delete_image(key)  # a duplicated product may still show the same file
+        images.discard_after_commit(key)  # a duplicated product may still show the same file
 
 
 def move_photo(product: Product, photo_id: int, direction: str) -> None:

@@ -158,6 +158,17 @@ def test_removing_the_only_user_of_a_file_deletes_it(client, seller, stored_file
     assert stored_files() == set()
 
 
+def test_a_removal_that_is_rolled_back_keeps_the_file(client, seller, stored_files):
+    product = factories.product(seller)
+    db.session.commit()
+    _upload(client, product, factories.image_bytes())
+    photo = db.session.execute(select(ProductPhoto)).scalar_one()
+    services.remove_photo(product, photo.id)
+    db.session.rollback()
+    assert photo.key in stored_files()
+    assert _photo_count() == 1
+
+
 def test_media_answers_404_for_unknown_or_odd_keys(client):
     assert client.get("/media/photos/nothing.webp").status_code == 404
     assert client.get("/media/../../etc/passwd").status_code == 404
