@@ -122,8 +122,8 @@ def cancel(part_id: int):
         cancelled = services.cancel_part(part.id, current_user.id, form.reason.data)
     except services.RefundFailed as exc:
         flash(_("The card payment could not be refunded, so the order was not cancelled and nothing was "
-                "changed. The payment provider said: %(error)s Please try again later, or ask program "
-                "staff for help.", error=exc.message), "error")
+                "changed. The payment provider said: %(error)s. Please try again later, or ask program "
+                "staff for help.", error=exc.message.strip().rstrip(".")), "error")
         return _render_part(part, 502, cancel_form=form)
     except services.OrderError:
         flash(_("This order cannot be cancelled now. It may have been cancelled already."), "error")
