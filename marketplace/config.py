@@ -88,6 +88,11 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "STRIPE_SEND_OPTIONAL_PARAMS": _flag(env.get("STRIPE_SEND_OPTIONAL_PARAMS"), True),
         "COMMISSION_PERCENT": int(env.get("COMMISSION_PERCENT", "0")),
         "UNPAID_ORDER_HOURS": int(env.get("UNPAID_ORDER_HOURS", "48")),
+        # The program's account that customers transfer to; unset, customers are told the program will
+        # send them the details, and staff and sellers see that they are missing.
+        "BANK_TRANSFER_BANK": (env.get("BANK_TRANSFER_BANK") or "").strip() or None,
+        "BANK_TRANSFER_ACCOUNT_NUMBER": (env.get("BANK_TRANSFER_ACCOUNT_NUMBER") or "").strip() or None,
+        "BANK_TRANSFER_ACCOUNT_NAME": (env.get("BANK_TRANSFER_ACCOUNT_NAME") or "").strip() or None,
         # File storage: local folder by default, S3-compatible when S3_BUCKET is set
         "UPLOAD_DIR": env.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "12")) * 1024 * 1024,

@@ -116,6 +116,8 @@ class Order(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=OrderStatus.AWAITING_PAYMENT.value, index=True)
     items_idr: Mapped[int]
     delivery_idr: Mapped[int]
+    # What the order cost when it was placed; never lowered by a cancellation (the payment keeps what
+    # is still due and what was refunded).
     total_idr: Mapped[int]
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -124,6 +126,13 @@ class Order(db.Model):
     user = relationship("User")
     parts: Mapped[list["OrderPart"]] = relationship(back_populates="order", order_by="OrderPart.id")
     events: Mapped[list["OrderEvent"]] = relationship(back_populates="order", order_by="OrderEvent.id")
+    # Read-only: the payments domain writes payments; order lists load it eagerly to show refunds.
+    payment = relationship("Payment", uselist=False, viewonly=True)
+
+    @property
+    def number(self) -> str:
+        """The order number people read, and the reference customers put in a bank transfer note."""
+        return self.public_id[:8].upper()
 
 
 class OrderPart(db.Model):

@@ -7,11 +7,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from marketplace.accounts.policy import GRADUATE, allow
+from marketplace.core.formatting import rupiah
 from marketplace.core.nav import register_nav
 from marketplace.extensions import db
 from marketplace.orders import services
 from marketplace.orders.forms import ActionForm, CancelForm, DeliverySettingsForm, ShipForm
 from marketplace.orders.models import OrderPart, PartStatus
+from marketplace.payments.providers import bank_account
 
 bp = Blueprint("seller_orders", __name__, url_prefix="/seller/orders")
 
@@ -47,9 +49,8 @@ def queue():
 def sales():
     business = _my_business()
     parts = services.parts_for_business(business.id, HISTORY_STATUSES) if business else []
-    total = sum(p.total_idr for p in parts if p.status not in (PartStatus.CANCELLED.value, PartStatus.REFUNDED.value))
     return render_template("orders/seller_queue.html", business=business, parts=parts, history=True,
-                           sales_total_idr=total)
+                           sales_total_idr=services.sales_total_idr(business.id) if business else 0)
 
 
 def _render_part(part: OrderPart, status: int = 200, **forms):
@@ -57,7 +58,7 @@ def _render_part(part: OrderPart, status: int = 200, **forms):
     forms.setdefault("cancel_form", CancelForm())
     order = services.load_order(part.order_id)
     return render_template("orders/seller_part.html", part=part, order=order, action_form=ActionForm(),
-                           **forms), status
+                           bank=bank_account(), **forms), status
 
 
 @bp.get("/<int:part_id>")
@@ -118,15 +119,20 @@ def cancel(part_id: int):
     if not form.validate():
         return _render_part(part, 400, cancel_form=form)
     try:
-        services.cancel_part(part.id, current_user.id, form.reason.data)
-    except services.OrderError:
-        flash(_("This order cannot be cancelled now."), "error")
-        return _render_part(part, 400, cancel_form=form)
-    except Exception:  # the payment provider refused the refund: nothing changed
-        db.session.rollback()
-        flash(_("The refund could not be made. Nothing was changed; please try again later."), "error")
+        cancelled = services.cancel_part(part.id, current_user.id, form.reason.data)
+    except services.RefundFailed as exc:
+        flash(_("The card payment could not be refunded, so the order was not cancelled and nothing was "
+                "changed. The payment provider said: %(error)s. Please try again later, or ask program "
+                "staff for help.", error=exc.message.strip().rstrip(".")), "error")
         return _render_part(part, 502, cancel_form=form)
-    flash(_("Order cancelled; the stock is back on sale."), "success")
+    except services.OrderError:
+        flash(_("This order cannot be cancelled now. It may have been cancelled already."), "error")
+        return _render_part(part, 400, cancel_form=form)
+    if cancelled.status == PartStatus.REFUNDED.value and cancelled.order.payment_method == "stripe":
+        flash(_("Order cancelled and %(amount)s refunded to the customer's card; the stock is back on sale.",
+                amount=rupiah(cancelled.total_idr)), "success")
+    else:
+        flash(_("Order cancelled; the stock is back on sale."), "success")
     return redirect(url_for("seller_orders.detail", part_id=part.id))
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -40,6 +40,8 @@ PROVINCES: tuple[str, ...] = (
 JAVA_PROVINCES = frozenset({"Banten", "DKI Jakarta", "Jawa Barat", "Jawa Tengah", "DI Yogyakarta", "Jawa Timur"})
 
 LIVE_PART_STATUSES = frozenset(s.value for s in PartStatus) - {PartStatus.CANCELLED.value, PartStatus.REFUNDED.value}
+# Counted as sales on the seller's history page.
+SOLD_PART_STATUSES = (PartStatus.SHIPPED.value, PartStatus.DELIVERED.value, PartStatus.COMPLETED.value)
 # What a seller may move a part to, from where.
 SELLER_STEPS: dict[str, str] = {
     PartStatus.PACKED.value: PartStatus.PAID.value,
@@ -99,6 +101,16 @@ class InvalidTransition(OrderError):
 
 class NotAllowed(OrderError):
     code = "not_allowed"
+
+
+class RefundFailed(OrderError):
+    """The payment provider refused or could not be reached; nothing was changed."""
+
+    code = "refund_failed"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 # Cart ----------------------------------------------------------------------------------------------
@@ -433,7 +445,7 @@ def place_order(req: CheckoutRequest) -> Order:
 
     The same idempotency key always gives the same order (a double submit makes one order)."""
     from marketplace.payments.models import Payment
-    from marketplace.payments.providers import available_methods
+    from marketplace.payments.providers import available_methods, bank_account
 
     if existing := order_for_key(req.idempotency_key):
         return existing
@@ -494,7 +506,7 @@ def place_order(req: CheckoutRequest) -> Order:
     for item in list(cart.items):
         db.session.delete(item)
     db.session.flush()
-    _email_customer(order, "order_received")
+    _email_customer(order, "order_received", bank=bank_account(), amount_due_idr=order.total_idr)
     if req.payment_method != PaymentMethod.STRIPE.value:
         for part in order.parts:  # offline payment: the seller acts on it right away (COD, transfer)
             _email_seller(part, "order_new_for_seller")
@@ -541,8 +553,16 @@ def order_by_public_id(public_id: str) -> Order | None:
     return db.session.execute(select(Order).where(Order.public_id == public_id)).scalar_one_or_none()
 
 
+def customer_locale(order: Order) -> str:
+    """A signed-in customer's current language (they may have switched since ordering); a guest's is
+    the one they ordered in."""
+    if order.user is not None and order.user.locale:
+        return order.user.locale
+    return order.locale or "id"
+
+
 def _email_customer(order: Order, template: str, **context) -> None:
-    send_email(order.email, template, order.locale, order=order, link=order_link(order), **context)
+    send_email(order.email, template, customer_locale(order), order=order, link=order_link(order), **context)
 
 
 def _email_seller(part: OrderPart, template: str, **context) -> None:
@@ -552,6 +572,17 @@ def _email_seller(part: OrderPart, template: str, **context) -> None:
 
 
 # Payment and status changes ------------------------------------------------------------------------
+
+
+def amount_due_idr(order: Order) -> int:
+    """What the customer is asked to pay: the payment's amount (the order total less parts cancelled
+    before any money came)."""
+    from marketplace.payments.models import Payment
+
+    payment = db.session.execute(select(Payment).where(Payment.order_id == order.id)).scalar_one_or_none()
+    if payment is not None:
+        return payment.amount_idr
+    return sum(p.total_idr for p in order.parts if p.status in LIVE_PART_STATUSES)
 
 
 def refresh_order_status(order: Order) -> None:
@@ -610,7 +641,7 @@ def confirm_offline_payment(part_id: int, actor_id: int) -> OrderPart:
         payment = db.session.execute(select(Payment).where(Payment.order_id == order.id)).scalar_one_or_none()
         if payment is not None:
             payment.status = PaymentStatus.SUCCEEDED.value
-        _email_customer(order, "payment_confirmed")
+        _email_customer(order, "payment_confirmed", paid_idr=amount_due_idr(order))
     db.session.commit()
     return part
 
@@ -621,7 +652,7 @@ def mark_order_paid(order: Order, note: str | None = None) -> list[OrderPart]:
     was_paid = order.paid_at is not None
     refresh_order_status(order)
     if moved and not was_paid:
-        _email_customer(order, "payment_confirmed")
+        _email_customer(order, "payment_confirmed", paid_idr=amount_due_idr(order))
     return moved
 
 
@@ -656,8 +687,8 @@ def cancel_part(part_id: int, actor_id: int | None, reason: str) -> OrderPart:
     An unpaid part of a card order cannot be cancelled alone (the customer may be paying that exact
     amount right now); it expires with its order instead."""
     from marketplace.payments import ledger
-    from marketplace.payments.models import Payment
-    from marketplace.payments.providers import provider_for
+    from marketplace.payments.models import Payment, PaymentStatus
+    from marketplace.payments.providers import PaymentError, provider_for
 
     part = db.session.get(OrderPart, part_id)
     if part is None:
@@ -674,16 +705,20 @@ def cancel_part(part_id: int, actor_id: int | None, reason: str) -> OrderPart:
             raise InvalidTransition()
         _restock(part)
         _event(order, part, PartStatus.CANCELLED.value, reason, actor_id)
-        order.total_idr -= part.total_idr  # what is still due
+        refresh_order_status(order)
         payment = db.session.execute(select(Payment).where(Payment.order_id == order.id)).scalar_one_or_none()
         if payment is not None:
-            payment.amount_idr = order.total_idr
-        refresh_order_status(order)
+            # The order keeps its original total; the payment says what the customer still has to pay.
+            payment.amount_idr = sum(p.total_idr for p in order.parts if p.status in LIVE_PART_STATUSES)
+            if order.status == OrderStatus.CANCELLED.value and payment.status == PaymentStatus.PENDING.value:
+                payment.status = PaymentStatus.CANCELLED.value
         _email_customer(order, "order_cancelled", part=part, reason=reason, refunded_idr=0)
         db.session.commit()
         return part
     if part.status not in (PartStatus.PAID.value, PartStatus.PACKED.value):
         raise InvalidTransition()
+    # The conditional UPDATE comes before the provider is asked, and holds the row until the commit: of
+    # two submits of the cancel form only one gets here, so one refund and one ledger debit.
     if not _transition(part_id, {PartStatus.PAID.value, PartStatus.PACKED.value}, PartStatus.REFUNDED.value,
                        cancel_reason=reason):
         raise InvalidTransition()
@@ -691,6 +726,9 @@ def cancel_part(part_id: int, actor_id: int | None, reason: str) -> OrderPart:
     try:
         provider_for(order.payment_method).refund(payment.provider_ref, part.total_idr,
                                                   idempotency_key=f"refund-part-{part.id}")
+    except PaymentError as exc:
+        db.session.rollback()  # the part stays paid: no money went back
+        raise RefundFailed(exc.message) from exc
     except Exception:
         db.session.rollback()
         raise
@@ -710,6 +748,8 @@ def _restock(part: OrderPart) -> None:
 
 
 def expire_part(part: OrderPart) -> bool:
+    """True only for the one caller that moved the part, so only that caller releases its stock and
+    tells the customer."""
     if not _transition(part.id, {PartStatus.AWAITING_PAYMENT.value}, PartStatus.CANCELLED.value,
                        cancel_reason="expired"):
         return False
@@ -744,7 +784,9 @@ def expire_unpaid_orders(now: datetime | None = None) -> int:
             payments.mark_cancelled(order)
         if moved:
             expired += 1
-            _email_customer(order, "order_cancelled", part=None, reason="expired", refunded_idr=0)
+            # Sent in this transaction: a run that loses the race moved nothing and sends nothing.
+            _email_customer(order, "order_expired", expired_parts=moved,
+                            whole_order=order.status == OrderStatus.CANCELLED.value)
         db.session.commit()
     return expired
 
@@ -755,7 +797,7 @@ def expire_unpaid_orders(now: datetime | None = None) -> int:
 def orders_for_user(user_id: int) -> list[Order]:
     return db.session.execute(
         select(Order).where(Order.user_id == user_id).order_by(Order.created_at.desc(), Order.id.desc())
-        .options(selectinload(Order.parts).selectinload(OrderPart.business))
+        .options(selectinload(Order.parts).selectinload(OrderPart.business), selectinload(Order.payment))
     ).scalars().all()
 
 
@@ -763,7 +805,8 @@ def load_order(order_id: int) -> Order | None:
     return db.session.execute(
         select(Order).where(Order.id == order_id)
         .options(selectinload(Order.parts).selectinload(OrderPart.lines),
-                 selectinload(Order.parts).selectinload(OrderPart.business), selectinload(Order.events))
+                 selectinload(Order.parts).selectinload(OrderPart.business), selectinload(Order.events),
+                 selectinload(Order.payment))
     ).scalar_one_or_none()
 
 
@@ -774,6 +817,15 @@ def parts_for_business(business_id: int, statuses: list[str] | None = None, limi
     if statuses:
         query = query.where(OrderPart.status.in_(statuses))
     return db.session.execute(query).scalars().all()
+
+
+def sales_total_idr(business_id: int) -> int:
+    """What the seller's delivered-or-on-the-way parts are worth, summed by the database (the
+    history page lists only the latest parts)."""
+    return int(db.session.execute(
+        select(func.coalesce(func.sum(OrderPart.total_idr), 0))
+        .where(OrderPart.business_id == business_id, OrderPart.status.in_(SOLD_PART_STATUSES))
+    ).scalar_one())
 
 
 def business_of(user_id: int) -> Business | None:

@@ -152,6 +152,26 @@ def provider_for(method: str) -> PaymentProvider:
     return OfflineProvider(method)
 
 
+@dataclass(frozen=True)
+class BankAccount:
+    """The program's account that bank-transfer customers pay into."""
+
+    bank: str
+    number: str
+    name: str
+
+
+def bank_account() -> BankAccount | None:
+    """The configured account, or None until all three settings are given: half an account number
+    would send a customer's money nowhere."""
+    config = current_app.config
+    values = [config.get(key) for key in
+              ("BANK_TRANSFER_BANK", "BANK_TRANSFER_ACCOUNT_NUMBER", "BANK_TRANSFER_ACCOUNT_NAME")]
+    if not all(values):
+        return None
+    return BankAccount(*values)
+
+
 def available_methods() -> list[str]:
     """Card when Stripe is configured; bank transfer and cash on delivery always."""
     return (["stripe"] if stripe_configured() else []) + ["bank_transfer", "cod"]

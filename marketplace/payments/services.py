@@ -21,7 +21,9 @@ from marketplace.orders import services as orders
 from marketplace.orders.models import Order, OrderStatus, PaymentMethod
 from marketplace.payments import ledger
 from marketplace.payments.models import LedgerEntry, Payment, PaymentStatus, Payout, WebhookEvent
-from marketplace.payments.providers import PaymentError, provider_for, stripe_configured, stripe_provider
+from marketplace.payments.providers import (
+    PaymentError, StripeProvider, provider_for, stripe_configured, stripe_provider,
+)
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +154,7 @@ def _process(event) -> str:
     payment = db.session.execute(select(Payment).where(Payment.provider_ref == intent.id)).scalar_one_or_none()
     if payment is None:
         return "unknown payment"
-    amount_idr = (getattr(intent, "amount_received", None) or intent.amount or 0) // 100
+    amount_idr = StripeProvider.from_stripe_amount(getattr(intent, "amount_received", None) or intent.amount)
     if event.type == "payment_intent.succeeded":
         return "paid" if payment_succeeded(payment, amount_idr, f"webhook {event.id}") else "already paid"
     if event.type == "payment_intent.payment_failed":

@@ -21,7 +21,7 @@ from marketplace.orders.models import Order, OrderPart, OrderStatus, PartStatus
 from marketplace.orders.views import can_view
 from marketplace.payments import ledger, services
 from marketplace.payments.forms import PayoutForm
-from marketplace.payments.providers import PaymentError
+from marketplace.payments.providers import PaymentError, bank_account
 
 bp = Blueprint("payments", __name__)
 earnings_bp = Blueprint("earnings", __name__, url_prefix="/seller/earnings")
@@ -53,7 +53,8 @@ def pay(public_id: str):
             error = exc.message
         else:
             allow_stripe_js()
-    return render_template("payments/pay.html", order=order, payment=payment, error=error,
+    return render_template("payments/pay.html", order=order, payment=payment, error=error, bank=bank_account(),
+                           amount_due_idr=orders.amount_due_idr(order),
                            publishable_key=current_app.config.get("STRIPE_PUBLISHABLE_KEY") or "",
                            return_url=url_for("payments.payment_return", public_id=order.public_id,
                                               _external=True)), (502 if error else 200)
@@ -161,7 +162,7 @@ def awaiting_payment():
                Order.payment_method != "stripe")
         .options(selectinload(OrderPart.order), selectinload(OrderPart.business))
         .order_by(OrderPart.created_at)).scalars().all() if ids else []
-    return render_template("payments/awaiting_payment.html", parts=parts, form=ActionForm())
+    return render_template("payments/awaiting_payment.html", parts=parts, form=ActionForm(), bank=bank_account())
 
 
 @payouts_bp.post("/parts/<int:part_id>/confirm")

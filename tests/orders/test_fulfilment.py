@@ -92,7 +92,7 @@ def test_unpaid_orders_expire_once_and_release_stock(app, db, outbox):
     db.session.expire_all()
     assert order.status == "cancelled" and part.status == "cancelled"
     assert db.session.get(Variant, product.variants[0].id).stock == 5
-    assert outbox(order.email)[-1].template == "order_cancelled"
+    assert outbox(order.email)[-1].template == "order_expired"
     result = app.test_cli_runner().invoke(args=["orders", "expire"])
     assert "0 order(s) expired" in result.output
 
@@ -153,6 +153,6 @@ def test_the_order_and_offline_payment_pages_render_for_the_buyer(client, db, lo
     customer = login_as("customer")
     order = factories.order(buyer=customer)
     db.session.commit()
-    assert "Transfer the amount" in client.get(f"/pay/{order.public_id}").get_data(as_text=True)
+    assert "Transfer exactly" in client.get(f"/pay/{order.public_id}").get_data(as_text=True)
     assert "js.stripe.com" not in client.get(f"/pay/{order.public_id}").headers["Content-Security-Policy"]
     assert order.parts[0].lines[0].title in client.get(f"/orders/{order.public_id}").get_data(as_text=True)

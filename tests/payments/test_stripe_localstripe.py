@@ -1,5 +1,6 @@
 """The card path end to end against localstripe, with the real ``stripe`` library and real signed
 webhooks sent to our app over HTTP."""
+import threading
 from datetime import timedelta
 
 import pytest
@@ -7,11 +8,12 @@ import stripe
 from sqlalchemy import select
 
 from marketplace.catalog.models import Variant
+from marketplace.extensions import db as _db
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order
 from marketplace.payments import ledger
 from marketplace.payments import services as payments
-from marketplace.payments.models import Payment, WebhookEvent
+from marketplace.payments.models import LedgerEntry, Payment, WebhookEvent
 from tests import factories
 from tests.payments.conftest import register_webhook, wait_for
 
@@ -128,3 +130,102 @@ def test_reconcile_settles_a_payment_whose_webhook_never_came(stripe_live, local
         assert "0 fixed, 0 difference(s)" in cli.output
     finally:
         register_webhook(localstripe, f"{app_server}/payments/webhooks/stripe")
+
+
+def _paid_card_order(stripe_live, client, db):
+    seller, product, order = _card_order(db, client)
+    client.get(f"/pay/{order.public_id}")
+    ref = payments.payment_for(order).provider_ref
+    _pay(stripe_live, ref)
+    wait_for(lambda: _order(db, order).status == "paid", "the webhook")
+    return seller, product, order, ref
+
+
+def _ledger_kinds(part_id):
+    from marketplace.extensions import db
+
+    return sorted(db.session.execute(select(LedgerEntry.kind).where(LedgerEntry.order_part_id == part_id))
+                  .scalars().all())
+
+
+def test_a_double_submitted_cancel_refunds_once_at_stripe_and_debits_the_ledger_once(
+        stripe_live, client, db, login_as, outbox):
+    seller, product, order, ref = _paid_card_order(stripe_live, client, db)
+    part_id = order.parts[0].id
+    login_as(seller)
+    first = client.post(f"/seller/orders/{part_id}/cancel", data={"reason": "Barang rusak"})
+    assert first.status_code == 302
+    assert "Rp 160.000 refunded to the customer" in client.get(first.headers["Location"]).get_data(as_text=True)
+    second = client.post(f"/seller/orders/{part_id}/cancel", data={"reason": "Barang rusak"})
+    assert second.status_code == 400
+    assert "cancelled already" in second.get_data(as_text=True)
+
+    refunds = stripe_live.refunds.list({"payment_intent": ref}).data
+    assert [r.amount for r in refunds] == [16_000_000]  # Rp 160.000 in hundredths, once
+    assert _ledger_kinds(part_id) == ["refund", "sale"]
+    assert ledger.balance_idr(order.parts[0].business_id) == 0
+    assert payments.payment_for(order).refunded_idr == 160_000
+    assert db.session.get(Variant, product.variants[0].id).stock == 5  # restocked once
+    assert [m.template for m in outbox(order.email)].count("order_cancelled") == 1
+
+
+def test_two_cancels_at_the_same_moment_refund_once(app, stripe_live, client, db):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL's concurrent writers")
+    seller, _, order, ref = _paid_card_order(stripe_live, client, db)
+    part_id = order.parts[0].id
+    start = threading.Barrier(2)
+    outcomes: list = []
+
+    def cancel() -> None:
+        with app.app_context():
+            start.wait()
+            try:
+                orders.cancel_part(part_id, seller.id, "Barang rusak")
+                outcomes.append("refunded")
+            except orders.OrderError as exc:
+                outcomes.append(type(exc).__name__)
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=cancel) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["InvalidTransition", "refunded"]
+    assert len(stripe_live.refunds.list({"payment_intent": ref}).data) == 1
+    db.session.expire_all()
+    assert _ledger_kinds(part_id) == ["refund", "sale"]
+
+
+def test_a_refund_stripe_refuses_leaves_the_part_paid_and_tells_the_seller(stripe_live, client, db, login_as,
+                                                                         outbox):
+    """Paid (by a signed event) for a PaymentIntent this Stripe account does not know: the refund is
+    refused, and nothing on our side moves."""
+    from tests.payments.test_webhooks import _event, _post
+
+    seller = factories.user("graduate")
+    product = factories.product(factories.business(seller), stock=5, price_idr=150_000)
+    order = factories.order([(product.variants[0], 1)], payment_method="stripe")
+    payment = payments.payment_for(order)
+    payment.provider_ref = "pi_unknown_to_this_account"
+    db.session.commit()
+    assert _post(client, _event("evt_unknown_pi", "payment_intent.succeeded", payment.provider_ref,
+                                order.total_idr)).status_code == 200
+    assert _order(db, order).status == "paid"
+    part_id = order.parts[0].id
+
+    login_as(seller)
+    response = client.post(f"/seller/orders/{part_id}/cancel", data={"reason": "Barang rusak"})
+    assert response.status_code == 502
+    page = response.get_data(as_text=True)
+    assert "could not be refunded, so the order was not cancelled" in page
+    assert "The payment provider said: Not Found." in page  # localstripe's answer
+    db.session.expire_all()
+    assert _order(db, order).parts[0].status == "paid"
+    assert payments.payment_for(order).refunded_idr == 0
+    assert _ledger_kinds(part_id) == ["sale"]
+    assert ledger.balance_idr(product.business_id) == order.total_idr
+    assert db.session.get(Variant, product.variants[0].id).stock == 4
+    assert "order_cancelled" not in [m.template for m in outbox(order.email)]
