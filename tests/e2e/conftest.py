@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import socket
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -16,6 +17,25 @@ from marketplace import create_app
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _compiled_translations(target: Path) -> Path:
+    """The Indonesian catalog compiled from the .po files in git: ``.mo`` files are build output
+    (``make translations``), and a stale or missing one would serve English without failing."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    from marketplace.config import PROJECT_ROOT
+
+    source = PROJECT_ROOT / "translations"
+    for po_path in source.glob("*/LC_MESSAGES/messages.po"):
+        out = target / po_path.parent.relative_to(source)
+        out.mkdir(parents=True, exist_ok=True)
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        with (out / "messages.mo").open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+    return target
 
 
 def _free_port() -> int:
@@ -34,12 +54,10 @@ def live_server(app_config, tmp_path_factory):
 
     database = tmp_path_factory.mktemp("e2e") / "e2e.db"
     port = _free_port()
-    from marketplace.config import PROJECT_ROOT
-
     site = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
                        "WTF_CSRF_ENABLED": True, "PUBLIC_URL": f"http://127.0.0.1:{port}",
                        "UPLOAD_DIR": str(tmp_path_factory.mktemp("e2e-uploads")),
-                       "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations")})
+                       "BABEL_TRANSLATION_DIRECTORIES": str(_compiled_translations(tmp_path_factory.mktemp("e2e-i18n")))})
     with site.app_context():
         upgrade()
         demo.seed()
