@@ -16,6 +16,8 @@ def test_staff_hide_a_product_guests_get_404_and_the_owner_sees_why(new_page):
     assert guest.goto(PRODUCT_URL).status == 200  # seen once, so the page cache holds it
     guest.goto("/toko/batik-gajah-oling-sari")
     assert guest.locator(f"a[href='{PRODUCT_URL}']").count() >= 1
+    guest.goto("/cari?q=jinjing")
+    assert guest.locator(f"a[href='{PRODUCT_URL}']").count() >= 1
 
     staff = new_page()
     sign_in(staff, "staf@lrppn-banyuwangi.id")
@@ -29,6 +31,8 @@ def test_staff_hide_a_product_guests_get_404_and_the_owner_sees_why(new_page):
 
     assert open_refused(guest, PRODUCT_URL) == 404
     guest.goto("/toko/batik-gajah-oling-sari")
+    assert guest.locator(f"a[href='{PRODUCT_URL}']").count() == 0
+    guest.goto("/cari?q=jinjing")
     assert guest.locator(f"a[href='{PRODUCT_URL}']").count() == 0
 
     owner = new_page()
