@@ -7,6 +7,8 @@ from __future__ import annotations
 import shutil
 import socket
 import threading
+from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from werkzeug.serving import make_server
@@ -16,6 +18,25 @@ from marketplace import create_app
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _compiled_translations(target: Path) -> Path:
+    """The Indonesian catalog compiled from the .po files in git: ``.mo`` files are build output
+    (``make translations``), and a stale or missing one would serve English without failing."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    from marketplace.config import PROJECT_ROOT
+
+    source = PROJECT_ROOT / "translations"
+    for po_path in source.glob("*/LC_MESSAGES/messages.po"):
+        out = target / po_path.parent.relative_to(source)
+        out.mkdir(parents=True, exist_ok=True)
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        with (out / "messages.mo").open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+    return target
 
 
 def _free_port() -> int:
@@ -34,12 +55,10 @@ def live_server(app_config, tmp_path_factory):
 
     database = tmp_path_factory.mktemp("e2e") / "e2e.db"
     port = _free_port()
-    from marketplace.config import PROJECT_ROOT
-
     site = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
                        "WTF_CSRF_ENABLED": True, "PUBLIC_URL": f"http://127.0.0.1:{port}",
                        "UPLOAD_DIR": str(tmp_path_factory.mktemp("e2e-uploads")),
-                       "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations")})
+                       "BABEL_TRANSLATION_DIRECTORIES": str(_compiled_translations(tmp_path_factory.mktemp("e2e-i18n")))})
     with site.app_context():
         upgrade()
         demo.seed()
@@ -62,6 +81,37 @@ def browser():
         chromium.close()
 
 
+# Chromium logs every 4xx/5xx page as a console error; a test that means to be refused says so.
+_REFUSALS_EXPECTED = "_refusals_expected"
+
+
+def _watched(page, problems: list[str], base_url: str):
+    expected: set[str] = set()
+    setattr(page, _REFUSALS_EXPECTED, (base_url, expected))
+
+    def on_console(message) -> None:
+        if message.type != "error" or "favicon" in message.text:
+            return
+        if message.text.startswith("Failed to load resource") and message.location.get("url") in expected:
+            return
+        problems.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.set_default_timeout(15_000)
+    return page
+
+
+def open_refused(page, path: str) -> int:
+    """Open ``path`` expecting an error page (404, 403, 400): returns the status. Only that page's own
+    'Failed to load resource' console line is excused; a CSP or script error on it still fails."""
+    base_url, expected = getattr(page, _REFUSALS_EXPECTED)
+    expected.add(urljoin(base_url, path))
+    response = page.goto(path)
+    page.wait_for_load_state()
+    return response.status
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     """``new_page()``: a phone-sized page of its own browser context (another person); each fails the
@@ -73,12 +123,7 @@ def new_page(browser, live_server):
         context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url,
                                       locale="id-ID")
         contexts.append(context)
-        page = context.new_page()
-        page.on("console", lambda message: problems.append(message.text)
-                if message.type == "error" and "favicon" not in message.text else None)
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.set_default_timeout(15_000)
-        return page
+        return _watched(context.new_page(), problems, live_server.url)
 
     yield open_page
     for context in contexts:
@@ -100,12 +145,36 @@ def page(browser, live_server):
     """A phone-sized page that fails the test on any CSP violation or JavaScript error."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url,
                                   locale="id-ID")
-    page = context.new_page()
     problems: list[str] = []
-    page.on("console", lambda message: problems.append(message.text)
-            if message.type == "error" and "favicon" not in message.text else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.set_default_timeout(15_000)
-    yield page
+    yield _watched(context.new_page(), problems, live_server.url)
     context.close()
     assert problems == [], problems
+
+
+def sign_out(page) -> None:
+    page.click("form[action='/account/logout'] button[type=submit]")
+    page.wait_for_load_state()
+
+
+def is_signed_in(page) -> bool:
+    return page.locator("form[action='/account/logout']").count() > 0
+
+
+def link_in_outbox(live_server, to: str, path_prefix: str) -> str:
+    """The newest link to ``path_prefix`` emailed to ``to``, read from the development outbox."""
+    import re
+
+    from sqlalchemy import select
+
+    from marketplace.extensions import db
+    from marketplace.notifications.models import OutboxMessage
+
+    with live_server.app.app_context():
+        bodies = db.session.execute(select(OutboxMessage.body).where(OutboxMessage.to == to)
+                                    .order_by(OutboxMessage.id.desc())).scalars().all()
+        db.session.remove()
+    for body in bodies:
+        found = re.search(re.escape(live_server.url + path_prefix) + r"\S+", body)
+        if found:
+            return found.group(0)
+    raise AssertionError(f"no {path_prefix} link emailed to {to}")
