@@ -20,6 +20,8 @@ def create_app(config: dict | None = None) -> Flask:
     INSTANCE_DIR.mkdir(exist_ok=True)
 
     register_extensions(app)
+    from marketplace.core import ids
+    ids.register(app)  # before the blueprints: every <int:...> id in a URL must fit the id column
     register_blueprints(app)
     register_request_hooks(app)
     register_cli(app)
