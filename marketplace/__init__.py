@@ -79,8 +79,9 @@ def register_blueprints(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from marketplace.accounts import policy
-    from marketplace.core import errors, security
+    from marketplace.core import errors, safety, security
 
+    app.before_request(safety.refuse_nul_bytes)
     app.before_request(policy.enforce)
     security.register(app)
     errors.register(app)

@@ -22,3 +22,18 @@ def test_the_largest_id_still_reaches_the_view(client, login_as):
                                          ("", None), (None, None), ("2147483648", None), ("١٢", None)])
 def test_parse_id_keeps_only_ids_that_fit(raw, parsed):
     assert parse_id(raw) == parsed
+
+
+@pytest.mark.parametrize("method, url, data", [
+    ("GET", "/orders/a%00b", None),
+    ("GET", "/cari?q=kopi%00", None),
+    ("POST", "/account/", {"name": "Andi\x00", "language": "id"}),
+    ("POST", "/cart/add", {"variant_id": "1", "quantity": "1", "note\x00": "x"}),
+])
+def test_a_nul_byte_anywhere_in_the_input_is_a_bad_request(client, login_as, method, url, data):
+    """PostgreSQL cannot store or compare text holding NUL: refused up front, on every database alike."""
+    user = login_as("customer", name="Andi")
+    response = client.open(url, method=method, data=data)
+    assert response.status_code == 400
+    assert user.name == "Andi"
+
