@@ -106,8 +106,8 @@ RATE = [InputRequired(_l("Enter a rate (0 for free).")), NumberRange(min=0, max=
 
 
 class DeliverySettingsForm(FlaskForm):
-    province = SelectField(_l("Your province"), choices=[("", "")] + [(p, p) for p in PROVINCES],
-                           validators=[Optional()])
+    # No Optional(): it would also wipe the "not a valid choice" error of a blank-looking " ".
+    province = SelectField(_l("Your province"), choices=[("", "")] + [(p, p) for p in PROVINCES], default="")
     same_city_idr = IntegerField(_l("Same city (Rp)"), validators=RATE)
     same_province_idr = IntegerField(_l("Same province (Rp)"), validators=RATE)
     java_idr = IntegerField(_l("Elsewhere on Java (Rp)"), validators=RATE)
