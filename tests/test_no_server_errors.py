@@ -22,7 +22,7 @@ from flask import url_for
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import RequestRedirect
+from werkzeug.routing import IntegerConverter, RequestRedirect
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
@@ -49,6 +49,9 @@ ROLES = {
 
 # Signing out or deleting the account would end the walk; media and static files are no views of ours.
 SKIPPED_PREFIXES = ("/account/logout", "/account/delete", "/media/", "/static/")
+# Forms that take something away: never submitted while crawling, and fuzzed last, so that the cart
+# still holds an item when the checkout forms are tried.
+DESTRUCTIVE_WORDS = ("remove", "delete", "archive", "cancel", "hide", "suspend", "reject", "revoke")
 
 HOSTILE = [
     "",
@@ -58,6 +61,8 @@ HOSTILE = [
     "a\x00b",
     "-1",
     "0",
+    "2147483648",                  # one more than a PostgreSQL integer holds
+    "999999999999",
     "99999999999999999999",
     "-99999999999999999999",
     "1e309",
@@ -71,8 +76,8 @@ HOSTILE = [
     "9999-12-31",
     "2026-13-45",
 ]
-QUERY_PARAMS = ["page", "cursor", "q", "sort", "min", "max", "kategori", "kota", "next"]
-PATH_VALUES = {"int": ["0", "99999999999999999999"], "str": ["a\x00b", "x" * 300, "🛒", "' OR 1=1 --"]}
+QUERY_PARAMS = ["page", "cursor", "q", "sort", "min", "max", "kategori", "kota", "next", "before"]
+PATH_VALUES = {"int": ["0", "2147483648", "99999999999999999999"], "str": ["a\x00b", "x" * 300, "🛒", "' OR 1=1 --"]}
 
 # Values a person would type, so that the untouched submission gets past "this field is required".
 PLAUSIBLE = {
@@ -224,7 +229,7 @@ class Fuzzer:
         self.first_url: dict[str, str] = {}          # endpoint -> a page that answered 200
         self.params_seen: dict[str, set[str]] = {}   # endpoint -> query names its links use
         self.forms: dict[tuple, Form] = {}
-        self.queue: deque[str] = deque()
+        self.queue: deque[tuple[str, bool]] = deque()
         self.fetched = 0
         self.requests = 0
         self.log = ExceptionLog()
@@ -243,24 +248,25 @@ class Fuzzer:
         if response.status_code >= 500:
             self._fail(method, url, data or query, f"{response.status_code} {self.log.last}")
         elif response.status_code in (301, 302, 303, 307, 308):
-            self._enqueue(urljoin(url, response.headers.get("Location", "")))
+            self._enqueue(urljoin(url, response.headers.get("Location", "")), again=method != "GET")
         return response
 
     def _fail(self, method, url, data, outcome):
         self.failures.append(f"{method} {url} {_summary(data)} -> {outcome}")
 
     # --- crawling -------------------------------------------------------------------------------
-    def endpoint(self, url: str) -> str | None:
+    def endpoint(self, url: str, method: str = "GET") -> str | None:
         parts = urlsplit(url)
         try:
-            endpoint, _ = self.adapter.match(parts.path, method="GET")
+            endpoint, _ = self.adapter.match(parts.path, method=method)
         except RequestRedirect as redirect:
-            return self.endpoint(redirect.new_url)
+            return self.endpoint(redirect.new_url, method)
         except HTTPException:
             return None
         return endpoint
 
-    def _enqueue(self, url: str) -> None:
+    def _enqueue(self, url: str, again: bool = False) -> None:
+        """``again``: the page follows a change (an item put in the cart), so a visited URL may differ now."""
         parts = urlsplit(url)
         if parts.scheme not in ("", "http") or parts.netloc not in ("", "localhost"):
             return
@@ -272,14 +278,17 @@ class Fuzzer:
             return
         if parts.query:
             self.params_seen.setdefault(endpoint, set()).update(k for k, _ in parse_qsl(parts.query))
-        if local in self.visited:
+        if local in self.visited and not (again and local not in self.queue_urls()):
             return
         self.visited.add(local)
-        self.queue.append(local)
+        self.queue.append((local, again))
+
+    def queue_urls(self) -> set[str]:
+        return {url for url, _ in self.queue}
 
     def crawl(self) -> None:
         while self.queue and self.fetched < PAGE_BUDGET:
-            url = self.queue.popleft()
+            url, again = self.queue.popleft()
             endpoint = self.endpoint(url)
             if self.pages_per_endpoint.get(endpoint, 0) >= PAGES_PER_ENDPOINT:
                 continue
@@ -292,7 +301,7 @@ class Fuzzer:
             parser = PageParser(url)
             parser.feed(response.get_data(as_text=True))
             for link in parser.links:
-                self._enqueue(link)
+                self._enqueue(link, again)
             for form in parser.forms:
                 self._record(form)
 
@@ -300,11 +309,12 @@ class Fuzzer:
         path = urlsplit(form.action).path
         if path.startswith(SKIPPED_PREFIXES):
             return
-        key = (form.method, self.endpoint(path) or path, tuple(sorted(form.names())))
+        key = (form.method, self.endpoint(path, form.method) or path, tuple(sorted(form.names())))
         if key in self.forms:
             return
         self.forms[key] = form
-        self.submit(form, form.defaults())  # the untouched form first: it leads to the next pages
+        if not _destructive(form):
+            self.submit(form, form.defaults())  # the untouched form first: it leads to the next pages
 
     # --- fuzzing --------------------------------------------------------------------------------
     def submit(self, form: Form, data: MultiDict) -> None:
@@ -342,19 +352,20 @@ class Fuzzer:
 
     def fuzz_query_and_path(self) -> None:
         for endpoint, url in sorted(self.first_url.items()):
-            parts = urlsplit(url)
-            params = sorted(set(QUERY_PARAMS) | self.params_seen.get(endpoint, set()))
-            for value in self.rng.sample(HOSTILE, 6):              # all parameters at once
-                self.request("GET", parts.path, query={p: value for p in params})
-            for p in params:                                       # one at a time
-                self.request("GET", parts.path, query={p: self.rng.choice(HOSTILE)})
-            self.request("GET", parts.path, query="q=%ff%fe&page=%ff&kategori=%00")  # undecodable bytes
-            self._fuzz_path(parts.path)
+            path = urlsplit(url).path
+            seen = sorted(self.params_seen.get(endpoint, set()))
+            for value in self.rng.sample(HOSTILE, 5):              # every parameter at once
+                self.request("GET", path, query={p: value for p in sorted(set(QUERY_PARAMS) | set(seen))})
+            for p in seen:                                         # the ones its links use, one at a time
+                for value in self.rng.sample(HOSTILE, 2):
+                    self.request("GET", path, query={p: value})
+            self.request("GET", path, query="q=%ff%fe&page=%ff&kategori=%00")  # bytes that are no UTF-8
+            self._fuzz_path(path)
 
     def _fuzz_path(self, path: str) -> None:
         rule, args = self.adapter.match(path, method="GET", return_rule=True)
         for name, converter in rule._converters.items():
-            kind = "int" if type(converter).__name__ == "IntegerConverter" else "str"
+            kind = "int" if isinstance(converter, IntegerConverter) else "str"
             for value in PATH_VALUES[kind]:
                 with self.app.test_request_context():
                     if kind == "int":  # url_for refuses what the converter would not match: swap it in
@@ -371,13 +382,17 @@ class Fuzzer:
             fuzzed: set[tuple] = set()
             for _ in range(2):  # hostile submissions redirect to new pages, which bring new forms
                 self.crawl()
-                for key in list(self.forms):
+                for key in sorted(self.forms, key=lambda k: _destructive(self.forms[k])):
                     if key not in fuzzed:
                         fuzzed.add(key)
                         self.fuzz_form(self.forms[key])
             self.fuzz_query_and_path()
         finally:
             self.app.logger.removeHandler(self.log)
+
+
+def _destructive(form: Form) -> bool:
+    return any(word in urlsplit(form.action).path for word in DESTRUCTIVE_WORDS)
 
 
 def _merge_query(query: str, data: MultiDict) -> MultiDict:
