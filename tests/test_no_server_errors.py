@@ -156,6 +156,23 @@ class PageParser(HTMLParser):
         self._form: Form | None = None
         self._select: Field | None = None
         self._textarea: Field | None = None
+        self._by_id: dict[str, Form] = {}
+        self._detached: list[tuple[str, Field]] = []  # <input form="id"> outside its form
+
+    def parse(self, html: str) -> PageParser:
+        self.feed(html)
+        self.close()
+        for form_id, f in self._detached:
+            if form_id in self._by_id:
+                self._by_id[form_id].fields.append(f)
+        return self
+
+    def _add(self, a: dict, f: Field) -> Field:
+        if a.get("form"):
+            self._detached.append((a["form"], f))
+        elif self._form is not None:
+            self._form.fields.append(f)
+        return f
 
     def handle_starttag(self, tag, attrs):
         a = {k: (v if v is not None else "") for k, v in attrs}
@@ -165,26 +182,26 @@ class PageParser(HTMLParser):
             action = urljoin(self.page, a.get("action") or self.page)
             self._form = Form(self.page, action, (a.get("method") or "get").upper(), [])
             self.forms.append(self._form)
-        elif self._form is None or not a.get("name") and tag != "option":
+            if a.get("id"):
+                self._by_id[a["id"]] = self._form
+        elif (self._form is None and not a.get("form")) or not a.get("name") and tag != "option":
             return
         elif tag == "input":
             kind = (a.get("type") or "text").lower()
             if kind in ("reset", "button", "image"):
                 return
-            self._form.fields.append(Field(a["name"], kind, a.get("value", ""), "checked" in a))
+            self._add(a, Field(a["name"], kind, a.get("value", ""), "checked" in a))
         elif tag == "button":
             if (a.get("type") or "submit").lower() == "submit":
-                self._form.fields.append(Field(a["name"], "submit", a.get("value", "")))
+                self._add(a, Field(a["name"], "submit", a.get("value", "")))
         elif tag == "select":
-            self._select = Field(a["name"], "select")
-            self._form.fields.append(self._select)
+            self._select = self._add(a, Field(a["name"], "select"))
         elif tag == "option" and self._select is not None:
             self._select.options.append(a.get("value", ""))
             if "selected" in a:
                 self._select.value = a.get("value", "")
         elif tag == "textarea":
-            self._textarea = Field(a["name"], "textarea")
-            self._form.fields.append(self._textarea)
+            self._textarea = self._add(a, Field(a["name"], "textarea"))
 
     def handle_data(self, data):
         if self._textarea is not None:
@@ -298,8 +315,7 @@ class Fuzzer:
             if response is None or response.status_code != 200 or "html" not in response.content_type:
                 continue
             self.first_url.setdefault(endpoint, url)
-            parser = PageParser(url)
-            parser.feed(response.get_data(as_text=True))
+            parser = PageParser(url).parse(response.get_data(as_text=True))
             for link in parser.links:
                 self._enqueue(link, again)
             for form in parser.forms:
