@@ -15,7 +15,7 @@ import random
 from collections import deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
 from flask import url_for
@@ -23,6 +23,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, RequestRedirect
+from werkzeug.test import TestResponse
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
@@ -252,7 +253,7 @@ class Fuzzer:
         self.log = ExceptionLog()
 
     # --- requests -------------------------------------------------------------------------------
-    def request(self, method: str, url: str, data=None, query=None) -> int | None:
+    def request(self, method: str, url: str, data=None, query=None) -> TestResponse | None:
         self.requests += 1
         self.log.last = ""
         try:
