@@ -20,6 +20,8 @@ def create_app(config: dict | None = None) -> Flask:
     INSTANCE_DIR.mkdir(exist_ok=True)
 
     register_extensions(app)
+    from marketplace.core import ids
+    ids.register(app)  # before the blueprints: every <int:...> id in a URL must fit the id column
     register_blueprints(app)
     register_request_hooks(app)
     register_cli(app)
@@ -77,8 +79,9 @@ def register_blueprints(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from marketplace.accounts import policy
-    from marketplace.core import errors, security
+    from marketplace.core import errors, safety, security
 
+    app.before_request(safety.refuse_nul_bytes)
     app.before_request(policy.enforce)
     security.register(app)
     errors.register(app)

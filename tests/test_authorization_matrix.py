@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from flask import url_for
+from werkzeug.routing import IntegerConverter
 
 from marketplace.accounts.policy import ALL_ROLES, allowed_roles
 
@@ -49,7 +50,9 @@ def _rules(app):
 def _url(app, rule) -> str:
     values = {}
     for name, converter in rule._converters.items():
-        kind = type(converter).__name__.replace("Converter", "").lower()
+        # isinstance: the app's own id converter (marketplace.core.ids) is an IntegerConverter too
+        kind = "integer" if isinstance(converter, IntegerConverter) else type(converter).__name__.replace(
+            "Converter", "").lower()
         values[name] = DUMMY_VALUES.get(kind, DUMMY_VALUES["default"])
     with app.test_request_context():
         return url_for(rule.endpoint, **values)

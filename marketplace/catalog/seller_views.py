@@ -10,6 +10,7 @@ from flask_login import current_user
 from marketplace.accounts.policy import GRADUATE, allow
 from marketplace.catalog import forms, images, services
 from marketplace.catalog.models import LOW_STOCK_THRESHOLD
+from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_nav
 from marketplace.extensions import db
 
@@ -201,7 +202,7 @@ def archive_products():
     business = _business()
     if not forms.BulkArchiveForm().validate_on_submit():
         abort(400)
-    ids = [int(i) for i in request.form.getlist("product_id") if i.isdigit() and len(i) < 12]
+    ids = [i for i in map(parse_id, request.form.getlist("product_id")) if i is not None]
     count = services.archive_products(business.id, ids)
     db.session.commit()
     flash(_("%(n)d products archived.", n=count), "success")

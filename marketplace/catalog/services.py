@@ -446,10 +446,12 @@ def browse(b: Browse) -> Page:
         ids_query = ids_query.where(Product.business_id == b.business_id)
     if b.city:
         ids_query = ids_query.where(func.lower(Business.city) == b.city.replace("\x00", "").strip().lower()[:80])
+    # No price exceeds MAX_PRICE_IDR, so a larger bound means the same as MAX + 1, which also fits the
+    # INTEGER column (PostgreSQL refuses to compare it with a bigger number: a 500).
     if b.min_price is not None:
-        ids_query = ids_query.where(Product.price_idr >= b.min_price)
+        ids_query = ids_query.where(Product.price_idr >= min(b.min_price, MAX_PRICE_IDR + 1))
     if b.max_price is not None:
-        ids_query = ids_query.where(Product.price_idr <= b.max_price)
+        ids_query = ids_query.where(Product.price_idr <= min(b.max_price, MAX_PRICE_IDR + 1))
     if b.featured:
         ids_query = ids_query.where(Product.featured.is_(True))
     order = [Product.created_at.desc(), Product.id.desc()]

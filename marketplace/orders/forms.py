@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from marketplace.core.ids import MAX_ID
 from marketplace.core.phone import indonesian_e164
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,7 +14,8 @@ QUANTITY_RANGE = NumberRange(min=1, max=MAX_QUANTITY_PER_LINE,
 
 
 class AddToCartForm(FlaskForm):
-    variant_id = IntegerField(_l("Option"), validators=[InputRequired(_l("Choose an option."))])
+    variant_id = IntegerField(_l("Option"), validators=[InputRequired(_l("Choose an option.")),
+                                                       NumberRange(min=1, max=MAX_ID, message=_l("Choose an option."))])
     quantity = IntegerField(_l("Quantity"), default=1,
                             validators=[InputRequired(_l("Enter a quantity.")), QUANTITY_RANGE])
 
@@ -104,8 +106,8 @@ RATE = [InputRequired(_l("Enter a rate (0 for free).")), NumberRange(min=0, max=
 
 
 class DeliverySettingsForm(FlaskForm):
-    province = SelectField(_l("Your province"), choices=[("", "")] + [(p, p) for p in PROVINCES],
-                           validators=[Optional()])
+    # No Optional(): it would also wipe the "not a valid choice" error of a blank-looking " ".
+    province = SelectField(_l("Your province"), choices=[("", "")] + [(p, p) for p in PROVINCES], default="")
     same_city_idr = IntegerField(_l("Same city (Rp)"), validators=RATE)
     same_province_idr = IntegerField(_l("Same province (Rp)"), validators=RATE)
     java_idr = IntegerField(_l("Elsewhere on Java (Rp)"), validators=RATE)

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.policy import ADMIN, allow
+from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_nav
 from marketplace.notifications import services as notifications
 from marketplace.programs import services
@@ -81,7 +82,7 @@ def create_staff(program_id: int):
 @bp.get("/outbox")
 @allow(ADMIN)
 def outbox():
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=parse_id)
     page = notifications.outbox_page(before_id=before)
     return render_template("admin/outbox.html", page=page, before=before)
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.policy import ADMIN, STAFF, allow, signed_in_user
+from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_nav
 from marketplace.programs import services
 from marketplace.programs.admin import bp as admin_bp
@@ -22,7 +23,7 @@ register_nav(_l("Staff"), "programs.home", {STAFF, ADMIN}, 70)
 
 def _program_or_404():
     try:
-        program = services.program_for(signed_in_user(), request.args.get("program_id", type=int))
+        program = services.program_for(signed_in_user(), request.args.get("program_id", type=parse_id))
     except services.NotFound:
         abort(404)
     return program

@@ -111,6 +111,16 @@ def test_bulk_archive_touches_only_the_sellers_own_products(client, seller):
     assert theirs.status == "active"
 
 
+def test_bulk_archive_skips_ids_no_id_column_can_hold(client, seller):
+    mine = factories.product(seller)
+    db.session.commit()
+    response = client.post("/seller/products/archive",
+                           data={"product_id": [str(mine.id), "2147483648", "99999999999", "-1"]})
+    assert response.status_code == 302
+    db.session.refresh(mine)
+    assert mine.status == "archived"
+
+
 def test_variants_can_be_added_edited_and_removed_but_not_the_last(client, seller):
     product = factories.product(seller, stock=4)
     db.session.commit()

@@ -48,6 +48,14 @@ def test_unknown_or_unpublished_variant_ids_are_refused(client, db):
     assert _items(db) == []
 
 
+@pytest.mark.parametrize("variant_id", ["2147483648", "-99999999999999999999", "0"])
+def test_variant_ids_no_id_column_can_hold_are_refused_as_a_bad_choice(client, db, variant_id):
+    response = client.post("/cart/add", data={"variant_id": variant_id, "quantity": 1})
+    assert response.status_code == 400
+    assert "Choose an option." in response.get_data(as_text=True)
+    assert _items(db) == []
+
+
 def test_update_quantity_checks_the_same_rules(client, db):
     product = factories.product(stock=4)
     variant_id = product.variants[0].id

@@ -2,6 +2,7 @@
 the ledger (commission rounding, refunds, payouts by staff of the same program)."""
 from datetime import timedelta
 
+import pytest
 from flask import g
 from sqlalchemy import select
 
@@ -147,6 +148,17 @@ def test_the_seller_pages_render_and_delivery_rates_save(client, db, login_as):
     assert services.delivery_zone("Banyuwangi", "Jawa Timur", "Bandung", "Jawa Barat") == "java"
     assert services.delivery_zone("Banyuwangi", "Jawa Timur", "Denpasar", "Bali") == "outside_java"
     assert services.delivery_zone("Banyuwangi", "Jawa Timur", "Kabupaten Banyuwangi", "Jawa Timur") == "same_city"
+
+
+@pytest.mark.parametrize("province", [" ", "Atlantis"])
+def test_a_province_not_on_the_list_is_a_form_error(client, db, login_as, province):
+    seller, product, _, _ = _seller_order(db)
+    login_as(seller)
+    response = client.post("/seller/orders/delivery", data={
+        "province": province, "same_city_idr": "8000", "same_province_idr": "15000", "java_idr": "25000",
+        "outside_java_idr": "50000", "delivery_enabled": "y"})
+    assert response.status_code == 400
+    assert services.delivery_settings(product.business_id).id is None  # nothing saved
 
 
 def test_the_order_and_offline_payment_pages_render_for_the_buyer(client, db, login_as):

@@ -1,4 +1,5 @@
 """The admin creates programs, cohorts and staff accounts, and reads the development outbox."""
+import pytest
 from sqlalchemy import select
 
 from marketplace.accounts import services as accounts
@@ -88,3 +89,10 @@ def test_only_the_admin_reaches_the_admin_area(client, login_as):
         login_as(role)
         assert client.get("/admin/").status_code == 403
         assert client.get("/admin/outbox").status_code == 403
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "-99999999999999999999", "2147483648", "abc"])
+def test_paging_and_program_choice_ignore_ids_no_column_can_hold(client, login_as, value):
+    login_as("admin")
+    assert client.get(f"/admin/outbox?before={value}").status_code == 200
+    assert client.get(f"/staff/?program_id={value}").status_code == 200
