@@ -10,19 +10,6 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from marketplace.catalog import services
 from marketplace.catalog.models import BusinessStatus, ProductStatus
 
-def _strip_nul(value):
-    # PostgreSQL refuses NUL characters in text columns; nobody types them on purpose.
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
-class CatalogForm(FlaskForm):
-    class Meta(FlaskForm.Meta):
-        def bind_field(self, form, unbound_field, options):
-            if issubclass(unbound_field.field_class, StringField):
-                options = {**options, "filters": [*unbound_field.kwargs.get("filters", ()), _strip_nul]}
-            return super().bind_field(form, unbound_field, options)
-
-
 _NO_ADDRESS = _l("A city or regency only: never a street address.")
 
 
@@ -38,7 +25,7 @@ def _city_not_address(form, field) -> None:
         raise ValidationError(_NO_ADDRESS)
 
 
-class StorefrontForm(CatalogForm):
+class StorefrontForm(FlaskForm):
     name = StringField(_l("Shop name"), validators=[DataRequired(), Length(max=120)])
     slug = StringField(_l("Web address (optional)"), validators=[
         Optional(), Length(max=80),
@@ -56,7 +43,7 @@ class StorefrontForm(CatalogForm):
     banner = FileField(_l("Banner"))
 
 
-class ProductForm(CatalogForm):
+class ProductForm(FlaskForm):
     title = StringField(_l("Product name"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     price_idr = IntegerField(_l("Price (Rp)"), validators=[
@@ -73,17 +60,17 @@ class ProductForm(CatalogForm):
         self.category_id.choices = [(0, _l("No category"))] + [(c.id, c.name(locale)) for c in categories]
 
 
-class QuickEditForm(CatalogForm):
+class QuickEditForm(FlaskForm):
     price_idr = IntegerField(_l("Price (Rp)"), validators=[
         InputRequired(), NumberRange(min=0, max=services.MAX_PRICE_IDR)])
     stock = IntegerField(_l("Stock"), validators=[Optional(), NumberRange(min=0, max=services.MAX_STOCK)])
 
 
-class BulkArchiveForm(CatalogForm):
+class BulkArchiveForm(FlaskForm):
     pass  # product ids come as a checkbox list, read with request.form.getlist
 
 
-class VariantForm(CatalogForm):
+class VariantForm(FlaskForm):
     size = StringField(_l("Size"), validators=[Optional(), Length(max=30)])
     colour = StringField(_l("Colour"), validators=[Optional(), Length(max=30)])
     stock = IntegerField(_l("Stock"), validators=[InputRequired(), NumberRange(min=0, max=services.MAX_STOCK)])
@@ -91,28 +78,28 @@ class VariantForm(CatalogForm):
         Optional(), NumberRange(min=0, max=services.MAX_PRICE_IDR)])
 
 
-class PhotoUploadForm(CatalogForm):
+class PhotoUploadForm(FlaskForm):
     photos = MultipleFileField(_l("Photos (JPEG, PNG or WebP, up to 8 MB each)"))
 
 
-class MovePhotoForm(CatalogForm):
+class MovePhotoForm(FlaskForm):
     direction = HiddenField(validators=[DataRequired()])
 
 
-class ConfirmForm(CatalogForm):
+class ConfirmForm(FlaskForm):
     pass
 
 
-class ModerationForm(CatalogForm):
+class ModerationForm(FlaskForm):
     reason = TextAreaField(_l("Reason (the seller will see this)"), validators=[DataRequired(), Length(max=1000)])
 
 
-class OptionalReasonForm(CatalogForm):
+class OptionalReasonForm(FlaskForm):
     reason = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])
 
 
-class SearchForm(CatalogForm):
-    class Meta(CatalogForm.Meta):
+class SearchForm(FlaskForm):
+    class Meta(FlaskForm.Meta):
         csrf = False  # a GET form
 
     q = StringField(_l("Search"))
