@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField,
                      ValidationError)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from marketplace.catalog import services
@@ -34,9 +35,9 @@ class StorefrontForm(FlaskForm):
     city = StringField(_l("City or regency"), validators=[DataRequired(), Length(max=80), _city_not_address])
     whatsapp = StringField(_l("WhatsApp number"), validators=[Optional(), Length(max=30), _whatsapp])
     status = SelectField(_l("Shop status"), choices=[
-        (BusinessStatus.DRAFT.value, _l("Draft (not visible)")),
-        (BusinessStatus.OPEN.value, _l("Open")),
-        (BusinessStatus.HOLIDAY.value, _l("On holiday (visible, no new orders)"))])
+        SelectChoice(BusinessStatus.DRAFT.value, _l("Draft (not visible)")),
+        SelectChoice(BusinessStatus.OPEN.value, _l("Open")),
+        SelectChoice(BusinessStatus.HOLIDAY.value, _l("On holiday (visible, no new orders)"))])
     story = TextAreaField(_l("Your story (optional)"), validators=[Optional(), Length(max=3000)])
     story_opt_in = BooleanField(_l("Show my story on my public shop page"))
     logo = FileField(_l("Logo"))
@@ -53,11 +54,13 @@ class ProductForm(FlaskForm):
         InputRequired(), NumberRange(min=0, max=services.MAX_WEIGHT_GRAMS)])
     category_id = SelectField(_l("Category"), coerce=int, validate_choice=True)
     status = SelectField(_l("Status"), choices=[
-        (ProductStatus.DRAFT.value, _l("Draft")), (ProductStatus.ACTIVE.value, _l("Active (on sale)")),
-        (ProductStatus.ARCHIVED.value, _l("Archived"))])
+        SelectChoice(ProductStatus.DRAFT.value, _l("Draft")),
+        SelectChoice(ProductStatus.ACTIVE.value, _l("Active (on sale)")),
+        SelectChoice(ProductStatus.ARCHIVED.value, _l("Archived"))])
 
     def set_categories(self, categories, locale: str) -> None:
-        self.category_id.choices = [(0, _l("No category"))] + [(c.id, c.name(locale)) for c in categories]
+        self.category_id.choices = [SelectChoice(0, _l("No category"))] + [
+            SelectChoice(c.id, c.name(locale)) for c in categories]
 
 
 class QuickEditForm(FlaskForm):

@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from marketplace.accounts.policy import GRADUATE, allow
 from marketplace.catalog import forms, images, services
@@ -78,7 +79,7 @@ def storefront():
     business = _business_or_none()
     form = forms.StorefrontForm(obj=business)
     if business and business.status == "suspended":
-        form.status.choices = [("suspended", _("Suspended by staff"))] + list(form.status.choices)
+        form.status.choices = [SelectChoice("suspended", _("Suspended by staff"))] + list(form.status.choices)
     if form.validate_on_submit():
         data = services.BusinessData(
             name=form.name.data, slug=form.slug.data or "", description=form.description.data or "",

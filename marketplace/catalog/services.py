@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from marketplace.core.phone import indonesian_e164
 from slugify import slugify
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -14,6 +13,7 @@ from marketplace.catalog import search as fts
 from marketplace.catalog.models import (Business, BusinessStatus, Category, Product, ProductPhoto,
                                         ProductStatus, Variant)
 from marketplace.core import audit
+from marketplace.core.phone import indonesian_e164
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
-from marketplace.core.ids import MAX_ID
-from marketplace.core.phone import indonesian_e164
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from marketplace.core.ids import MAX_ID
+from marketplace.core.phone import indonesian_e164
 from marketplace.orders.services import MAX_QUANTITY_PER_LINE, PROVINCES
+
+PROVINCE_CHOICES = [SelectChoice("", "")] + [SelectChoice(p) for p in PROVINCES]
 
 QUANTITY_RANGE = NumberRange(min=1, max=MAX_QUANTITY_PER_LINE,
                              message=_l("Choose a quantity between %(min)s and %(max)s."))
@@ -54,7 +57,7 @@ class CheckoutForm(FlaskForm):
     kecamatan = StringField(_l("Kecamatan"), validators=[InputRequired(_l("Enter the kecamatan.")), Length(max=80)])
     city = StringField(_l("City or regency"), validators=[InputRequired(_l("Enter the city or regency.")),
                                                          Length(max=80)])
-    province = SelectField(_l("Province"), choices=[("", "")] + [(p, p) for p in PROVINCES],
+    province = SelectField(_l("Province"), choices=PROVINCE_CHOICES,
                            validators=[InputRequired(_l("Choose a province."))])
     postal_code = StringField(_l("Postal code"), validators=[
         InputRequired(_l("Enter the postal code.")), Regexp(r"^\d{5}$", message=_l("A postal code has 5 digits."))])
@@ -75,14 +78,14 @@ def checkout_form(businesses, payment_methods: list[str], pickup: dict[int, bool
     for business in businesses:
         choices = []
         if delivery.get(business.id, True):
-            choices.append(("delivery", _l("Delivery to my address")))
+            choices.append(SelectChoice("delivery", _l("Delivery to my address")))
         if pickup.get(business.id):
-            choices.append(("pickup", _l("I will pick it up")))
+            choices.append(SelectChoice("pickup", _l("I will pick it up")))
         setattr(_Form, f"delivery_{business.id}", RadioField(
-            business.name, choices=choices, default=choices[0][0] if choices else None,
+            business.name, choices=choices, default=choices[0].value if choices else None,
             validators=[InputRequired(_l("Choose delivery or pickup."))]))
     form = _Form(**kwargs)
-    form.payment_method.choices = [(m, PAYMENT_LABELS[m]) for m in payment_methods]
+    form.payment_method.choices = [SelectChoice(m, PAYMENT_LABELS[m]) for m in payment_methods]
     if not form.payment_method.data and payment_methods:
         form.payment_method.data = payment_methods[0]
     return form
@@ -107,7 +110,7 @@ RATE = [InputRequired(_l("Enter a rate (0 for free).")), NumberRange(min=0, max=
 
 class DeliverySettingsForm(FlaskForm):
     # No Optional(): it would also wipe the "not a valid choice" error of a blank-looking " ".
-    province = SelectField(_l("Your province"), choices=[("", "")] + [(p, p) for p in PROVINCES], default="")
+    province = SelectField(_l("Your province"), choices=PROVINCE_CHOICES, default="")
     same_city_idr = IntegerField(_l("Same city (Rp)"), validators=RATE)
     same_province_idr = IntegerField(_l("Same province (Rp)"), validators=RATE)
     java_idr = IntegerField(_l("Elsewhere on Java (Rp)"), validators=RATE)
