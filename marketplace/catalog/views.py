@@ -6,7 +6,6 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
-from jinja2 import TemplateNotFound
 from flask_babel import gettext as _
 
 from marketplace.accounts.policy import PUBLIC, allow
@@ -125,34 +124,15 @@ def storefront(slug: str):
 @bp.get("/toko/<business_slug>/<product_slug>")
 @allow(PUBLIC)
 def product(business_slug: str, product_slug: str):
-    loaded = []
-
     def render(**extra):
         found = services.public_product(business_slug, product_slug)
         if found is None:
             abort(404)
-        loaded.append(found)
-        return render_product(found, preview=False, add_to_cart_slot=ADD_TO_CART_SLOT, **extra)
+        return render_product(found, preview=False, **extra)
 
-    html = cached_render(render)
-    # The cart form belongs to the orders domain and may depend on the visitor: always rendered fresh.
-    return html.replace(ADD_TO_CART_SLOT, _add_to_cart(loaded[0] if loaded else None, business_slug,
-                                                      product_slug))
-
-
-ADD_TO_CART_SLOT = "<!--add-to-cart-slot-->"
-ADD_TO_CART_TEMPLATE = "orders/_add_to_cart.html"
-
-
-def _add_to_cart(product, business_slug: str, product_slug: str) -> str:
-    try:
-        current_app.jinja_env.get_template(ADD_TO_CART_TEMPLATE)
-    except TemplateNotFound:
-        return ""
-    product = product or services.public_product(business_slug, product_slug)
-    if product is None:
-        return ""
-    return render_template(ADD_TO_CART_TEMPLATE, product=product, business=product.business)
+    # The add-to-cart form is cached with the page like the stock shown beside it (at most
+    # CATALOG_CACHE_SECONDS old); adding to the cart checks the live stock and says so.
+    return cached_render(render)
 
 
 def render_product(product, preview: bool, **extra):
