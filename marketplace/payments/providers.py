@@ -32,7 +32,6 @@ class IntentState:
     status: str                 # provider's own word: "succeeded", "requires_payment_method", ...
     amount_idr: int
     client_secret: str | None = None
-    refunded_idr: int = 0
 
     @property
     def succeeded(self) -> bool:
@@ -47,6 +46,7 @@ class PaymentProvider(Protocol):
     def retrieve(self, ref: str) -> IntentState: ...
     def cancel(self, ref: str) -> IntentState: ...
     def refund(self, ref: str | None, amount_idr: int, idempotency_key: str | None = None) -> str: ...
+    def refunded_idr(self, ref: str) -> int: ...
 
 
 class OfflineProvider:
@@ -68,6 +68,9 @@ class OfflineProvider:
 
     def refund(self, ref: str | None, amount_idr: int, idempotency_key: str | None = None) -> str:
         return "manual"  # the money goes back by hand; the ledger records it
+
+    def refunded_idr(self, ref: str) -> int:
+        raise PaymentError("offline payments have no refunds to read")
 
 
 class StripeProvider:
@@ -125,6 +128,12 @@ class StripeProvider:
         refund = self._call(self._client.refunds.create,
                             {"payment_intent": ref, "amount": self.to_stripe_amount(amount_idr)}, options)
         return refund.id
+
+    def refunded_idr(self, ref: str) -> int:
+        """Everything refunded (or on its way back) for this PaymentIntent, whoever asked for it."""
+        refunds = self._call(self._client.refunds.list, {"payment_intent": ref, "limit": 100})
+        return sum(self.from_stripe_amount(r.amount) for r in refunds.auto_paging_iter()
+                   if r.status in ("succeeded", "pending"))
 
     def construct_event(self, payload: bytes, signature: str, secret: str):
         """Verify ``Stripe-Signature`` (and its timestamp, 300 s tolerance); raise ValueError if bad."""

@@ -105,8 +105,8 @@ def settle_before_expiry(order: Order) -> bool:
     payment = payment_for(order)
     if payment is None or payment.provider != "stripe" or payment.provider_ref is None:
         return False
-    provider = provider_for("stripe")
     try:
+        provider = provider_for("stripe")
         state = provider.retrieve(payment.provider_ref)
         if state.succeeded:
             payment_succeeded(payment, state.amount_idr, "expiry check")
@@ -127,7 +127,8 @@ class BadWebhook(Exception):
 
 
 def handle_stripe_webhook(payload: bytes, signature: str | None) -> str:
-    """Verify, store once, process. Raises BadWebhook on a bad or stale signature."""
+    """Verify, store once, process. Raises BadWebhook on a bad or stale signature, and PaymentError
+    (nothing stored) when processing needs Stripe and Stripe cannot be reached: Stripe sends it again."""
     secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
     if not stripe_configured() or not secret or not signature:
         raise BadWebhook("not configured or unsigned")
@@ -190,17 +191,38 @@ def reconcile() -> ReconcileResult:
         except PaymentError as exc:
             differences.append(f"payment {payment.id} ({payment.provider_ref}): cannot read from Stripe: {exc}")
             continue
-        if payment.status == PaymentStatus.PENDING.value and state.succeeded:
-            if payment_succeeded(payment, state.amount_idr, "reconcile"):
-                fixed.append(f"payment {payment.id} ({payment.provider_ref}) marked paid")
+        unsettled = payment.status in (PaymentStatus.PENDING.value, PaymentStatus.CANCELLED.value)
+        if unsettled and state.succeeded:
+            try:
+                settled = payment_succeeded(payment, state.amount_idr, "reconcile")
+            except PaymentError as exc:  # the refund of money for an expired order was refused
+                db.session.rollback()
+                differences.append(f"payment {payment.id}: paid at Stripe for an expired order, refund failed: {exc}")
+                continue
+            if settled:
+                outcome = "refunded: its order had expired" if payment.refunded_idr else "marked paid"
+                fixed.append(f"payment {payment.id} ({payment.provider_ref}) {outcome}")
             else:
                 differences.append(f"payment {payment.id}: {payment.last_error}")
         elif payment.status == PaymentStatus.SUCCEEDED.value and not state.succeeded:
             differences.append(f"payment {payment.id}: paid here, {state.status} at Stripe")
         if state.succeeded and state.amount_idr != payment.amount_idr:
             differences.append(f"payment {payment.id}: Rp {payment.amount_idr} here, Rp {state.amount_idr} at Stripe")
+        if state.succeeded:
+            differences += _refund_difference(provider, payment)
         db.session.commit()
     return ReconcileResult(fixed, differences)
+
+
+def _refund_difference(provider, payment: Payment) -> list[str]:
+    """Refunds made in Stripe's dashboard (or lost on our side) show here: they never touched the ledger."""
+    try:
+        refunded_at_stripe = provider.refunded_idr(payment.provider_ref)
+    except PaymentError as exc:
+        return [f"payment {payment.id} ({payment.provider_ref}): cannot read refunds from Stripe: {exc}"]
+    if refunded_at_stripe == payment.refunded_idr:
+        return []
+    return [f"payment {payment.id}: Rp {payment.refunded_idr} refunded here, Rp {refunded_at_stripe} at Stripe"]
 
 
 # Payouts and balances ------------------------------------------------------------------------------

@@ -89,6 +89,10 @@ def stripe_webhook():
         outcome = services.handle_stripe_webhook(request.get_data(), request.headers.get("Stripe-Signature"))
     except services.BadWebhook:
         return {"error": "invalid signature"}, 400
+    except PaymentError:
+        db.session.rollback()
+        current_app.logger.warning("Stripe webhook not processed (Stripe unreachable); Stripe will retry")
+        return {"error": "try again later"}, 503
     return {"received": True, "outcome": outcome}, 200
 
 

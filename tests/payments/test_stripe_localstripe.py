@@ -229,3 +229,82 @@ def test_a_refund_stripe_refuses_leaves_the_part_paid_and_tells_the_seller(strip
     assert ledger.balance_idr(product.business_id) == order.total_idr
     assert db.session.get(Variant, product.variants[0].id).stock == 4
     assert "order_cancelled" not in [m.template for m in outbox(order.email)]
+
+
+def _expire_as_the_schedule_would(order):
+    """The expiry's own steps, as if `flask orders expire` ran a moment before Stripe took the money."""
+    for part in order.parts:
+        orders.expire_part(part)
+    orders.refresh_order_status(order)
+    payments.mark_cancelled(order)
+    _db.session.commit()
+
+
+def test_money_for_an_expired_order_is_given_back_in_full_and_credits_nobody(stripe_live, client, db, outbox):
+    from tests.payments.test_webhooks import _event, _post
+
+    _, product, order = _card_order(db, client, stock=5, quantity=2)
+    client.get(f"/pay/{order.public_id}")
+    ref = payments.payment_for(order).provider_ref
+    _expire_as_the_schedule_would(order)
+    assert db.session.get(Variant, product.variants[0].id).stock == 5
+    _pay(stripe_live, ref)  # its own webhook may come too: either one refunds, once
+
+    assert _post(client, _event("evt_late_success", "payment_intent.succeeded", ref, order.total_idr)).status_code == 200
+    wait_for(lambda: payments.payment_for(order).refunded_idr, "the refund")
+    assert _order(db, order).status == "cancelled"
+    assert [r.amount for r in stripe_live.refunds.list({"payment_intent": ref}).data] == [order.total_idr * 100]
+    assert ledger.balance_idr(product.business_id) == 0
+    assert db.session.execute(select(LedgerEntry)).first() is None
+    assert db.session.get(Variant, product.variants[0].id).stock == 5  # the stock is not taken again
+    assert payments.reconcile() == payments.ReconcileResult(fixed=[], differences=[])
+
+
+def test_reconcile_gives_back_money_for_an_expired_order_whose_webhook_never_came(
+        stripe_live, localstripe, app_server, client, db):
+    register_webhook(localstripe, f"{app_server}/payments/webhooks/stripe", events=["nothing.ever"])
+    try:
+        _, product, order = _card_order(db, client)
+        client.get(f"/pay/{order.public_id}")
+        ref = payments.payment_for(order).provider_ref
+        _expire_as_the_schedule_would(order)
+        _pay(stripe_live, ref)
+        result = payments.reconcile()
+        assert result.differences == [] and len(result.fixed) == 1
+        assert "refunded: its order had expired" in result.fixed[0]
+        assert sum(r.amount for r in stripe_live.refunds.list({"payment_intent": ref}).data) == order.total_idr * 100
+        assert _order(db, order).status == "cancelled"
+        assert ledger.balance_idr(product.business_id) == 0
+        assert payments.reconcile().fixed == []  # once
+    finally:
+        register_webhook(localstripe, f"{app_server}/payments/webhooks/stripe")
+
+
+def test_reconcile_reports_a_refund_made_in_stripe_that_our_ledger_never_saw(stripe_live, client, db):
+    _, product, order, ref = _paid_card_order(stripe_live, client, db)
+    stripe_live.refunds.create({"payment_intent": ref, "amount": 5_000_000})  # Rp 50.000, from the dashboard
+    result = payments.reconcile()
+    assert result.fixed == []
+    assert result.differences == [f"payment {payments.payment_for(order).id}: Rp 0 refunded here, Rp 50000 at Stripe"]
+    assert ledger.balance_idr(product.business_id) == order.total_idr  # reported, not guessed at
+
+
+def test_reconcile_agrees_with_stripe_after_our_own_refund(stripe_live, client, db):
+    seller, _, order, _ = _paid_card_order(stripe_live, client, db)
+    orders.cancel_part(order.parts[0].id, seller.id, "Stok habis")
+    assert payments.reconcile() == payments.ReconcileResult(fixed=[], differences=[])
+
+
+def test_a_late_payment_stripe_will_not_refund_yet_is_answered_503_so_stripe_sends_it_again(stripe_live, client, db):
+    from tests.payments.test_webhooks import _event, _post
+
+    order = factories.order([(factories.product(stock=5).variants[0], 1)], payment_method="stripe")
+    payments.payment_for(order).provider_ref = "pi_unknown_to_this_account"
+    db.session.commit()
+    _expire_as_the_schedule_would(order)
+    payload = _event("evt_late_unrefundable", "payment_intent.succeeded", "pi_unknown_to_this_account",
+                     order.total_idr)
+    assert _post(client, payload).status_code == 503
+    db.session.expire_all()
+    assert db.session.execute(select(WebhookEvent)).first() is None  # not stored: the retry is processed
+    assert payments.payment_for(order).status == "cancelled"
