@@ -22,8 +22,8 @@ translations: $(STAMP)
 
 # Refresh the .po files after adding or changing visible strings, then translate the new entries.
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output --width 100 .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --width 100
 
 # Upgrade the schema; a brand-new database also gets the demo data.
 db: install

@@ -50,6 +50,12 @@ class CohortRequired(ProgramError):
     code = "cohort_required"
 
 
+class InvitationClosed(ProgramError):
+    """Accepted or withdrawn: there is nothing to send again."""
+
+    code = "invitation_closed"
+
+
 class NameTaken(ProgramError):
     code = "name_taken"
 
@@ -140,19 +146,28 @@ def create_invitation(actor: User, program: Program, *, role: str, name: str, em
             raise NotFound()
     if role == Role.GRADUATE.value and cohort is None:
         raise CohortRequired()
+    return _issue_invitation(actor, program_id=program.id, cohort_id=cohort.id if cohort else None, role=role,
+                             email=email, name=name, locale=accounts._clean_locale(locale))
+
+
+def _issue_invitation(actor: User, *, program_id: int, cohort_id: int | None, role: str, email: str, name: str,
+                      locale: str, replaces: Invitation | None = None) -> Invitation:
+    """A new invitation with a fresh expiry, emailed; the one it replaces can no longer be used."""
     email = accounts.normalise_email(email)
     if accounts.find_user_by_email(email) is not None:
         raise accounts.EmailTaken()
-    invitation = Invitation(program_id=program.id, cohort_id=cohort.id if cohort else None, role=role,
-                            email=email, name=name.strip(), invited_by_id=actor.id,
+    if replaces is not None and replaces.revoked_at is None:
+        replaces.revoked_at = utcnow()
+    invitation = Invitation(program_id=program_id, cohort_id=cohort_id, role=role, email=email, name=name.strip(),
+                            locale=locale, invited_by_id=actor.id,
                             expires_at=utcnow() + timedelta(days=INVITATION_DAYS))
     db.session.add(invitation)
     db.session.flush()
-    send_email(email, "invitation", locale, invitation=invitation, program=program,
+    send_email(email, "invitation", locale, invitation=invitation, program=invitation.program,
                link=tokens.public_link("accounts.accept_invitation", token=invitation_token(invitation)),
                days=INVITATION_DAYS)
-    audit.record(actor.id, "invitation.create", "invitation", invitation.id, program_id=program.id,
-                 detail=role)
+    audit.record(actor.id, "invitation.resend" if replaces else "invitation.create", "invitation", invitation.id,
+                 program_id=program_id, detail=role)
     db.session.commit()
     return invitation
 
@@ -177,6 +192,17 @@ def revoke_invitation(actor: User, invitation_id: int) -> Invitation:
                      program_id=invitation.program_id)
         db.session.commit()
     return invitation
+
+
+def resend_invitation(actor: User, invitation_id: int) -> Invitation:
+    """Send an open or expired invitation again: a new link, valid for the full period, in the language
+    of the first one; the old link stops working. Accepted or withdrawn invitations are not resent."""
+    invitation = _invitation_for_staff(actor, invitation_id)
+    if invitation_status(invitation) not in ("open", "expired"):
+        raise InvitationClosed()
+    return _issue_invitation(actor, program_id=invitation.program_id, cohort_id=invitation.cohort_id,
+                             role=invitation.role, email=invitation.email, name=invitation.name,
+                             locale=invitation.locale, replaces=invitation)
 
 
 def open_invitation(token: str) -> Invitation:

@@ -85,6 +85,27 @@ def revoke_invitation(invitation_id: int):
                             program_id=invitation.program_id if current_user.role == ADMIN else None))
 
 
+@bp.post("/invitations/<int:invitation_id>/resend")
+@allow(STAFF, ADMIN)
+def resend_invitation(invitation_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        invitation = services.resend_invitation(signed_in_user(), invitation_id)
+    except services.NotFound:
+        abort(404)
+    except services.InvitationClosed:
+        flash(_("This invitation was accepted or withdrawn, so it cannot be sent again."), "error")
+        return redirect(url_for("programs.home", program_id=request.args.get("program_id", type=parse_id)))
+    except accounts.EmailTaken:
+        flash(_("An account with this email address already exists."), "error")
+        return redirect(url_for("programs.home", program_id=request.args.get("program_id", type=parse_id)))
+    flash(_("A new invitation was sent to %(email)s; the earlier link no longer works.", email=invitation.email),
+          "success")
+    return redirect(url_for("programs.home",
+                            program_id=invitation.program_id if current_user.role == ADMIN else None))
+
+
 @bp.get("/people/<int:user_id>")
 @allow(STAFF, ADMIN)
 def person(user_id: int):

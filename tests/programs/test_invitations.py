@@ -211,3 +211,66 @@ def test_other_roles_cannot_reach_the_staff_area(client, login_as):
     for role in ("customer", "graduate", "mentor", "partner"):
         login_as(role)
         assert client.get("/staff/").status_code == 403, role
+
+
+def test_an_expired_invitation_is_sent_again_in_its_language_and_only_the_new_link_works(
+        client, login_as, staff, outbox):
+    login_as(staff)
+    invite(client, staff, language="en")
+    [first] = outbox("dedi@example.com")
+    old = factories.db.session.execute(select(Invitation)).scalar_one()
+    old.expires_at = utcnow() - timedelta(days=1)
+    factories.db.session.commit()
+    assert b"Send again" in client.get("/staff/").data
+
+    response = client.post(f"/staff/invitations/{old.id}/resend")
+    assert response.status_code == 302
+    assert "the earlier link no longer works" in client.get(response.headers["Location"]).get_data(as_text=True)
+    first, second = outbox("dedi@example.com")
+    assert second.template == "invitation" and second.body != first.body
+    new = factories.db.session.execute(select(Invitation).where(Invitation.id != old.id)).scalar_one()
+    assert (new.cohort_id, new.role, new.name, new.locale, services.invitation_status(new)) == (
+        old.cohort_id, "graduate", "Dedi", "en", "open")
+    assert factories.db.session.execute(
+        select(AuditLog).where(AuditLog.action == "invitation.resend")).scalar_one().subject_id == new.id
+
+    client.post("/account/logout")
+    assert client.post(link_path(first), data=ACCEPT).status_code == 400
+    assert client.post(link_path(second), data=ACCEPT).status_code == 302
+
+
+def test_resending_an_open_invitation_withdraws_the_old_link(client, login_as, staff, outbox):
+    invitation = factories.invitation(staff.program, invited_by=staff)
+    login_as(staff)
+    assert client.post(f"/staff/invitations/{invitation.id}/resend").status_code == 302
+    factories.db.session.expire_all()
+    assert services.invitation_status(factories.db.session.get(Invitation, invitation.id)) == "revoked"
+    assert len(outbox(invitation.email)) == 1
+
+
+@pytest.mark.parametrize("state", [{"used_at": utcnow()}, {"revoked_at": utcnow()}])
+def test_accepted_or_withdrawn_invitations_are_not_sent_again(client, login_as, staff, outbox, state):
+    invitation = factories.invitation(staff.program, invited_by=staff, **state)
+    login_as(staff)
+    response = client.post(f"/staff/invitations/{invitation.id}/resend", follow_redirects=True)
+    assert b"cannot be sent again" in response.data
+    assert outbox() == []
+    assert factories.db.session.execute(select(func.count()).select_from(Invitation)).scalar_one() == 1
+
+
+def test_an_invitation_is_not_resent_to_an_address_that_has_joined_meanwhile(client, login_as, staff, outbox):
+    invitation = factories.invitation(staff.program, invited_by=staff)
+    factories.user("customer", email=invitation.email)
+    login_as(staff)
+    response = client.post(f"/staff/invitations/{invitation.id}/resend", follow_redirects=True)
+    assert b"already exists" in response.data
+    assert outbox() == []
+    factories.db.session.expire_all()
+    assert services.invitation_status(factories.db.session.get(Invitation, invitation.id)) == "open"
+
+
+def test_staff_cannot_resend_another_programs_invitation(client, login_as, staff, outbox):
+    their_invitation = factories.invitation(factories.program())
+    login_as(staff)
+    assert client.post(f"/staff/invitations/{their_invitation.id}/resend").status_code == 404
+    assert outbox() == []
