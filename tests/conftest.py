@@ -59,6 +59,7 @@ def app(app_config):
     with app.app_context():
         _drop_everything()
         upgrade()
+        _DATABASE_USED.append(_server_description())
     yield app
     with app.app_context():
         _db.session.remove()
@@ -151,6 +152,24 @@ def outbox():
         return _db.session.execute(query).scalars().all()
 
     return messages
+
+
+_DATABASE_USED: list[str] = []
+
+
+def _server_description() -> str:
+    """What the app's engine really talked to (not what the environment asked for)."""
+    engine = _db.engine
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            version = connection.execute(text("SHOW server_version")).scalar_one()
+            return f"PostgreSQL {version}, database {engine.url.database} on {engine.url.host}:{engine.url.port}"
+        return f"{engine.dialect.name} {connection.execute(text('select sqlite_version()')).scalar_one()}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _DATABASE_USED:
+        terminalreporter.write_line(f"database used by the tests: {_DATABASE_USED[0]}")
 
 
 def pytest_report_header(config):
