@@ -160,7 +160,7 @@ RESET_MAX_AGE = 3600
 ACCOUNT_SETUP_MAX_AGE = 7 * 24 * 3600
 
 
-def _clean_locale(locale: str | None) -> str:
+def clean_locale(locale: str | None) -> str:
     from flask import current_app
 
     return locale if locale in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -169,7 +169,7 @@ def _clean_locale(locale: str | None) -> str:
 def register_customer(*, email: str, name: str, password: str, locale: str) -> User:
     """A new customer who must confirm the address before signing in. Commits."""
     user = create_user(email=email, name=name, password=password, role=Role.CUSTOMER.value,
-                       locale=_clean_locale(locale))
+                       locale=clean_locale(locale))
     send_verification(user)
     db.session.commit()
     return user
@@ -178,7 +178,7 @@ def register_customer(*, email: str, name: str, password: str, locale: str) -> U
 def register_partner(*, email: str, name: str, password: str, organisation: str, locale: str) -> User:
     """A partner firm: confirms its address, then waits for program staff to approve it. Commits."""
     user = create_user(email=email, name=name, password=password, role=Role.PARTNER.value,
-                       organisation=organisation.strip(), locale=_clean_locale(locale))
+                       organisation=organisation.strip(), locale=clean_locale(locale))
     send_verification(user)
     db.session.commit()
     return user
@@ -307,7 +307,7 @@ def normalise_phone(raw: str | None) -> str | None:
 def update_profile(user: User, *, name: str, phone: str | None, locale: str) -> User:
     user.phone = normalise_phone(phone)
     user.name = name.strip()
-    user.locale = _clean_locale(locale)
+    user.locale = clean_locale(locale)
     db.session.commit()
     return user
 

@@ -502,7 +502,7 @@ def place_order(req: CheckoutRequest) -> Order:
         db.session.rollback()
         raise
     db.session.add(Payment(order=order, provider=req.payment_method, amount_idr=order.total_idr))
-    _event(order, None, OrderStatus.AWAITING_PAYMENT.value, None, req.user_id)
+    record_event(order, None, OrderStatus.AWAITING_PAYMENT.value, None, req.user_id)
     for item in list(cart.items):
         db.session.delete(item)
     db.session.flush()
@@ -523,7 +523,7 @@ def place_order(req: CheckoutRequest) -> Order:
 # History and notices -------------------------------------------------------------------------------
 
 
-def _event(order: Order, part: OrderPart | None, status: str, note: str | None, actor_id: int | None) -> None:
+def record_event(order: Order, part: OrderPart | None, status: str, note: str | None, actor_id: int | None) -> None:
     db.session.add(OrderEvent(order=order, part_id=part.id if part else None, status=status, note=note,
                               actor_id=actor_id))
 
@@ -617,7 +617,7 @@ def mark_part_paid(part_id: int, actor_id: int | None, note: str | None = None) 
         return False
     part = db.session.get(OrderPart, part_id)
     ledger.credit_sale(part, cash_on_delivery=part.order.payment_method == PaymentMethod.COD.value)
-    _event(part.order, part, PartStatus.PAID.value, note, actor_id)
+    record_event(part.order, part, PartStatus.PAID.value, note, actor_id)
     if part.order.payment_method == PaymentMethod.STRIPE.value:
         _email_seller(part, "order_new_for_seller")
     return True
@@ -674,7 +674,7 @@ def advance_part(part_id: int, to_status: str, actor_id: int, courier: str | Non
     if not _transition(part_id, {from_status}, to_status, **values):
         raise InvalidTransition()
     note = f"{courier} {tracking_number}".strip() if to_status == PartStatus.SHIPPED.value else None
-    _event(part.order, part, to_status, note, actor_id)
+    record_event(part.order, part, to_status, note, actor_id)
     if to_status == PartStatus.SHIPPED.value:
         _email_customer(part.order, "order_shipped", part=part)
     db.session.commit()
@@ -704,7 +704,7 @@ def cancel_part(part_id: int, actor_id: int | None, reason: str) -> OrderPart:
                            cancel_reason=reason):
             raise InvalidTransition()
         _restock(part)
-        _event(order, part, PartStatus.CANCELLED.value, reason, actor_id)
+        record_event(order, part, PartStatus.CANCELLED.value, reason, actor_id)
         refresh_order_status(order)
         payment = db.session.execute(select(Payment).where(Payment.order_id == order.id)).scalar_one_or_none()
         if payment is not None:
@@ -735,7 +735,7 @@ def cancel_part(part_id: int, actor_id: int | None, reason: str) -> OrderPart:
     payment.refunded_idr += part.total_idr
     ledger.reverse_part(part)
     _restock(part)
-    _event(order, part, PartStatus.REFUNDED.value, reason, actor_id)
+    record_event(order, part, PartStatus.REFUNDED.value, reason, actor_id)
     refresh_order_status(order)
     _email_customer(order, "order_cancelled", part=part, reason=reason, refunded_idr=part.total_idr)
     db.session.commit()
@@ -754,7 +754,7 @@ def expire_part(part: OrderPart) -> bool:
                        cancel_reason="expired"):
         return False
     _restock(part)
-    _event(part.order, part, PartStatus.CANCELLED.value, "expired: not paid in time", None)
+    record_event(part.order, part, PartStatus.CANCELLED.value, "expired: not paid in time", None)
     return True
 
 
@@ -789,6 +789,13 @@ def expire_unpaid_orders(now: datetime | None = None) -> int:
                             whole_order=order.status == OrderStatus.CANCELLED.value)
         db.session.commit()
     return expired
+
+
+def record_late_payment_refund(order: Order, amount_idr: int, source: str) -> None:
+    """Money came for an order that had already expired and was refunded in full: say so in its
+    history and tell the customer, who may otherwise wonder where it went."""
+    record_event(order, None, "refunded", f"{source}: paid after expiry, refunded", None)
+    _email_customer(order, "payment_refunded_late", refunded_idr=amount_idr)
 
 
 # Reading -------------------------------------------------------------------------------------------

@@ -67,7 +67,7 @@ def payment_succeeded(payment: Payment, amount_idr: int, source: str) -> bool:
         provider_for(payment.provider).refund(payment.provider_ref, amount_idr,
                                               idempotency_key=f"late-{payment.id}")
         payment.refunded_idr = amount_idr
-        orders._event(order, None, "refunded", f"{source}: paid after expiry, refunded", None)
+        orders.record_late_payment_refund(order, amount_idr, source)
         return True
     orders.mark_order_paid(order, note=source)
     return True

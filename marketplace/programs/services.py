@@ -147,7 +147,7 @@ def create_invitation(actor: User, program: Program, *, role: str, name: str, em
     if role == Role.GRADUATE.value and cohort is None:
         raise CohortRequired()
     return _issue_invitation(actor, program_id=program.id, cohort_id=cohort.id if cohort else None, role=role,
-                             email=email, name=name, locale=accounts._clean_locale(locale))
+                             email=email, name=name, locale=accounts.clean_locale(locale))
 
 
 def _issue_invitation(actor: User, *, program_id: int, cohort_id: int | None, role: str, email: str, name: str,
@@ -228,7 +228,7 @@ def accept_invitation(token: str, *, name: str, password: str, locale: str) -> U
     invitation = open_invitation(token)
     user = accounts.create_user(email=invitation.email, name=name, password=password, role=invitation.role,
                                 program_id=invitation.program_id, cohort_id=invitation.cohort_id,
-                                locale=accounts._clean_locale(locale), email_verified_at=utcnow())
+                                locale=accounts.clean_locale(locale), email_verified_at=utcnow())
     invitation.used_at = utcnow()
     invitation.accepted_user_id = user.id
     audit.record(user.id, "invitation.accept", "invitation", invitation.id, program_id=invitation.program_id)
@@ -330,7 +330,7 @@ def create_staff_account(actor: User, program_id: int, *, name: str, email: str,
     # A random password nobody knows until the link replaces it.
     user = accounts.create_user(email=email, name=name, password=secrets.token_urlsafe(24),
                                 role=Role.STAFF.value, program_id=program.id,
-                                locale=accounts._clean_locale(locale))
+                                locale=accounts.clean_locale(locale))
     send_email(user.email, "account_staff_setup", user.locale, user=user, program=program,
                link=accounts.account_setup_link(user), days=accounts.ACCOUNT_SETUP_MAX_AGE // 86400)
     audit.record(actor.id, "staff.create", "user", user.id, program_id=program.id)

@@ -258,6 +258,8 @@ def test_money_for_an_expired_order_is_given_back_in_full_and_credits_nobody(str
     assert db.session.execute(select(LedgerEntry)).first() is None
     assert db.session.get(Variant, product.variants[0].id).stock == 5  # the stock is not taken again
     assert payments.reconcile() == payments.ReconcileResult(fixed=[], differences=[])
+    [notice] = [m for m in outbox(order.email) if m.template == "payment_refunded_late"]
+    assert order.total_idr == 310_000 and "Rp 310.000" in notice.body and "refunded the full amount" in notice.body
 
 
 def test_reconcile_gives_back_money_for_an_expired_order_whose_webhook_never_came(
