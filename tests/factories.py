@@ -102,6 +102,15 @@ def order(items: list[tuple] | None = None, buyer: User | None = None, payment_m
         idempotency_key=key or uuid.uuid4().hex, user_id=buyer.id if buyer else None, **fields)
     return services.place_order(request)
 
+def unpaid_order(sellers: int = 1, buyer: User | None = None, **fields):
+    """An order of 2 units from each of ``sellers`` new shops (stock 5, Rp 40.000 each), not paid yet;
+    returns (order, products)."""
+    products = [product(business(user("graduate")), stock=5, price_idr=40_000) for _ in range(sellers)]
+    placed = order([(p.variants[0], 2) for p in products], buyer=buyer, **fields)
+    db.session.commit()
+    return placed, products
+
+
 def invitation(program_: Program | None = None, role: str = "graduate", cohort_: Cohort | None = None,
                invited_by: User | None = None, **fields):
     """An open invitation (no email sent); pass ``expires_at``/``used_at``/``revoked_at`` to age it."""

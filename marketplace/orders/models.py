@@ -33,6 +33,16 @@ class OrderStatus(str, enum.Enum):
     CANCELLED = "cancelled"  # every part cancelled or refunded (expiry included)
 
 
+class SystemNote(str, enum.Enum):
+    """Notes and cancel reasons the system writes (shown translated); anything else a person wrote."""
+
+    PAYMENT_CONFIRMED = "payment confirmed"   # by the seller or staff: bank transfer, cash
+    PAID_BY_CARD = "paid by card"
+    NOT_PAID_IN_TIME = "expired"
+    CANCELLED_BY_CUSTOMER = "cancelled by the customer"
+    LATE_PAYMENT_REFUNDED = "paid after expiry, refunded"
+
+
 class PaymentMethod(str, enum.Enum):
     STRIPE = "stripe"
     BANK_TRANSFER = "bank_transfer"

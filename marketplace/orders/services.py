@@ -6,6 +6,7 @@ database, never from a form.
 """
 from __future__ import annotations
 
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -23,8 +24,10 @@ from marketplace.extensions import db
 from marketplace.notifications.services import send_email
 from marketplace.orders.models import (
     Cart, CartItem, DeliverySettings, DeliveryZone, Order, OrderEvent, OrderLine, OrderPart, OrderStatus,
-    PartStatus, PaymentMethod,
+    PartStatus, PaymentMethod, SystemNote,
 )
+
+log = logging.getLogger(__name__)
 
 MAX_QUANTITY_PER_LINE = 99
 
@@ -97,6 +100,12 @@ class DeliveryUnavailable(OrderError):
 
 class InvalidTransition(OrderError):
     code = "invalid_transition"
+
+
+class PaymentArrived(OrderError):
+    """The customer asked to cancel, but the money had already come: the order goes ahead."""
+
+    code = "payment_arrived"
 
 
 class NotAllowed(OrderError):
@@ -633,7 +642,7 @@ def confirm_offline_payment(part_id: int, actor_id: int) -> OrderPart:
     order = part.order
     if order.payment_method == PaymentMethod.STRIPE.value:
         raise NotAllowed("card payments are confirmed by Stripe")
-    if not mark_part_paid(part_id, actor_id, note="payment confirmed"):
+    if not mark_part_paid(part_id, actor_id, note=SystemNote.PAYMENT_CONFIRMED.value):
         raise InvalidTransition()
     was_paid = order.status == OrderStatus.PAID.value
     refresh_order_status(order)
@@ -747,15 +756,30 @@ def _restock(part: OrderPart) -> None:
         release_stock(line.variant_id, line.quantity)
 
 
-def expire_part(part: OrderPart) -> bool:
+def _cancel_unpaid_part(part: OrderPart, reason: SystemNote, actor_id: int | None) -> bool:
     """True only for the one caller that moved the part, so only that caller releases its stock and
     tells the customer."""
     if not _transition(part.id, {PartStatus.AWAITING_PAYMENT.value}, PartStatus.CANCELLED.value,
-                       cancel_reason="expired"):
+                       cancel_reason=reason.value):
         return False
     _restock(part)
-    record_event(part.order, part, PartStatus.CANCELLED.value, "expired: not paid in time", None)
+    record_event(part.order, part, PartStatus.CANCELLED.value, reason.value, actor_id)
     return True
+
+
+def _close_unpaid(order: Order, reason: SystemNote, actor_id: int | None = None) -> list[OrderPart] | None:
+    """Cancel every part still awaiting payment (the caller commits). A card payment is stopped at
+    Stripe first; None means the order must stay as it is: Stripe says it was paid (it is marked
+    paid now) or Stripe cannot be asked."""
+    from marketplace.payments import services as payments
+
+    if payments.settle_before_closing(order):
+        return None
+    moved = [part for part in order.parts if _cancel_unpaid_part(part, reason, actor_id)]
+    refresh_order_status(order)
+    if order.status == OrderStatus.CANCELLED.value:
+        payments.mark_cancelled(order)
+    return moved
 
 
 def expire_unpaid_orders(now: datetime | None = None) -> int:
@@ -764,8 +788,6 @@ def expire_unpaid_orders(now: datetime | None = None) -> int:
     Safe on a schedule and twice at once: each part moves by a conditional UPDATE, so its stock is
     released once. A card payment is cancelled at Stripe first; if Stripe says it succeeded after all
     (a webhook that never came), the order is marked paid instead of expired."""
-    from marketplace.payments import services as payments
-
     now = now or utcnow()
     stale = db.session.execute(
         select(Order.id).where(Order.status == OrderStatus.AWAITING_PAYMENT.value, Order.expires_at < now)
@@ -775,13 +797,7 @@ def expire_unpaid_orders(now: datetime | None = None) -> int:
         order = db.session.get(Order, order_id)
         if order is None or order.status != OrderStatus.AWAITING_PAYMENT.value or as_utc(order.expires_at) >= now:
             continue
-        if payments.settle_before_expiry(order):
-            db.session.commit()
-            continue
-        moved = [part for part in order.parts if expire_part(part)]
-        refresh_order_status(order)
-        if order.status == OrderStatus.CANCELLED.value:
-            payments.mark_cancelled(order)
+        moved = _close_unpaid(order, SystemNote.NOT_PAID_IN_TIME)
         if moved:
             expired += 1
             # Sent in this transaction: a run that loses the race moved nothing and sends nothing.
@@ -791,10 +807,36 @@ def expire_unpaid_orders(now: datetime | None = None) -> int:
     return expired
 
 
+def cancel_unpaid_order(order_id: int, actor_id: int | None) -> Order:
+    """The customer changed their mind before paying: every unpaid part is cancelled and its stock
+    released. Raises PaymentArrived when the money came first (the order goes ahead) and
+    InvalidTransition when there is nothing unpaid, or Stripe cannot be asked right now."""
+    order = db.session.get(Order, order_id)
+    if order is None:
+        raise NotAllowed()
+    if order.status != OrderStatus.AWAITING_PAYMENT.value:
+        raise InvalidTransition()
+    moved = _close_unpaid(order, SystemNote.CANCELLED_BY_CUSTOMER, actor_id)
+    if moved is None:
+        db.session.commit()
+        if order.status == OrderStatus.PAID.value:
+            raise PaymentArrived()
+        raise InvalidTransition("the payment provider cannot be asked now")
+    if not moved:
+        db.session.rollback()
+        raise InvalidTransition()
+    _email_customer(order, "order_cancelled_by_customer", cancelled_parts=moved)
+    for part in moved:
+        _email_seller(part, "order_cancelled_for_seller")
+    db.session.commit()
+    return order
+
+
 def record_late_payment_refund(order: Order, amount_idr: int, source: str) -> None:
     """Money came for an order that had already expired and was refunded in full: say so in its
     history and tell the customer, who may otherwise wonder where it went."""
-    record_event(order, None, "refunded", f"{source}: paid after expiry, refunded", None)
+    log.info("order %s: %s paid after expiry, refunded", order.public_id, source)
+    record_event(order, None, PartStatus.REFUNDED.value, SystemNote.LATE_PAYMENT_REFUNDED.value, None)
     _email_customer(order, "payment_refunded_late", refunded_idr=amount_idr)
 
 

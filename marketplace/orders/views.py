@@ -13,8 +13,9 @@ from flask_login import current_user, user_logged_in
 from marketplace.accounts.policy import PUBLIC, SIGNED_IN, allow
 from marketplace.core.nav import register_nav
 from marketplace.orders import services
+from marketplace.orders.access import can_view, remember_order, visible_order_or_404
 from marketplace.orders.forms import ActionForm, AddToCartForm, PlaceOrderForm, QuantityForm, checkout_form
-from marketplace.orders.models import Order
+from marketplace.orders.models import Order, SystemNote
 from marketplace.payments.providers import available_methods
 
 bp = Blueprint("orders", __name__)
@@ -22,9 +23,24 @@ bp = Blueprint("orders", __name__)
 register_nav(_l("Cart"), "orders.cart", PUBLIC, 80)
 register_nav(_l("My orders"), "orders.my_orders", SIGNED_IN, 81)
 
-GUEST_ORDERS_KEY = "my_orders"
 CART_TOKEN_KEY = "cart_token"
 CHECKOUT_KEY = "checkout"
+
+
+SYSTEM_NOTE_LABELS = {
+    SystemNote.PAYMENT_CONFIRMED.value: _l("Payment confirmed"),
+    SystemNote.PAID_BY_CARD.value: _l("Paid by card"),
+    SystemNote.NOT_PAID_IN_TIME.value: _l("Not paid in time"),
+    SystemNote.CANCELLED_BY_CUSTOMER.value: _l("Cancelled by the customer"),
+    SystemNote.LATE_PAYMENT_REFUNDED.value: _l("Paid after the order expired; refunded in full"),
+}
+
+
+@bp.app_template_filter("order_note")
+def order_note(note: str | None) -> str:
+    """A note the system wrote, in the reader's language; a person's note (a cancel reason, a tracking
+    number) as they wrote it."""
+    return str(SYSTEM_NOTE_LABELS.get(note, note or ""))
 
 
 def _buyer_id() -> int | None:
@@ -46,20 +62,6 @@ def _merge_cart_at_sign_in(sender, user, **extra) -> None:
     token = session.pop(CART_TOKEN_KEY, None)
     if token:
         services.merge_guest_cart(token, user.id)
-
-
-def remember_order(order: Order) -> None:
-    """This browser may see and pay the order (a guest has no account to tie it to)."""
-    known = [public_id for public_id in session.get(GUEST_ORDERS_KEY, []) if public_id != order.public_id]
-    session[GUEST_ORDERS_KEY] = (known + [order.public_id])[-20:]
-
-
-def can_view(order: Order | None) -> bool:
-    if order is None:
-        return False
-    if current_user.is_authenticated and order.user_id == current_user.id:
-        return True
-    return order.public_id in session.get(GUEST_ORDERS_KEY, [])
 
 
 def _error_message(exc: services.OrderError) -> str:
@@ -259,10 +261,26 @@ def my_orders():
 @bp.get("/orders/<public_id>")
 @allow(PUBLIC)
 def order_detail(public_id: str):
-    order = services.order_by_public_id(public_id)
-    if not can_view(order):
-        abort(404)
-    return _render_order(order)
+    return _render_order(visible_order_or_404(public_id))
+
+
+@bp.post("/orders/<public_id>/cancel")
+@allow(PUBLIC)
+def cancel_order(public_id: str):
+    """The customer (or the guest holding the emailed link) cancels an order they have not paid."""
+    order = visible_order_or_404(public_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.cancel_unpaid_order(order.id, _buyer_id())
+    except services.PaymentArrived:
+        flash(_("Your payment had already arrived, so the order goes ahead."), "info")
+    except services.OrderError:
+        flash(_("This order cannot be cancelled now. If you have not paid yet, please try again in a few "
+                "minutes."), "error")
+    else:
+        flash(_("Your order is cancelled. Nothing is owed."), "success")
+    return redirect(url_for("orders.order_detail", public_id=public_id))
 
 
 @bp.get("/orders/view/<token>")
@@ -280,7 +298,8 @@ def _render_order(order: Order):
     from marketplace.payments.services import payment_for
 
     order = services.load_order(order.id)
-    return render_template("orders/order_detail.html", order=order, payment=payment_for(order))
+    return render_template("orders/order_detail.html", order=order, payment=payment_for(order),
+                           action_form=ActionForm())
 
 
 from marketplace.orders.seller_views import bp as seller_bp  # noqa: E402

@@ -18,7 +18,7 @@ from marketplace.core import audit
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.orders import services as orders
-from marketplace.orders.models import Order, OrderStatus, PaymentMethod
+from marketplace.orders.models import Order, OrderStatus, PaymentMethod, SystemNote
 from marketplace.payments import ledger
 from marketplace.payments.models import LedgerEntry, Payment, PaymentStatus, Payout, WebhookEvent
 from marketplace.payments.providers import (
@@ -69,7 +69,8 @@ def payment_succeeded(payment: Payment, amount_idr: int, source: str) -> bool:
         payment.refunded_idr = amount_idr
         orders.record_late_payment_refund(order, amount_idr, source)
         return True
-    orders.mark_order_paid(order, note=source)
+    log.info("order %s paid by card (%s)", order.public_id, source)
+    orders.mark_order_paid(order, note=SystemNote.PAID_BY_CARD.value)
     return True
 
 
@@ -99,9 +100,10 @@ def sync_with_provider(order: Order) -> Payment | None:
     return payment
 
 
-def settle_before_expiry(order: Order) -> bool:
-    """Before an unpaid card order expires, cancel its PaymentIntent so it can no longer be paid.
-    Returns True when the order must not expire now (Stripe says it was paid, or cannot be asked)."""
+def settle_before_closing(order: Order) -> bool:
+    """Before an unpaid card order expires or is cancelled, cancel its PaymentIntent so that it can no
+    longer be paid. Returns True when the order must stay open (Stripe says it was paid, or cannot be
+    asked)."""
     payment = payment_for(order)
     if payment is None or payment.provider != "stripe" or payment.provider_ref is None:
         return False
@@ -109,12 +111,12 @@ def settle_before_expiry(order: Order) -> bool:
         provider = provider_for("stripe")
         state = provider.retrieve(payment.provider_ref)
         if state.succeeded:
-            payment_succeeded(payment, state.amount_idr, "expiry check")
+            payment_succeeded(payment, state.amount_idr, "check before closing")
             return True
         if state.status != "canceled":
             provider.cancel(payment.provider_ref)
     except PaymentError:
-        log.warning("could not settle payment %s with Stripe; the order expires on a later run", payment.id)
+        log.warning("could not settle payment %s with Stripe; the order stays open for now", payment.id)
         return True
     return False
 

@@ -18,7 +18,7 @@ from marketplace.extensions import csrf, db
 from marketplace.orders import services as orders
 from marketplace.orders.forms import ActionForm
 from marketplace.orders.models import Order, OrderPart, OrderStatus, PartStatus
-from marketplace.orders.views import can_view
+from marketplace.orders.access import visible_order_or_404
 from marketplace.payments import ledger, services
 from marketplace.payments.forms import PayoutForm
 from marketplace.payments.providers import PaymentError, bank_account
@@ -31,17 +31,10 @@ register_nav(_l("Earnings"), "earnings.overview", {GRADUATE}, 41)
 register_nav(_l("Payouts"), "payouts.index", {STAFF, ADMIN}, 60)
 
 
-def _visible_order(public_id: str) -> Order:
-    order = orders.order_by_public_id(public_id)
-    if not can_view(order):
-        abort(404)
-    return order
-
-
 @bp.get("/pay/<public_id>")
 @allow(PUBLIC)
 def pay(public_id: str):
-    order = _visible_order(public_id)
+    order = visible_order_or_404(public_id)
     if order.status != OrderStatus.AWAITING_PAYMENT.value:
         return redirect(url_for("orders.order_detail", public_id=order.public_id))
     payment = services.payment_for(order)
@@ -64,7 +57,7 @@ def pay(public_id: str):
 @allow(PUBLIC)
 def payment_return(public_id: str):
     """Stripe.js sends the customer here; the webhook may have been faster, or may never come."""
-    order = _visible_order(public_id)
+    order = visible_order_or_404(public_id)
     try:
         services.sync_with_provider(order)
     except PaymentError:

@@ -10,21 +10,13 @@ from marketplace.orders.models import Order
 from tests import factories
 
 
-def _unpaid_order(db, buyer=None, sellers=1, **kwargs):
-    products = [factories.product(factories.business(factories.user("graduate")), stock=5, price_idr=40_000)
-                for _ in range(sellers)]
-    order = factories.order([(p.variants[0], 2) for p in products], buyer=buyer, **kwargs)
-    db.session.commit()
-    return order, products
-
-
 def _make_due(db, order):
     order.expires_at = order.expires_at - timedelta(days=30)
     db.session.commit()
 
 
 def test_running_expire_twice_releases_the_stock_and_sends_one_email(app, db, outbox):
-    order, (product,) = _unpaid_order(db, email="tamu@example.com")
+    order, (product,) = factories.unpaid_order(email="tamu@example.com")
     _make_due(db, order)
     runner = app.test_cli_runner()
     assert "1 order(s) expired" in runner.invoke(args=["orders", "expire"]).output
@@ -40,11 +32,11 @@ def test_running_expire_twice_releases_the_stock_and_sends_one_email(app, db, ou
 
 
 def test_the_expiry_email_is_in_the_customers_language(translated_app, db, outbox):
-    guest_order, _ = _unpaid_order(db, email="tamu@example.com", locale="id")
-    english_guest_order, _ = _unpaid_order(db, email="guest@example.com", locale="en")
+    guest_order, _ = factories.unpaid_order(email="tamu@example.com", locale="id")
+    english_guest_order, _ = factories.unpaid_order(email="guest@example.com", locale="en")
     # A signed-in customer who switched to English after ordering in Indonesian reads English.
     switched = factories.user("customer", locale="id")
-    switched_order, _ = _unpaid_order(db, buyer=switched, locale="id")
+    switched_order, _ = factories.unpaid_order(buyer=switched, locale="id")
     switched.locale = "en"
     for order in (guest_order, english_guest_order, switched_order):
         _make_due(db, order)
@@ -61,7 +53,7 @@ def test_the_expiry_email_is_in_the_customers_language(translated_app, db, outbo
 
 
 def test_when_only_one_sellers_part_was_unpaid_the_email_names_just_those_items(db, outbox):
-    order, (paid_product, unpaid_product) = _unpaid_order(db, sellers=2, email="tamu@example.com")
+    order, (paid_product, unpaid_product) = factories.unpaid_order(2, email="tamu@example.com")
     services.confirm_offline_payment(order.parts[0].id, order.parts[0].business.owner_id)
     _make_due(db, order)
     assert services.expire_unpaid_orders() == 1

@@ -101,3 +101,12 @@ def wait_for(check, what: str, deadline_s: float = 15):
         if time.monotonic() > end:
             raise AssertionError(f"gave up waiting for {what}")
         time.sleep(0.2)
+
+
+@pytest.fixture
+def webhooks_withheld(localstripe, app_server, stripe_live):
+    """localstripe sends our app no webhooks during the test (a webhook that never comes)."""
+    url = f"{app_server}/payments/webhooks/stripe"
+    register_webhook(localstripe, url, events=["nothing.ever"])
+    yield
+    register_webhook(localstripe, url)

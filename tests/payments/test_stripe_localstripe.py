@@ -10,12 +10,12 @@ from sqlalchemy import select
 from marketplace.catalog.models import Variant
 from marketplace.extensions import db as _db
 from marketplace.orders import services as orders
-from marketplace.orders.models import Order
+from marketplace.orders.models import Order, SystemNote
 from marketplace.payments import ledger
 from marketplace.payments import services as payments
 from marketplace.payments.models import LedgerEntry, Payment, WebhookEvent
 from tests import factories
-from tests.payments.conftest import register_webhook, wait_for
+from tests.payments.conftest import wait_for
 
 
 def _card_order(db, client=None, stock=5, price=150_000, quantity=1):
@@ -115,21 +115,17 @@ def test_a_refund_goes_through_the_api_and_debits_the_ledger(stripe_live, client
     assert db.session.get(Variant, product.variants[0].id).stock == 5
 
 
-def test_reconcile_settles_a_payment_whose_webhook_never_came(stripe_live, localstripe, app_server, client, db):
-    register_webhook(localstripe, f"{app_server}/payments/webhooks/stripe", events=["nothing.ever"])
-    try:
-        _, _, order = _card_order(db, client)
-        client.get(f"/pay/{order.public_id}")
-        _pay(stripe_live, payments.payment_for(order).provider_ref)
-        assert _order(db, order).status == "awaiting_payment"
-        result = payments.reconcile()
-        assert len(result.fixed) == 1 and result.differences == []
-        assert _order(db, order).status == "paid"
-        assert ledger.balance_idr(order.parts[0].business_id) == order.total_idr
-        cli = stripe_live and client.application.test_cli_runner().invoke(args=["payments", "reconcile"])
-        assert "0 fixed, 0 difference(s)" in cli.output
-    finally:
-        register_webhook(localstripe, f"{app_server}/payments/webhooks/stripe")
+def test_reconcile_settles_a_payment_whose_webhook_never_came(stripe_live, webhooks_withheld, client, db):
+    _, _, order = _card_order(db, client)
+    client.get(f"/pay/{order.public_id}")
+    _pay(stripe_live, payments.payment_for(order).provider_ref)
+    assert _order(db, order).status == "awaiting_payment"
+    result = payments.reconcile()
+    assert len(result.fixed) == 1 and result.differences == []
+    assert _order(db, order).status == "paid"
+    assert ledger.balance_idr(order.parts[0].business_id) == order.total_idr
+    cli = stripe_live and client.application.test_cli_runner().invoke(args=["payments", "reconcile"])
+    assert "0 fixed, 0 difference(s)" in cli.output
 
 
 def _paid_card_order(stripe_live, client, db):
@@ -232,9 +228,10 @@ def test_a_refund_stripe_refuses_leaves_the_part_paid_and_tells_the_seller(strip
 
 
 def _expire_as_the_schedule_would(order):
-    """The expiry's own steps, as if `flask orders expire` ran a moment before Stripe took the money."""
+    """The expiry's own steps, as if `flask orders expire` ran a moment before Stripe took the money
+    (its check with Stripe said 'not paid yet')."""
     for part in order.parts:
-        orders.expire_part(part)
+        orders._cancel_unpaid_part(part, SystemNote.NOT_PAID_IN_TIME, None)
     orders.refresh_order_status(order)
     payments.mark_cancelled(order)
     _db.session.commit()
@@ -263,23 +260,19 @@ def test_money_for_an_expired_order_is_given_back_in_full_and_credits_nobody(str
 
 
 def test_reconcile_gives_back_money_for_an_expired_order_whose_webhook_never_came(
-        stripe_live, localstripe, app_server, client, db):
-    register_webhook(localstripe, f"{app_server}/payments/webhooks/stripe", events=["nothing.ever"])
-    try:
-        _, product, order = _card_order(db, client)
-        client.get(f"/pay/{order.public_id}")
-        ref = payments.payment_for(order).provider_ref
-        _expire_as_the_schedule_would(order)
-        _pay(stripe_live, ref)
-        result = payments.reconcile()
-        assert result.differences == [] and len(result.fixed) == 1
-        assert "refunded: its order had expired" in result.fixed[0]
-        assert sum(r.amount for r in stripe_live.refunds.list({"payment_intent": ref}).data) == order.total_idr * 100
-        assert _order(db, order).status == "cancelled"
-        assert ledger.balance_idr(product.business_id) == 0
-        assert payments.reconcile().fixed == []  # once
-    finally:
-        register_webhook(localstripe, f"{app_server}/payments/webhooks/stripe")
+        stripe_live, webhooks_withheld, client, db):
+    _, product, order = _card_order(db, client)
+    client.get(f"/pay/{order.public_id}")
+    ref = payments.payment_for(order).provider_ref
+    _expire_as_the_schedule_would(order)
+    _pay(stripe_live, ref)
+    result = payments.reconcile()
+    assert result.differences == [] and len(result.fixed) == 1
+    assert "refunded: its order had expired" in result.fixed[0]
+    assert sum(r.amount for r in stripe_live.refunds.list({"payment_intent": ref}).data) == order.total_idr * 100
+    assert _order(db, order).status == "cancelled"
+    assert ledger.balance_idr(product.business_id) == 0
+    assert payments.reconcile().fixed == []  # once
 
 
 def test_reconcile_reports_a_refund_made_in_stripe_that_our_ledger_never_saw(stripe_live, client, db):
@@ -310,3 +303,27 @@ def test_a_late_payment_stripe_will_not_refund_yet_is_answered_503_so_stripe_sen
     db.session.expire_all()
     assert db.session.execute(select(WebhookEvent)).first() is None  # not stored: the retry is processed
     assert payments.payment_for(order).status == "cancelled"
+
+
+def test_cancelling_an_unpaid_card_order_cancels_its_payment_intent(stripe_live, client, db):
+    _, product, order = _card_order(db, client, stock=5, quantity=2)
+    client.get(f"/pay/{order.public_id}")
+    ref = payments.payment_for(order).provider_ref
+    response = client.post(f"/orders/{order.public_id}/cancel", follow_redirects=True)
+    assert "Your order is cancelled" in response.get_data(as_text=True)
+    assert _order(db, order).status == "cancelled"
+    assert db.session.get(Variant, product.variants[0].id).stock == 5
+    assert stripe_live.payment_intents.retrieve(ref).status == "canceled"  # cannot be paid any more
+    with pytest.raises(stripe.StripeError):
+        _pay(stripe_live, ref)
+
+
+def test_a_customer_who_paid_before_cancelling_keeps_the_order(stripe_live, webhooks_withheld, client, db):
+    _, product, order = _card_order(db, client)
+    client.get(f"/pay/{order.public_id}")
+    _pay(stripe_live, payments.payment_for(order).provider_ref)
+    response = client.post(f"/orders/{order.public_id}/cancel", follow_redirects=True)
+    assert "Your payment had already arrived, so the order goes ahead." in response.get_data(as_text=True)
+    assert _order(db, order).status == "paid"
+    assert ledger.balance_idr(product.business_id) == order.total_idr
+    assert db.session.get(Variant, product.variants[0].id).stock == 4
