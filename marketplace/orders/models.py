@@ -40,6 +40,7 @@ class SystemNote(str, enum.Enum):
     PAID_BY_CARD = "paid by card"
     NOT_PAID_IN_TIME = "expired"
     CANCELLED_BY_CUSTOMER = "cancelled by the customer"
+    RECEIVED_BY_CUSTOMER = "received by the customer"
     LATE_PAYMENT_REFUNDED = "paid after expiry, refunded"
 
 

@@ -690,6 +690,18 @@ def advance_part(part_id: int, to_status: str, actor_id: int, courier: str | Non
     return part
 
 
+def confirm_received(order_id: int, part_id: int, actor_id: int | None) -> OrderPart:
+    """The customer says a seller's parcel arrived: shipped or delivered -> completed."""
+    part = db.session.get(OrderPart, part_id)
+    if part is None or part.order_id != order_id:
+        raise NotAllowed()
+    if not _transition(part_id, {PartStatus.SHIPPED.value, PartStatus.DELIVERED.value}, PartStatus.COMPLETED.value):
+        raise InvalidTransition()
+    record_event(part.order, part, PartStatus.COMPLETED.value, SystemNote.RECEIVED_BY_CUSTOMER.value, actor_id)
+    db.session.commit()
+    return part
+
+
 def cancel_part(part_id: int, actor_id: int | None, reason: str) -> OrderPart:
     """Cancel one seller's part with a reason: the stock goes back, and money paid is refunded.
 

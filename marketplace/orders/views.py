@@ -32,6 +32,7 @@ SYSTEM_NOTE_LABELS = {
     SystemNote.PAID_BY_CARD.value: _l("Paid by card"),
     SystemNote.NOT_PAID_IN_TIME.value: _l("Not paid in time"),
     SystemNote.CANCELLED_BY_CUSTOMER.value: _l("Cancelled by the customer"),
+    SystemNote.RECEIVED_BY_CUSTOMER.value: _l("Received by the customer"),
     SystemNote.LATE_PAYMENT_REFUNDED.value: _l("Paid after the order expired; refunded in full"),
 }
 
@@ -280,6 +281,23 @@ def cancel_order(public_id: str):
                 "minutes."), "error")
     else:
         flash(_("Your order is cancelled. Nothing is owed."), "success")
+    return redirect(url_for("orders.order_detail", public_id=public_id))
+
+
+@bp.post("/orders/<public_id>/parts/<int:part_id>/received")
+@allow(PUBLIC)
+def confirm_received(public_id: str, part_id: int):
+    order = visible_order_or_404(public_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.confirm_received(order.id, part_id, _buyer_id())
+    except services.NotAllowed:
+        abort(404)
+    except services.OrderError:
+        flash(_("That parcel cannot be marked as received now."), "error")
+    else:
+        flash(_("Thank you! The seller sees that your parcel arrived."), "success")
     return redirect(url_for("orders.order_detail", public_id=public_id))
 
 

@@ -1,5 +1,5 @@
-"""A customer cancels an order they have not paid: the stock goes back, the sellers are told, and a
-paid or half-settled order cannot be cancelled this way."""
+"""What a customer does with their own order: cancel it before paying (the stock goes back and the
+sellers are told; a paid order cannot be cancelled this way), and say that a parcel arrived."""
 from marketplace.catalog.models import Variant
 from marketplace.orders import services
 from marketplace.orders.models import Order
@@ -87,3 +87,33 @@ def test_the_payment_record_of_a_cancelled_order_is_closed(client, db, login_as)
     db.session.expire_all()
     payment = db.session.query(Payment).filter_by(order_id=order.id).one()
     assert payment.status == "cancelled"
+
+
+def test_the_customer_confirms_a_parcel_arrived_and_the_part_is_completed(client, db, login_as):
+    buyer = login_as("customer")
+    order, (shipped_product, unshipped_product) = factories.unpaid_order(2, buyer)
+    for part in order.parts:
+        services.confirm_offline_payment(part.id, part.business.owner_id)
+    shipped = next(p for p in order.parts if p.business_id == shipped_product.business_id)
+    services.advance_part(shipped.id, "packed", shipped.business.owner_id)
+    services.advance_part(shipped.id, "shipped", shipped.business.owner_id, "JNE", "JNE123")
+    other = next(p for p in order.parts if p.id != shipped.id)
+
+    page = client.get(f"/orders/{order.public_id}").get_data(as_text=True)
+    assert page.count("I received this parcel") == 1
+    response = client.post(f"/orders/{order.public_id}/parts/{shipped.id}/received", follow_redirects=True)
+    assert "The seller sees that your parcel arrived" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(type(shipped), shipped.id).status == "completed"
+    assert "Received by the customer" in response.get_data(as_text=True)
+
+    refused = client.post(f"/orders/{order.public_id}/parts/{other.id}/received", follow_redirects=True)
+    assert "cannot be marked as received now" in refused.get_data(as_text=True)
+    assert db.session.get(type(other), other.id).status == "paid"
+
+
+def test_a_part_of_another_order_cannot_be_confirmed_through_mine(client, db, login_as):
+    buyer = login_as("customer")
+    mine, _ = factories.unpaid_order(1, buyer)
+    theirs, _ = factories.unpaid_order(1, factories.user("customer"))
+    assert client.post(f"/orders/{mine.public_id}/parts/{theirs.parts[0].id}/received").status_code == 404
