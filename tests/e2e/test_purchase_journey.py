@@ -5,23 +5,12 @@ import re
 import pytest
 
 from tests.e2e.conftest import sign_in
+from tests.e2e.shopping import add_first_product_of, check_out_by_bank_transfer
 
 pytestmark = pytest.mark.e2e
 
 SHOPS = ("kopi-ijen-bayu", "camilan-bu-rina")
 SELLERS = {"kopi-ijen-bayu": "bayu@pasarbangkit.id", "camilan-bu-rina": "rina@pasarbangkit.id"}
-
-
-def add_first_product_of(page, shop_slug: str) -> str:
-    page.goto(f"/toko/{shop_slug}")
-    page.locator(f"a[href^='/toko/{shop_slug}/']").first.click()
-    title = page.locator("h1").inner_text()
-    options = page.locator("form.add-to-cart select[name=variant_id] option:not([disabled])")
-    if options.count():
-        page.select_option("form.add-to-cart select[name=variant_id]", options.first.get_attribute("value"))
-    page.click("form.add-to-cart button[type=submit]")
-    page.wait_for_load_state()
-    return title
 
 
 def test_a_customer_buys_from_two_sellers_who_fulfil_and_are_credited(new_page, live_server):
@@ -32,24 +21,7 @@ def test_a_customer_buys_from_two_sellers_who_fulfil_and_are_credited(new_page, 
     customer.goto("/cart")
     for title in titles:
         assert title in customer.content()
-    customer.click("a[href='/checkout']")
-    customer.fill("input[name=recipient]", "Putri Ayu")
-    customer.fill("input[name=phone]", "0812 3456 7890")
-    customer.fill("input[name=street]", "Jl. Ahmad Yani No. 12")
-    customer.fill("input[name=kelurahan]", "Penganjuran")
-    customer.fill("input[name=kecamatan]", "Banyuwangi")
-    customer.fill("input[name=city]", "Banyuwangi")
-    customer.select_option("select[name=province]", "Jawa Timur")
-    customer.fill("input[name=postal_code]", "68416")
-    for group in customer.locator("fieldset:has(input[name^=delivery_])").all():
-        group.locator("input[type=radio]").first.check()
-    customer.check("input[name=payment_method][value=bank_transfer]")
-    customer.click("form.checkout-form button[type=submit]")
-    customer.wait_for_url(re.compile(r"/checkout/review"))
-    customer.click("form[action='/checkout/review'] button[type=submit]")
-    customer.wait_for_load_state()
-    order_url = customer.url
-    assert "/checkout" not in order_url
+    order_path = check_out_by_bank_transfer(customer, "Putri Ayu")
 
     for shop in SHOPS:
         seller = new_page()
@@ -69,3 +41,10 @@ def test_a_customer_buys_from_two_sellers_who_fulfil_and_are_credited(new_page, 
     customer.goto("/orders")
     customer.locator("a[href^='/orders/']").first.click()
     assert customer.content().count("JNE0012345678") >= 2  # both parts show their tracking
+
+    # One parcel arrived: the customer says so, and that seller's part is completed.
+    customer.goto(order_path)
+    with customer.expect_navigation():
+        customer.locator("form[action$='/received'] button[type=submit]").first.click()
+    assert customer.locator(".cart-group .status-completed").count() == 1
+    assert customer.locator("form[action$='/received']").count() == 1  # the other parcel is still on its way
