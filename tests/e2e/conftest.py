@@ -102,11 +102,17 @@ def _watched(page, problems: list[str], base_url: str):
     return page
 
 
-def open_refused(page, path: str) -> int:
-    """Open ``path`` expecting an error page (404, 403, 400): returns the status. Only that page's own
-    'Failed to load resource' console line is excused; a CSP or script error on it still fails."""
+def expect_refusal(page, path: str) -> None:
+    """The page at ``path`` may answer 4xx (an error page, or a form shown again with its errors as
+    400): only its own 'Failed to load resource' console line is excused; a CSP or script error on it
+    still fails."""
     base_url, expected = getattr(page, _REFUSALS_EXPECTED)
     expected.add(urljoin(base_url, path))
+
+
+def open_refused(page, path: str) -> int:
+    """Open ``path`` expecting an error page (404, 403, 400): returns the status."""
+    expect_refusal(page, path)
     response = page.goto(path)
     page.wait_for_load_state()
     return response.status

@@ -1,0 +1,286 @@
+"""An automated accessibility audit: axe-core checks each role's key pages against WCAG 2.1 A and AA.
+
+axe-core comes from the npm registry at the version pinned in the Makefile (`make axe`, run by
+`make test-e2e`); the tests inject it into each page they audit, the site never loads it. Each test
+walks one person's pages in one browser page and fails listing every violation: rule, impact, the
+elements (CSS selectors) and the page it was found on.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import _watched, expect_refusal, link_in_outbox, open_refused, sign_in
+
+pytestmark = pytest.mark.e2e
+
+AXE_CORE_JS = Path(os.environ.get("AXE_CORE_JS") or
+                   next(Path(".venv").glob("axe-core-*/node_modules/axe-core/axe.min.js"), Path("axe.min.js")))
+WCAG_21_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 360, "height": 740}
+
+PRODUCT_URL = "/toko/kopi-ijen-bayu/drip-bag-arabika-isi-10"
+STOREFRONT_URL = "/toko/kopi-ijen-bayu"
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE_CORE_JS.is_file():
+        pytest.fail(f"axe-core is missing at {AXE_CORE_JS}: run `make axe` (or `make test-e2e`)")
+    return AXE_CORE_JS.read_text(encoding="utf-8")
+
+
+class Audit:
+    """One person's browser page; ``check(path)`` opens a page and runs axe on it."""
+
+    def __init__(self, page, axe_source: str, problems: list[str]):
+        self.page = page
+        self.axe_source = axe_source
+        self.problems = problems  # console errors (CSP, JavaScript) seen on the way
+        self.findings: list[str] = []
+        self.audited: list[str] = []
+
+    def open(self, path: str) -> None:
+        response = self.page.goto(path)
+        assert response.status == 200, f"{path} answered {response.status}"
+
+    def check(self, path: str | None = None, label: str | None = None) -> None:
+        """Audit ``path`` (or the page already open when ``path`` is None)."""
+        if path is not None:
+            self.open(path)
+        where = label or self.page.url.removeprefix(self.base_url)
+        # Through the DevTools protocol, so the page's CSP (script-src 'self') does not block it.
+        if not self.page.evaluate("typeof window.axe !== 'undefined'"):
+            self.page.evaluate(self.axe_source)
+        violations = self.page.evaluate(
+            """async (tags) => {
+                const result = await axe.run(document, {runOnly: {type: "tag", values: tags},
+                                                        resultTypes: ["violations"]});
+                return result.violations.map(v => ({
+                    id: v.id, impact: v.impact, help: v.help,
+                    targets: v.nodes.map(n => n.target.join(" ")),
+                }));
+            }""", WCAG_21_A_AA)
+        self.audited.append(where)
+        for v in violations:
+            targets = ", ".join(v["targets"][:8]) + (f" (+{len(v['targets']) - 8} more)" if len(v["targets"]) > 8 else "")
+            self.findings.append(f"{where}: {v['id']} [{v['impact']}] {v['help']} -> {targets}")
+
+    @property
+    def base_url(self) -> str:
+        return re.match(r"https?://[^/]+", self.page.url).group(0)
+
+    def assert_clean(self) -> None:
+        assert self.audited, "no page was audited"
+        if self.findings:
+            report = "\n".join(self.findings)
+            pytest.fail(f"axe found {len(self.findings)} violation(s):\n{report}", pytrace=False)
+        assert self.problems == [], self.problems
+
+
+@pytest.fixture
+def audit(browser, live_server, axe_source):
+    """``audit(viewport=..., language=...)``: a fresh person (browser context) to audit pages as."""
+    contexts = []
+
+    def person(viewport=DESKTOP, language: str | None = None) -> Audit:
+        context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="id-ID")
+        if language:
+            context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
+        contexts.append(context)
+        problems: list[str] = []
+        return Audit(_watched(context.new_page(), problems, live_server.url), axe_source, problems)
+
+    yield person
+    for context in contexts:
+        context.close()
+
+
+def test_guest_pages_in_indonesian(audit):
+    guest = audit()
+    guest.check("/")
+    guest.check("/kategori/makanan-minuman")
+    guest.check("/cari?q=kopi", "search with results")
+    guest.check("/cari?q=zzzxqyw", "search without results")
+    guest.check(STOREFRONT_URL)
+    guest.check(PRODUCT_URL)
+    guest.check("/tentang")
+    guest.check("/cart", "empty cart")
+    guest.check("/account/login")
+    guest.check("/account/register")
+    guest.check("/account/register/partner")
+    guest.check("/account/password/forgot")
+    assert open_refused(guest.page, "/toko/no-such-shop") == 404
+    guest.check(None, "404 page")
+    guest.assert_clean()
+
+
+def test_guest_pages_in_english(audit):
+    guest = audit(language="en")
+    guest.check("/")
+    assert guest.page.locator("html").get_attribute("lang") == "en"
+    guest.check("/cari?q=coffee", "search in English")
+    guest.check(PRODUCT_URL)
+    guest.check("/account/login")
+    assert open_refused(guest.page, "/no-such-page") == 404
+    guest.check(None, "404 page in English")
+    guest.assert_clean()
+
+
+def test_guest_pages_on_a_small_phone(audit):
+    guest = audit(viewport=PHONE)
+    guest.check("/")
+    guest.check(PRODUCT_URL)
+    guest.check("/account/register")
+    guest.assert_clean()
+
+
+def test_forms_showing_their_errors(audit):
+    guest = audit()
+    guest.open("/account/login")
+    guest.page.fill("input[name=email]", "nobody@example.com")
+    guest.page.fill("input[name=password]", "not-the-password")
+    expect_refusal(guest.page, "/account/login")  # 401, the form shown again
+    guest.page.click("form:has(input[name=password]) button[type=submit]")
+    guest.page.wait_for_load_state()
+    guest.check(None, "sign-in refused")
+    guest.open("/account/register")
+    guest.page.fill("input[name=email]", "not-an-email")
+    guest.page.evaluate("document.querySelectorAll('main form [required]').forEach(e => e.removeAttribute('required'))")
+    expect_refusal(guest.page, "/account/register")  # 400, the form shown again with its errors
+    guest.page.click("main form[method=post] button[type=submit]")
+    guest.page.wait_for_load_state()
+    guest.check(None, "register with errors")
+    guest.assert_clean()
+
+
+def test_password_reset_pages(audit, live_server):
+    guest = audit()
+    guest.open("/account/password/forgot")
+    guest.page.fill("input[name=email]", "pembeli3@pasarbangkit.id")
+    guest.page.click("main form[method=post] button[type=submit]")
+    guest.page.wait_for_load_state()
+    guest.check(None, "reset link sent")
+    guest.check(link_in_outbox(live_server, "pembeli3@pasarbangkit.id", "/account/password/reset/"),
+                "choose a new password")
+    guest.assert_clean()
+
+
+def test_customer_pages_and_checkout_steps(audit):
+    customer = audit()
+    sign_in(customer.page, "pembeli3@pasarbangkit.id")
+    customer.check("/account/")
+    customer.check("/account/password")
+    customer.check("/account/delete")
+    customer.check("/orders")
+    customer.page.locator("main a[href^='/orders/']").first.click()
+    customer.page.wait_for_load_state()
+    customer.check(None, "order detail")
+
+    customer.open(PRODUCT_URL)
+    customer.page.click("form.add-to-cart button[type=submit]")
+    customer.page.wait_for_load_state()
+    customer.check("/cart", "cart with a product")
+    customer.check("/checkout", "checkout: address and delivery")
+    expect_refusal(customer.page, "/checkout")  # 400, the form shown again with its errors
+    customer.page.click("form.checkout-form button[type=submit]")
+    customer.page.wait_for_load_state()
+    customer.check(None, "checkout with errors")
+    customer.page.fill("input[name=recipient]", "Sekar Arum")
+    customer.page.fill("input[name=phone]", "0812 3456 7891")
+    customer.page.fill("input[name=street]", "Jl. Brawijaya No. 3")
+    customer.page.fill("input[name=kelurahan]", "Kepatihan")
+    customer.page.fill("input[name=kecamatan]", "Banyuwangi")
+    customer.page.fill("input[name=city]", "Banyuwangi")
+    customer.page.select_option("select[name=province]", "Jawa Timur")
+    customer.page.fill("input[name=postal_code]", "68411")
+    for group in customer.page.locator("fieldset:has(input[name^=delivery_])").all():
+        group.locator("input[type=radio]").first.check()
+    customer.page.check("input[name=payment_method][value=bank_transfer]")
+    customer.page.click("form.checkout-form button[type=submit]")
+    customer.page.wait_for_url(re.compile(r"/checkout/review"))
+    customer.check(None, "checkout: review")
+    customer.page.click("form[action='/checkout/review'] button[type=submit]")
+    customer.page.wait_for_load_state()
+    customer.check(None, "order placed: how to pay")
+    customer.assert_clean()
+
+
+def test_customer_pages_on_a_small_phone(audit):
+    customer = audit(viewport=PHONE)
+    sign_in(customer.page, "pembeli1@pasarbangkit.id")
+    customer.check("/orders")
+    customer.check("/account/")
+    customer.assert_clean()
+
+
+def test_seller_pages(audit):
+    seller = audit()
+    sign_in(seller.page, "sari@pasarbangkit.id")
+    seller.check("/seller/")
+    seller.check("/seller/products/new")
+    seller.open("/seller/")
+    seller.page.locator("main a[href^='/seller/products/']:not([href$='/new'])").first.click()
+    seller.page.wait_for_load_state()
+    seller.check(None, "product form (edit)")
+    seller.check("/seller/storefront")
+    seller.check("/seller/orders")
+    seller.page.locator("main a[href^='/seller/orders/']").first.click()
+    seller.page.wait_for_load_state()
+    seller.check(None, "order part")
+    seller.check("/seller/orders/sales")
+    seller.check("/seller/orders/delivery")
+    seller.check("/seller/earnings")
+    seller.check("/seller/preview")
+    seller.assert_clean()
+
+
+def test_seller_pages_on_a_small_phone(audit):
+    seller = audit(viewport=PHONE)
+    sign_in(seller.page, "sari@pasarbangkit.id")
+    seller.check("/seller/")
+    seller.check("/seller/orders")
+    seller.check("/seller/earnings")
+    seller.assert_clean()
+
+
+def test_staff_pages(audit):
+    staff = audit()
+    sign_in(staff.page, "staf@lrppn-banyuwangi.id")
+    staff.check("/staff/")
+    staff.check("/staff/partners")
+    staff.check("/staff/moderation/")
+    staff.check("/staff/payouts")
+    staff.check("/staff/payouts/awaiting-payment")
+    staff.open("/staff/payouts")
+    staff.page.locator("main a[href^='/staff/payouts/']:not([href$='awaiting-payment'])").first.click()
+    staff.page.wait_for_load_state()
+    staff.check(None, "payouts of one business")
+    staff.open("/staff/")
+    staff.page.locator("main a[href^='/staff/people/']").first.click()
+    staff.page.wait_for_load_state()
+    staff.check(None, "a person's page")
+    staff.assert_clean()
+
+
+def test_admin_pages_in_english(audit):
+    admin = audit()
+    sign_in(admin.page, "admin@pasarbangkit.id")
+    admin.check("/admin/", "admin home in Indonesian")
+    admin.page.select_option("form.language-switch select[name=language]", "en")
+    admin.page.click("form.language-switch button[type=submit]")
+    admin.page.wait_for_load_state()
+    assert admin.page.locator("html").get_attribute("lang") == "en"
+    admin.check("/admin/")
+    admin.check("/admin/outbox")
+    admin.page.locator("main a[href^='/admin/outbox/']").first.click()
+    admin.page.wait_for_load_state()
+    admin.check(None, "an outbox message")
+    admin.check("/staff/", "staff area as admin")
+    admin.check("/account/")
+    admin.assert_clean()
