@@ -121,13 +121,16 @@ def open_refused(page, path: str) -> int:
 @pytest.fixture
 def new_page(browser, live_server):
     """``new_page()``: a phone-sized page of its own browser context (another person); each fails the
-    test on any CSP violation or JavaScript error."""
+    test on any CSP violation or JavaScript error. ``viewport`` gives another screen size, ``language``
+    a guest's language cookie."""
     contexts = []
     problems: list[str] = []
 
-    def open_page():
-        context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url,
-                                      locale="id-ID")
+    def open_page(viewport: dict | None = None, language: str | None = None):
+        context = browser.new_context(viewport=viewport or {"width": 390, "height": 844},
+                                      base_url=live_server.url, locale="id-ID")
+        if language:
+            context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
         contexts.append(context)
         return _watched(context.new_page(), problems, live_server.url)
 
