@@ -70,6 +70,24 @@ class Audit:
         response = self.page.goto(path)
         assert response.status == 200, f"{path} answered {response.status}"
 
+    def check_each(self, *paths: str) -> None:
+        for path in paths:
+            self.check(path)
+
+    def follow(self, selector: str, label: str) -> None:
+        """Audit the page behind the first link matching ``selector``."""
+        self.page.locator(selector).first.click()
+        self.page.wait_for_load_state()
+        self.check(None, label)
+
+    def submit_invalid(self, form: str, label: str) -> None:
+        """Send ``form`` as it is and audit the page it comes back on with its errors (400, or 401 for
+        a refused sign-in)."""
+        expect_refusal(self.page, urlsplit(self.page.url).path)
+        self.page.click(f"{form} button[type=submit]")
+        self.page.wait_for_load_state()
+        self.check(None, label)
+
     def check(self, path: str | None = None, label: str | None = None) -> None:
         """Audit ``path`` (or the page already open when ``path`` is None)."""
         if path is not None:
@@ -84,7 +102,8 @@ class Audit:
         result = self.page.evaluate(
             """async ([options, failOnReview]) => {
                 const result = await axe.run(document, {...options, resultTypes: ["violations"]});
-                const found = result.violations.concat(result.incomplete.filter(r => failOnReview.includes(r.id)));
+                const found = result.violations.concat(
+                    result.incomplete.filter(r => failOnReview.includes(r.id)));
                 return {
                     rulesPassed: result.passes.length,
                     violations: found.map(v => ({
@@ -94,12 +113,11 @@ class Audit:
                 };
             }""", [AXE_OPTIONS, FAIL_ON_REVIEW])
         assert result["rulesPassed"] > 10, f"axe checked next to nothing on {where}"
-        violations = result["violations"]
         self.audited.append(where)
-        for v in violations:
-            targets = ", ".join(v["targets"][:8]) + (f" (+{len(v['targets']) - 8} more)" if len(v["targets"]) > 8 else "")
-            self.findings.append(f"{where}: {v['id']} [{v['impact']}] {v['help']} -> {targets}")
-
+        for v in result["violations"]:
+            shown = v["targets"][:8]
+            more = f" (+{len(v['targets']) - len(shown)} more)" if len(v["targets"]) > len(shown) else ""
+            self.findings.append(f"{where}: {v['id']} [{v['impact']}] {v['help']} -> {', '.join(shown)}{more}")
 
 
 def assert_no_violations(*people: Audit) -> None:
@@ -112,29 +130,28 @@ def assert_no_violations(*people: Audit) -> None:
 
 @pytest.fixture
 def audit(new_page, axe_source):
-    """``audit(viewport=..., language=...)``: a fresh person (browser context) to audit pages as; a
-    CSP violation or JavaScript error on the way fails the test too (``new_page``)."""
+    """``audit(viewport=..., language=..., email=...)``: a fresh person (browser context) to audit pages
+    as, signed in when ``email`` is given; a CSP violation or JavaScript error on the way fails the
+    test too (``new_page``)."""
 
-    def person(viewport=DESKTOP, language: str | None = None) -> Audit:
-        return Audit(new_page(viewport=viewport, language=language), axe_source)
+    def person(viewport=DESKTOP, language: str | None = None, email: str | None = None) -> Audit:
+        someone = Audit(new_page(viewport=viewport, language=language), axe_source)
+        if email:
+            sign_in(someone.page, email)
+        return someone
 
     return person
 
 
 def test_guest_pages_in_indonesian(audit):
     guest = audit()
-    guest.check("/")
-    guest.check("/kategori/makanan-minuman")
+    guest.check_each("/", "/kategori/makanan-minuman")
     guest.check("/cari?q=kopi", "search with results")
     guest.check("/cari?q=zzzxqyw", "search without results")
-    guest.check(STOREFRONT_URL)
-    guest.check(PRODUCT_URL)
-    guest.check("/tentang")
+    guest.check_each(STOREFRONT_URL, PRODUCT_URL, "/tentang")
     guest.check("/cart", "empty cart")
-    guest.check("/account/login")
-    guest.check("/account/register")
-    guest.check("/account/register/partner")
-    guest.check("/account/password/forgot")
+    guest.check_each("/account/login", "/account/register", "/account/register/partner",
+                     "/account/password/forgot")
     assert open_refused(guest.page, "/toko/no-such-shop") == 404
     guest.check(None, "404 page")
     assert_no_violations(guest)
@@ -145,19 +162,21 @@ def test_guest_pages_in_english(audit):
     guest.check("/")
     assert guest.page.locator("html").get_attribute("lang") == "en"
     guest.check("/cari?q=coffee", "search in English")
-    guest.check(PRODUCT_URL)
-    guest.check("/account/login")
+    guest.check_each(PRODUCT_URL, "/account/login")
     assert open_refused(guest.page, "/no-such-page") == 404
     guest.check(None, "404 page in English")
     assert_no_violations(guest)
 
 
-def test_guest_pages_on_a_small_phone(audit):
-    guest = audit(viewport=PHONE)
-    guest.check("/")
-    guest.check(PRODUCT_URL)
-    guest.check("/account/register")
-    assert_no_violations(guest)
+@pytest.mark.parametrize("email, paths", [
+    (None, ["/", PRODUCT_URL, "/account/register"]),
+    ("pembeli1@pasarbangkit.id", ["/orders", "/account/"]),
+    ("sari@pasarbangkit.id", ["/seller/", "/seller/orders", "/seller/earnings"]),
+], ids=["guest", "customer", "seller"])
+def test_key_pages_on_a_small_phone(audit, email, paths):
+    person = audit(viewport=PHONE, email=email)
+    person.check_each(*paths)
+    assert_no_violations(person)
 
 
 def test_forms_showing_their_errors(audit):
@@ -165,17 +184,11 @@ def test_forms_showing_their_errors(audit):
     guest.open("/account/login")
     guest.page.fill("input[name=email]", "nobody@example.com")
     guest.page.fill("input[name=password]", "not-the-password")
-    expect_refusal(guest.page, "/account/login")  # 401, the form shown again
-    guest.page.click("form:has(input[name=password]) button[type=submit]")
-    guest.page.wait_for_load_state()
-    guest.check(None, "sign-in refused")
+    guest.submit_invalid("form:has(input[name=password])", "sign-in refused")
     guest.open("/account/register")
     guest.page.fill("input[name=email]", "not-an-email")
     guest.page.evaluate("document.querySelectorAll('main form [required]').forEach(e => e.removeAttribute('required'))")
-    expect_refusal(guest.page, "/account/register")  # 400, the form shown again with its errors
-    guest.page.click("main form[method=post] button[type=submit]")
-    guest.page.wait_for_load_state()
-    guest.check(None, "register with errors")
+    guest.submit_invalid("main form[method=post]", "register with errors")
     assert_no_violations(guest)
 
 
@@ -192,25 +205,16 @@ def test_password_reset_pages(audit, live_server):
 
 
 def test_customer_pages_and_checkout_steps(audit):
-    customer = audit()
-    sign_in(customer.page, "pembeli3@pasarbangkit.id")
-    customer.check("/account/")
-    customer.check("/account/password")
-    customer.check("/account/delete")
-    customer.check("/orders")
-    customer.page.locator("main a[href^='/orders/']").first.click()
-    customer.page.wait_for_load_state()
-    customer.check(None, "order detail")
+    customer = audit(email="pembeli3@pasarbangkit.id")
+    customer.check_each("/account/", "/account/password", "/account/delete", "/orders")
+    customer.follow("main a[href^='/orders/']", "order detail")
 
     customer.open(PRODUCT_URL)
     customer.page.click("form.add-to-cart button[type=submit]")
     customer.page.wait_for_load_state()
     customer.check("/cart", "cart with a product")
     customer.check("/checkout", "checkout: address and delivery")
-    expect_refusal(customer.page, "/checkout")  # 400, the form shown again with its errors
-    customer.page.click("form.checkout-form button[type=submit]")
-    customer.page.wait_for_load_state()
-    customer.check(None, "checkout with errors")
+    customer.submit_invalid("form.checkout-form", "checkout with errors")
     customer.page.fill("input[name=recipient]", "Sekar Arum")
     customer.page.fill("input[name=phone]", "0812 3456 7891")
     customer.page.fill("input[name=street]", "Jl. Brawijaya No. 3")
@@ -233,121 +237,74 @@ def test_customer_pages_and_checkout_steps(audit):
     assert_no_violations(customer)
 
 
-def test_customer_pages_on_a_small_phone(audit):
-    customer = audit(viewport=PHONE)
-    sign_in(customer.page, "pembeli1@pasarbangkit.id")
-    customer.check("/orders")
-    customer.check("/account/")
-    assert_no_violations(customer)
-
-
 def test_seller_pages(audit):
-    seller = audit()
-    sign_in(seller.page, "sari@pasarbangkit.id")
-    seller.check("/seller/")
-    seller.check("/seller/products/new")
-    expect_refusal(seller.page, "/seller/products/new")  # 400, the form shown again with its errors
-    seller.page.click("form.narrow-form button[type=submit]")
-    seller.page.wait_for_load_state()
-    seller.check(None, "product form with errors")
+    seller = audit(email="sari@pasarbangkit.id")
+    seller.check_each("/seller/", "/seller/products/new")
+    seller.submit_invalid("form.narrow-form", "product form with errors")
     seller.open("/seller/")
-    seller.page.locator("main a[href^='/seller/products/']:not([href$='/new'])").first.click()
-    seller.page.wait_for_load_state()
-    seller.check(None, "product form (edit)")
-    seller.check("/seller/storefront")
-    seller.check("/seller/orders")
-    seller.page.locator("main a[href^='/seller/orders/']").first.click()
-    seller.page.wait_for_load_state()
-    seller.check(None, "order part")
-    seller.check("/seller/orders/sales")
-    seller.check("/seller/orders/delivery")
-    seller.check("/seller/earnings")
-    seller.check("/seller/preview")
-    assert_no_violations(seller)
-
-
-def test_seller_pages_on_a_small_phone(audit):
-    seller = audit(viewport=PHONE)
-    sign_in(seller.page, "sari@pasarbangkit.id")
-    seller.check("/seller/")
-    seller.check("/seller/orders")
-    seller.check("/seller/earnings")
+    seller.follow("main a[href^='/seller/products/']:not([href$='/new'])", "product form (edit)")
+    seller.check_each("/seller/storefront", "/seller/orders")
+    seller.follow("main a[href^='/seller/orders/']", "order part")
+    seller.check_each("/seller/orders/sales", "/seller/orders/delivery", "/seller/earnings", "/seller/preview")
     assert_no_violations(seller)
 
 
 def test_staff_pages(audit):
-    staff = audit()
-    sign_in(staff.page, "staf@lrppn-banyuwangi.id")
-    staff.check("/staff/")
-    staff.check("/staff/partners")
-    staff.check("/staff/moderation/")
-    staff.check("/staff/payouts")
-    staff.check("/staff/payouts/awaiting-payment")
+    staff = audit(email="staf@lrppn-banyuwangi.id")
+    staff.check_each("/staff/", "/staff/partners", "/staff/moderation/", "/staff/payouts",
+                     "/staff/payouts/awaiting-payment")
     staff.open("/staff/payouts")
-    staff.page.locator("main a[href^='/staff/payouts/']:not([href$='awaiting-payment'])").first.click()
-    staff.page.wait_for_load_state()
-    staff.check(None, "payouts of one business")
+    staff.follow("main a[href^='/staff/payouts/']:not([href$='awaiting-payment'])", "payouts of one business")
     staff.open("/staff/")
-    staff.page.locator("main a[href^='/staff/people/']").first.click()
-    staff.page.wait_for_load_state()
-    staff.check(None, "a person's page")
+    staff.follow("main a[href^='/staff/people/']", "a person's page")
     assert_no_violations(staff)
 
 
 def test_admin_pages_in_english(audit):
-    admin = audit()
-    sign_in(admin.page, "admin@pasarbangkit.id")
+    admin = audit(email="admin@pasarbangkit.id")
     admin.check("/admin/", "admin home in Indonesian")
     admin.page.select_option("form.language-switch select[name=language]", "en")
     admin.page.click("form.language-switch button[type=submit]")
     admin.page.wait_for_load_state()
     assert admin.page.locator("html").get_attribute("lang") == "en"
-    admin.check("/admin/")
-    admin.check("/admin/outbox")
-    admin.page.locator("main a[href^='/admin/outbox/']").first.click()
-    admin.page.wait_for_load_state()
-    admin.check(None, "an outbox message")
+    admin.check_each("/admin/", "/admin/outbox")
+    admin.follow("main a[href^='/admin/outbox/']", "an outbox message")
     admin.check("/staff/", "staff area as admin")
     admin.check("/account/")
     assert_no_violations(admin)
 
 
+def register(person: Audit, path: str, password: str, **fields: str) -> None:
+    person.open(path)
+    for name, value in {**fields, "password": password, "confirm": password}.items():
+        person.page.fill(f"input[name={name}]", value)
+    person.page.click("main form[method=post] button[type=submit]")
+    person.page.wait_for_load_state()
+
+
 def test_registration_and_emailed_link_pages(audit, live_server):
     guest = audit()
-    guest.open("/account/register")
-    guest.page.fill("input[name=name]", "Wulan Sari")
-    guest.page.fill("input[name=email]", "wulan.sari@example.com")
-    guest.page.fill("input[name=password]", "Rujak-Soto-Osing-31")
-    guest.page.fill("input[name=confirm]", "Rujak-Soto-Osing-31")
-    guest.page.click("main form[method=post] button[type=submit]")
-    guest.page.wait_for_load_state()
+    register(guest, "/account/register", name="Wulan Sari", email="wulan.sari@example.com",
+             password="Rujak-Soto-Osing-31")
     guest.check(None, "check your email")
     guest.check(link_in_outbox(live_server, "wulan.sari@example.com", "/account/verify/"), "address confirmed")
     assert open_refused(guest.page, "/account/verify/not-a-real-token") == 400
     guest.check(None, "a broken emailed link")
 
     partner = audit()
-    partner.open("/account/register/partner")
-    partner.page.fill("input[name=name]", "Hendra Gunawan")
-    partner.page.fill("input[name=email]", "hendra@cvmakmur.example.com")
-    partner.page.fill("input[name=organisation]", "CV Makmur Jaya")
-    partner.page.fill("input[name=password]", "Tape-Singkong-Manis-8")
-    partner.page.fill("input[name=confirm]", "Tape-Singkong-Manis-8")
-    partner.page.click("main form[method=post] button[type=submit]")
-    partner.page.wait_for_load_state()
+    register(partner, "/account/register/partner", name="Hendra Gunawan", organisation="CV Makmur Jaya",
+             email="hendra@cvmakmur.example.com", password="Tape-Singkong-Manis-8")
     partner.page.goto(link_in_outbox(live_server, "hendra@cvmakmur.example.com", "/account/verify/"))
     sign_in(partner.page, "hendra@cvmakmur.example.com", "Tape-Singkong-Manis-8")
     partner.check(None, "partner awaiting approval")
 
-    staff = audit()
-    sign_in(staff.page, "staf@lrppn-banyuwangi.id")
+    staff = audit(email="staf@lrppn-banyuwangi.id")
     staff.check("/staff/partners", "partners waiting for approval")
     assert_no_violations(guest, partner, staff)
 
 
 def test_an_invited_graduate_s_first_pages(audit, live_server):
-    staff = audit()
-    sign_in(staff.page, "staf@lrppn-banyuwangi.id")
+    staff = audit(email="staf@lrppn-banyuwangi.id")
     staff.open("/staff/")
     invite = staff.page.locator("form[action^='/staff/invitations']")
     invite.locator("select[name=role]").select_option("graduate")
@@ -368,8 +325,5 @@ def test_an_invited_graduate_s_first_pages(audit, live_server):
     graduate.page.wait_for_load_state()
     graduate.check("/seller/", "a new seller's welcome")
     graduate.check("/seller/storefront", "a new storefront form")
-    expect_refusal(graduate.page, "/seller/storefront")  # 400, the form shown again with its errors
-    graduate.page.click("form.narrow-form button[type=submit]")
-    graduate.page.wait_for_load_state()
-    graduate.check(None, "storefront form with errors")
+    graduate.submit_invalid("form.narrow-form", "storefront form with errors")
     assert_no_violations(staff, graduate)
