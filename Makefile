@@ -47,7 +47,10 @@ AXE_CORE_VERSION := 4.14.1
 AXE_CORE_JS := $(VENV)/axe-core-$(AXE_CORE_VERSION)/node_modules/axe-core/axe.min.js
 
 $(AXE_CORE_JS):
-	npm install --no-save --no-audit --no-fund --silent --prefix $(VENV)/axe-core-$(AXE_CORE_VERSION) axe-core@$(AXE_CORE_VERSION)
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "Installing Debian's npm to fetch axe-core"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	npm install --no-save --no-audit --no-fund --loglevel=error --prefix $(VENV)/axe-core-$(AXE_CORE_VERSION) axe-core@$(AXE_CORE_VERSION)
 	@test -s $@
 
 axe: $(AXE_CORE_JS)
