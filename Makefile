@@ -6,7 +6,7 @@ STAMP := $(VENV)/.requirements-installed
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test test-e2e chromium install translations messages db seed worker clean
+.PHONY: run test test-e2e chromium axe install translations messages db seed worker clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,23 @@ run: db
 test: install
 	$(BIN)/python -m pytest -q
 
-# The browser lane: real headless Chromium from Debian (never a browser download).
-test-e2e: install chromium
+# axe-core, the accessibility rules the browser lane injects into each page it audits
+# (tests/e2e/test_accessibility.py). Only the tests load it, never the site; it comes from the npm
+# registry at a pinned version into .venv (not in git).
+AXE_CORE_VERSION := 4.14.1
+AXE_CORE_JS := $(VENV)/axe-core-$(AXE_CORE_VERSION)/node_modules/axe-core/axe.min.js
+
+$(AXE_CORE_JS):
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "Installing Debian's npm to fetch axe-core"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	npm install --no-save --no-audit --no-fund --loglevel=error --prefix $(VENV)/axe-core-$(AXE_CORE_VERSION) axe-core@$(AXE_CORE_VERSION)
+	@test -s $@
+
+axe: $(AXE_CORE_JS)
+
+# The browser lane: real headless Chromium from Debian (never a browser download), with the axe audit.
+test-e2e: install chromium axe
 	$(BIN)/python -m pytest -q -m e2e tests/e2e
 
 chromium:

@@ -102,11 +102,17 @@ def _watched(page, problems: list[str], base_url: str):
     return page
 
 
-def open_refused(page, path: str) -> int:
-    """Open ``path`` expecting an error page (404, 403, 400): returns the status. Only that page's own
-    'Failed to load resource' console line is excused; a CSP or script error on it still fails."""
+def expect_refusal(page, path: str) -> None:
+    """The page at ``path`` may answer 4xx (an error page, or a form shown again with its errors as
+    400): only its own 'Failed to load resource' console line is excused; a CSP or script error on it
+    still fails."""
     base_url, expected = getattr(page, _REFUSALS_EXPECTED)
     expected.add(urljoin(base_url, path))
+
+
+def open_refused(page, path: str) -> int:
+    """Open ``path`` expecting an error page (404, 403, 400): returns the status."""
+    expect_refusal(page, path)
     response = page.goto(path)
     page.wait_for_load_state()
     return response.status
@@ -115,13 +121,16 @@ def open_refused(page, path: str) -> int:
 @pytest.fixture
 def new_page(browser, live_server):
     """``new_page()``: a phone-sized page of its own browser context (another person); each fails the
-    test on any CSP violation or JavaScript error."""
+    test on any CSP violation or JavaScript error. ``viewport`` gives another screen size, ``language``
+    a guest's language cookie."""
     contexts = []
     problems: list[str] = []
 
-    def open_page():
-        context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url,
-                                      locale="id-ID")
+    def open_page(viewport: dict | None = None, language: str | None = None):
+        context = browser.new_context(viewport=viewport or {"width": 390, "height": 844},
+                                      base_url=live_server.url, locale="id-ID")
+        if language:
+            context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
         contexts.append(context)
         return _watched(context.new_page(), problems, live_server.url)
 

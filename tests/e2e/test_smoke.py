@@ -14,7 +14,7 @@ def test_keyboard_users_can_skip_to_content_and_switch_language(page):
     page.goto("/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
-    page.select_option("#language", "en")
+    page.select_option("#site-language", "en")
     page.get_by_role("button", name="Ganti").click()
     assert page.locator("html").get_attribute("lang") == "en"
 
