@@ -86,16 +86,23 @@ def tokens(query: str | None) -> list[str]:
     return [w[:MAX_TOKEN_LENGTH] for w in words][:MAX_TOKENS]
 
 
-def match_clause(dialect: str, words: list[str]):
-    """(join target, on-clause, where-clause, rank expression ascending=better) for a token list."""
+def match_text(dialect: str, words: list[str]) -> str:
+    """The query text ``match_clause`` binds: every word, as a prefix."""
+    if dialect == "postgresql":
+        return " & ".join(f"{w}:*" for w in words)
+    return " AND ".join(f'"{w}"*' for w in words)
+
+
+def match_clause(dialect: str, match):
+    """(join target, on-clause, where-clause, rank expression ascending=better) for ``match``, a bound
+    parameter (or value) holding ``match_text(dialect, words)``."""
     if dialect == "postgresql":
         fts = table(SEARCH_TABLE, column("product_id"), column("document"))
-        tsquery = func.to_tsquery("simple", " & ".join(f"{w}:*" for w in words))
+        tsquery = func.to_tsquery("simple", match)
         return (fts, fts.c.product_id, fts.c.document.op("@@")(tsquery),
                 -func.ts_rank(fts.c.document, tsquery))
     fts = table(SEARCH_TABLE, column("rowid"))
-    expression = " AND ".join(f'"{w}"*' for w in words)
-    return (fts, fts.c.rowid, literal_column(SEARCH_TABLE).op("MATCH")(expression),
+    return (fts, fts.c.rowid, literal_column(SEARCH_TABLE).op("MATCH")(match),
             func.bm25(literal_column(SEARCH_TABLE), 10.0, 1.0))
 
 
