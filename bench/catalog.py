@@ -155,6 +155,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) + 1)
     parser.add_argument("--both", action="store_true", help="also measure with the page cache off")
+    parser.add_argument("--off", action="store_true", help="only measure with the page cache off")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
@@ -162,7 +163,7 @@ def main() -> None:
     db_url = create_database(args.pg)
     build_schema_and_load(db_url)
     failed = False
-    for cache in (True, False) if args.both else (True,):
+    for cache in (False,) if args.off else (True, False) if args.both else (True,):
         failed |= measure(db_url, args, cache)
     sys.exit(1 if failed else 0)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import column, event, func, literal_column, table, text
+from sqlalchemy import column, event, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
 SEARCH_TABLE = "product_search"
@@ -104,6 +104,18 @@ def match_clause(dialect: str, match):
     fts = table(SEARCH_TABLE, column("rowid"))
     return (fts, fts.c.rowid, literal_column(SEARCH_TABLE).op("MATCH")(match),
             func.bm25(literal_column(SEARCH_TABLE), 10.0, 1.0))
+
+
+def ranked_candidates(dialect: str, match, limit):
+    """The best ``limit`` matches of ``match`` (see ``match_clause``) as a select of (product_id, rank,
+    found), ``found`` counting every match."""
+    target, key, condition, rank = match_clause(dialect, match)
+    if dialect == "postgresql":
+        found = func.count().over()
+    else:  # FTS5 refuses bm25() beside a window function
+        found = select(func.count()).select_from(target).where(condition).scalar_subquery()
+    return (select(key.label("product_id"), rank.label("rank"), found.label("found"))
+            .select_from(target).where(condition).order_by(rank, key.desc()).limit(limit))
 
 
 def _sync_after_flush(session: Session, flush_context) -> None:

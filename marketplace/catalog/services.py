@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from slugify import slugify
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, null, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.accounts.models import User
@@ -457,17 +457,20 @@ class Page:
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
 MAX_PAGE = 400
+# Relevance pages first rank only this many best matches: joining every match of a common word (2,000 of
+# 20,000 products for 'batik') with its product and shop cost more than ranking them.
+RANKED_CANDIDATES = 240
 
 
 def browse(b: Browse) -> Page:
-    """One page of public product cards in one query, whatever the page size."""
+    """One page of public product cards in one query, whatever the page size (two for a relevance page
+    that the best RANKED_CANDIDATES matches cannot fill, when filters or a deep page need more)."""
     page = min(max(b.page, 1), MAX_PAGE)
     words = fts.tokens(b.query)
     dialect = db.engine.dialect.name
     sort = b.sort if words or b.sort != "relevance" else "newest"
-    statement = _browse_statement(
-        dialect, b.category_id is not None, b.business_id is not None, bool(b.city), b.min_price is not None,
-        b.max_price is not None, b.featured, bool(words), sort)
+    shape = (dialect, b.category_id is not None, b.business_id is not None, bool(b.city), b.min_price is not None,
+             b.max_price is not None, b.featured, bool(words), sort)
     # No price exceeds MAX_PRICE_IDR, so a larger bound means the same as MAX + 1, which also fits the
     # INTEGER column (PostgreSQL refuses to compare it with a bigger number: a 500).
     params = {"category_id": b.category_id, "business_id": b.business_id,
@@ -475,19 +478,26 @@ def browse(b: Browse) -> Page:
               "min_price": min(b.min_price, MAX_PRICE_IDR + 1) if b.min_price is not None else None,
               "max_price": min(b.max_price, MAX_PRICE_IDR + 1) if b.max_price is not None else None,
               "match": fts.match_text(dialect, words), "limit": b.per_page + 1,
-              "offset": (page - 1) * b.per_page}
-    cards = [ProductCard._make(row) for row in db.session.execute(statement, params)]
+              "offset": (page - 1) * b.per_page, "candidates": RANKED_CANDIDATES}
+    capped = sort == "relevance" and params["offset"] + params["limit"] <= RANKED_CANDIDATES
+    rows = db.session.execute(_browse_statement(*shape, capped=capped), params).all()
+    # The page is right if it is full (the best candidates surviving the filters are the best matches that
+    # do) or if every match was a candidate; an empty page cannot tell, so it asks again.
+    if capped and len(rows) <= b.per_page and (not rows or rows[0].found > RANKED_CANDIDATES):
+        rows = db.session.execute(_browse_statement(*shape, capped=False), params).all()
+    cards = [ProductCard._make(row[:-1]) for row in rows]
     return Page(cards[: b.per_page], page, len(cards) > b.per_page)
 
 
 @functools.cache
 def _browse_statement(dialect: str, by_category: bool, by_business: bool, by_city: bool, by_min_price: bool,
-                      by_max_price: bool, featured: bool, searching: bool, sort: str) -> Select:
+                      by_max_price: bool, featured: bool, searching: bool, sort: str, capped: bool) -> Select:
     """The browse query for one combination of filters, with the values as bound parameters. Built once:
     building and hashing a new statement cost as much as running it.
 
     A deferred join: a narrow subquery pages the ids with their sort keys, then the outer query reads only
-    what the cards show, the first photo included."""
+    what the cards show, the first photo included. ``capped``: only the best ``:candidates`` matches are
+    joined; the last column, ``found``, counts all matches (else it is NULL)."""
     ids_query = select(Product.id).join(Product.business).where(_public_product_filter())
     if by_category:
         ids_query = ids_query.where(Product.category_id == bindparam("category_id"))
@@ -502,9 +512,15 @@ def _browse_statement(dialect: str, by_category: bool, by_business: bool, by_cit
     if featured:
         ids_query = ids_query.where(Product.featured.is_(True))
     order = [(Product.created_at, True), (Product.id, True)]  # (expression, descending)
+    found = null()
     if searching:
-        target, key, condition, rank = fts.match_clause(dialect, bindparam("match"))
-        ids_query = ids_query.join(target, key == Product.id).where(condition)
+        if capped:
+            candidates = fts.ranked_candidates(dialect, bindparam("match"), bindparam("candidates")).subquery()
+            ids_query = ids_query.join(candidates, candidates.c.product_id == Product.id)
+            rank, found = candidates.c.rank, candidates.c.found
+        else:
+            target, key, condition, rank = fts.match_clause(dialect, bindparam("match"))
+            ids_query = ids_query.join(target, key == Product.id).where(condition)
         if sort == "relevance":
             order = [(rank, False), (Product.id, True)]
     if sort == "price_asc":
@@ -513,12 +529,12 @@ def _browse_statement(dialect: str, by_category: bool, by_business: bool, by_cit
         order = [(Product.price_idr, True), (Product.id, True)]
     descending = [d for _, d in order]
     sort_keys = [expression.label(f"sort_{i}") for i, (expression, _) in enumerate(order)]
-    ids = (ids_query.add_columns(*sort_keys).order_by(*_directed(sort_keys, descending))
+    ids = (ids_query.add_columns(found.label("found"), *sort_keys).order_by(*_directed(sort_keys, descending))
            .limit(bindparam("limit")).offset(bindparam("offset")).subquery("page_ids"))
     first_photo = (select(ProductPhoto.key).where(ProductPhoto.product_id == Product.id)
                    .order_by(ProductPhoto.position, ProductPhoto.id).limit(1).scalar_subquery())
     return (select(Product.id, Product.slug, Product.title, Product.price_idr, Product.status, Business.slug,
-                   Business.name, Business.city, first_photo)
+                   Business.name, Business.city, first_photo, ids.c.found)
             .select_from(ids).join(Product, Product.id == ids.c.id).join(Product.business)
             .order_by(*_directed([ids.c[k.name] for k in sort_keys], descending)))
 
@@ -534,12 +550,6 @@ def _usable(text_: str) -> bool:
 
 def categories() -> list[Category]:
     return list(db.session.execute(select(Category).order_by(Category.position, Category.id)).scalars())
-
-
-def category_by_slug(slug: str) -> Category | None:
-    if not _usable(slug):
-        return None
-    return db.session.execute(select(Category).where(Category.slug == slug)).scalar_one_or_none()
 
 
 def cities() -> list[str]:

@@ -119,13 +119,14 @@ def about():
 @allow(PUBLIC)
 def category(slug: str):
     def render(**extra):
-        found = services.category_by_slug(slug)
+        all_categories = services.categories()
+        found = next((c for c in all_categories if c.slug == slug), None)
         if found is None:
             abort(404)
         page = services.browse(services.Browse(category_id=found.id, page=_page_arg(), per_page=per_page()))
         prev_url, next_url = _page_urls(page, "catalog.category", slug=slug)
         return render_template("catalog/category.html", category=found, page=page, prev_url=prev_url,
-                               next_url=next_url, categories=services.categories(), **extra)
+                               next_url=next_url, categories=all_categories, **extra)
 
     return cached_render(render)
 
