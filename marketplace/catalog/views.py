@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from marketplace.accounts.policy import PUBLIC, allow
 from marketplace.catalog import images, services
 from marketplace.catalog.pagecache import cached_render
-from marketplace.catalog.text import plain_summary, render_markdown
+from marketplace.catalog.text import plain_text, render_markdown, shorten
 from marketplace.storage import get_storage, valid_key
 
 bp = Blueprint("catalog", __name__)
@@ -59,11 +59,6 @@ def absolute_url(path: str) -> str:
 @bp.app_template_filter("markdown")
 def markdown_filter(source: str | None):
     return render_markdown(source)
-
-
-@bp.app_template_filter("summary")
-def summary_filter(source: str | None, length: int = 155) -> str:
-    return plain_summary(source, length)
 
 
 @bp.app_template_global()
@@ -164,15 +159,16 @@ def render_product(product, preview: bool, **extra):
     path = url_for("catalog.product", business_slug=product.business.slug, product_slug=product.slug)
     page_url = absolute_url(path)
     share_text = f"{product.title} - {page_url}"
+    description = plain_text(product.description)  # once for the meta tags and the JSON-LD
     return render_template(
         "catalog/product.html", product=product, business=product.business, preview=preview,
-        page_url=page_url, json_ld=_product_json_ld(product, page_url),
+        page_url=page_url, summary=shorten(description), json_ld=_product_json_ld(product, page_url, description),
         share_url="https://wa.me/?text=" + quote(share_text, safe=""),
         contact_url=("https://wa.me/" + product.business.whatsapp.lstrip("+")) if product.business.whatsapp else None,
         **extra)
 
 
-def _product_json_ld(product, page_url: str) -> dict:
+def _product_json_ld(product, page_url: str, description: str) -> dict:
     prices = [v.unit_price_idr for v in product.variants] or [product.price_idr]
     in_stock = any(v.stock > 0 for v in product.variants) and product.business.accepts_orders
     offer: dict = {"@type": "Offer", "priceCurrency": "IDR", "price": min(prices), "url": page_url,
@@ -182,7 +178,7 @@ def _product_json_ld(product, page_url: str) -> dict:
         del offer["price"]
     return {
         "@context": "https://schema.org", "@type": "Product", "name": product.title,
-        "description": plain_summary(product.description, 500), "sku": str(product.id),
+        "description": shorten(description, 500), "sku": str(product.id),
         "image": [absolute_url(media_url(p.key)) for p in product.photos],
         "brand": {"@type": "Brand", "name": product.business.name},
         "offers": offer,
