@@ -27,28 +27,22 @@ def media_url(key: str | None, width: int | None = None) -> str | None:
     return url_for("catalog.media", key=images.thumb_key(key, width) if width else key)
 
 
-class CardLinks:
-    """Links of product cards by string formatting. ``url_for`` twice per card was a large part of rendering
-    a list; here it runs once per grid for the prefixes, and the rest is quoted as Werkzeug quotes a path."""
-
-    def __init__(self) -> None:
-        self._product = url_for("catalog.product", business_slug="b", product_slug="p").removesuffix("b/p")
-        self._media = url_for("catalog.media", key="k").removesuffix("k")
-
-    def product(self, card: services.ProductCard) -> str:
-        return self._product + _quote_path(card.business_slug) + "/" + _quote_path(card.slug)
-
-    def photo(self, card: services.ProductCard, width: int) -> str | None:
-        return self._media + _quote_path(images.thumb_key(card.photo_key, width)) if card.photo_key else None
+@bp.app_template_global()
+def card_links(cards: list[services.ProductCard], preview: bool = False, width: int = 320):
+    """Each card with its link and photo URL, in one call per grid: ``url_for`` twice per card (and every
+    call from a template) was a large part of rendering a list. ``url_for`` gives the prefixes once; the
+    slugs and keys are quoted as Werkzeug quotes a path segment."""
+    product_prefix = url_for("catalog.product", business_slug="b", product_slug="p").removesuffix("b/p")
+    media_prefix = url_for("catalog.media", key="k").removesuffix("k")
+    for card in cards:
+        href = (url_for("seller.preview_product", product_id=card.id) if preview
+                else product_prefix + _quote_path(card.business_slug) + "/" + _quote_path(card.slug))
+        photo = media_prefix + _quote_path(images.thumb_key(card.photo_key, width)) if card.photo_key else None
+        yield card, href, photo
 
 
 def _quote_path(value: str) -> str:
     return quote(value, safe="!$&'()*+,/:;=@")  # werkzeug.routing.BaseConverter.to_url
-
-
-@bp.app_template_global()
-def card_links() -> CardLinks:
-    return CardLinks()
 
 
 @bp.app_template_global()
