@@ -109,6 +109,7 @@ def build_schema_and_load(db_url: str) -> None:
 
 
 PAGES: list[tuple[str, str]] = []
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432"
 
 
 def free_port() -> int:
@@ -138,6 +139,30 @@ def _ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
+def server_processes(master_pid: int) -> list[int]:
+    """The gunicorn workers and the PostgreSQL backends serving them (connected after the warm-up)."""
+    workers = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True, text=True).stdout.split()
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL + "/postgres", autocommit=True) as conn:
+        backends = [r[0] for r in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (BENCH_DB,))]
+    return [int(pid) for pid in workers] + backends
+
+
+def cpu_ms(pids: list[int]) -> float:
+    """CPU time (user + system) the processes used so far. Per request, it hardly moves when other work
+    shares the machine, unlike requests per second."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def run_wrk(url: str, duration: int, connections: int) -> dict:
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
                          capture_output=True, text=True, check=True).stdout
@@ -145,6 +170,7 @@ def run_wrk(url: str, duration: int, connections: int) -> dict:
     latency = {p: _ms(v, u) for p, v, u in re.findall(r"\s(50|99)%\s+([\d.]+)(us|ms|s|m)\b", out)}
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": rps, "p50": latency.get("50"), "p99": latency.get("99"),
+            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
             "errors": int(non2xx.group(1)) if non2xx else 0}
 
 
@@ -160,6 +186,8 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
 
+    global PG_ADMIN_URL
+    PG_ADMIN_URL = args.pg
     db_url = create_database(args.pg)
     build_schema_and_load(db_url)
     failed = False
@@ -177,14 +205,19 @@ def measure(db_url: str, args, cache: bool) -> bool:
             url = f"http://127.0.0.1:{port}{path}"
             status = urllib.request.urlopen(url, timeout=10).status
             run_wrk(url, 2, args.connections)  # warm-up: caches, connection pools
-            results.append((kind, path, status, run_wrk(url, args.duration, args.connections)))
+            processes = server_processes(server.pid)
+            cpu_before = cpu_ms(processes)
+            result = run_wrk(url, args.duration, args.connections)
+            result["cpu"] = (cpu_ms(processes) - cpu_before) / max(result["requests"], 1)
+            results.append((kind, path, status, result))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
-    ceiling = results[0][3]["rps"]
+    ceiling, ceiling_cpu = results[0][3]["rps"], results[0][3]["cpu"]
     print(f"\nGuest page cache {'ON (default)' if cache else 'OFF (every request renders)'}")
-    print(f"{'page':<52} {'req/s':>8} {'ratio':>6} {'goal':>5} {'p50 ms':>8} {'p99 ms':>8}")
+    print(f"{'page':<52} {'req/s':>8} {'ratio':>6} {'goal':>5} {'p50 ms':>8} {'p99 ms':>8} {'cpu ms':>7} "
+          f"{'cpu ratio':>9}")
     failed = False
     for kind, path, status, r in results:
         ratio = r["rps"] / ceiling
@@ -192,7 +225,8 @@ def measure(db_url: str, args, cache: bool) -> bool:
         mark = "" if goal is None else ("ok" if ratio >= goal else "LOW")
         failed |= mark == "LOW" or r["errors"] > 0 or status != 200
         print(f"{path[:52]:<52} {r['rps']:>8.0f} {ratio:>6.2f} {goal or '':>5} {r['p50'] or 0:>8.1f} "
-              f"{r['p99'] or 0:>8.1f} {mark}{' errors=' + str(r['errors']) if r['errors'] else ''}")
+              f"{r['p99'] or 0:>8.1f} {r['cpu']:>7.2f} {ceiling_cpu / r['cpu'] if r['cpu'] else 0:>9.2f} "
+              f"{mark}{' errors=' + str(r['errors']) if r['errors'] else ''}")
     return failed and cache  # the goals apply to the configuration that runs in production
 
 
