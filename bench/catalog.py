@@ -5,7 +5,9 @@
 Creates (drops and recreates) the database ``pasar_bench``, builds the schema with the real migrations,
 bulk-loads the data in a few INSERT ... SELECT statements, starts gunicorn on 127.0.0.1, and measures each
 page with wrk against a trivial template page of the same app (``/tentang``) measured in the same run.
-Prints requests per second, the ratio to that ceiling, and p50/p99 latency. Not part of the test suite.
+Prints requests per second, the ratio to that ceiling, p50/p99 latency, and the CPU time per request of
+the gunicorn workers and their PostgreSQL backends (steadier than requests/s on a shared machine). Not part
+of the test suite.
 """
 from __future__ import annotations
 
