@@ -468,7 +468,9 @@ def browse(b: Browse) -> Page:
     page = min(max(b.page, 1), MAX_PAGE)
     words = fts.tokens(b.query)
     dialect = db.engine.dialect.name
-    sort = b.sort if words or b.sort != "relevance" else "newest"
+    sort = "relevance" if b.sort in ("relevance", "") else b.sort
+    if sort == "relevance" and not words:
+        sort = "newest"
     shape = (dialect, b.category_id is not None, b.business_id is not None, bool(b.city), b.min_price is not None,
              b.max_price is not None, b.featured, bool(words), sort)
     # No price exceeds MAX_PRICE_IDR, so a larger bound means the same as MAX + 1, which also fits the
