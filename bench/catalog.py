@@ -5,7 +5,9 @@
 Creates (drops and recreates) the database ``pasar_bench``, builds the schema with the real migrations,
 bulk-loads the data in a few INSERT ... SELECT statements, starts gunicorn on 127.0.0.1, and measures each
 page with wrk against a trivial template page of the same app (``/tentang``) measured in the same run.
-Prints requests per second, the ratio to that ceiling, and p50/p99 latency. Not part of the test suite.
+Prints requests per second, the ratio to that ceiling, p50/p99 latency, and the CPU time per request of
+the gunicorn workers and their PostgreSQL backends (steadier than requests/s on a shared machine). Not part
+of the test suite.
 """
 from __future__ import annotations
 
@@ -109,6 +111,7 @@ def build_schema_and_load(db_url: str) -> None:
 
 
 PAGES: list[tuple[str, str]] = []
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432"
 
 
 def free_port() -> int:
@@ -138,6 +141,30 @@ def _ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
+def server_processes(master_pid: int) -> list[int]:
+    """The gunicorn workers and the PostgreSQL backends serving them (connected after the warm-up)."""
+    workers = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True, text=True).stdout.split()
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL + "/postgres", autocommit=True) as conn:
+        backends = [r[0] for r in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (BENCH_DB,))]
+    return [int(pid) for pid in workers] + backends
+
+
+def cpu_ms(pids: list[int]) -> float:
+    """CPU time (user + system) the processes used so far. Per request, it hardly moves when other work
+    shares the machine, unlike requests per second."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def run_wrk(url: str, duration: int, connections: int) -> dict:
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
                          capture_output=True, text=True, check=True).stdout
@@ -145,6 +172,7 @@ def run_wrk(url: str, duration: int, connections: int) -> dict:
     latency = {p: _ms(v, u) for p, v, u in re.findall(r"\s(50|99)%\s+([\d.]+)(us|ms|s|m)\b", out)}
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": rps, "p50": latency.get("50"), "p99": latency.get("99"),
+            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
             "errors": int(non2xx.group(1)) if non2xx else 0}
 
 
@@ -155,14 +183,17 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) + 1)
     parser.add_argument("--both", action="store_true", help="also measure with the page cache off")
+    parser.add_argument("--off", action="store_true", help="only measure with the page cache off")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
 
+    global PG_ADMIN_URL
+    PG_ADMIN_URL = args.pg
     db_url = create_database(args.pg)
     build_schema_and_load(db_url)
     failed = False
-    for cache in (True, False) if args.both else (True,):
+    for cache in (False,) if args.off else (True, False) if args.both else (True,):
         failed |= measure(db_url, args, cache)
     sys.exit(1 if failed else 0)
 
@@ -176,14 +207,19 @@ def measure(db_url: str, args, cache: bool) -> bool:
             url = f"http://127.0.0.1:{port}{path}"
             status = urllib.request.urlopen(url, timeout=10).status
             run_wrk(url, 2, args.connections)  # warm-up: caches, connection pools
-            results.append((kind, path, status, run_wrk(url, args.duration, args.connections)))
+            processes = server_processes(server.pid)
+            cpu_before = cpu_ms(processes)
+            result = run_wrk(url, args.duration, args.connections)
+            result["cpu"] = (cpu_ms(processes) - cpu_before) / max(result["requests"], 1)
+            results.append((kind, path, status, result))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
-    ceiling = results[0][3]["rps"]
+    ceiling, ceiling_cpu = results[0][3]["rps"], results[0][3]["cpu"]
     print(f"\nGuest page cache {'ON (default)' if cache else 'OFF (every request renders)'}")
-    print(f"{'page':<52} {'req/s':>8} {'ratio':>6} {'goal':>5} {'p50 ms':>8} {'p99 ms':>8}")
+    print(f"{'page':<52} {'req/s':>8} {'ratio':>6} {'goal':>5} {'p50 ms':>8} {'p99 ms':>8} {'cpu ms':>7} "
+          f"{'cpu ratio':>9}")
     failed = False
     for kind, path, status, r in results:
         ratio = r["rps"] / ceiling
@@ -191,7 +227,8 @@ def measure(db_url: str, args, cache: bool) -> bool:
         mark = "" if goal is None else ("ok" if ratio >= goal else "LOW")
         failed |= mark == "LOW" or r["errors"] > 0 or status != 200
         print(f"{path[:52]:<52} {r['rps']:>8.0f} {ratio:>6.2f} {goal or '':>5} {r['p50'] or 0:>8.1f} "
-              f"{r['p99'] or 0:>8.1f} {mark}{' errors=' + str(r['errors']) if r['errors'] else ''}")
+              f"{r['p99'] or 0:>8.1f} {r['cpu']:>7.2f} {ceiling_cpu / r['cpu'] if r['cpu'] else 0:>9.2f} "
+              f"{mark}{' errors=' + str(r['errors']) if r['errors'] else ''}")
     return failed and cache  # the goals apply to the configuration that runs in production
 
 

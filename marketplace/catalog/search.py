@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import column, event, func, literal_column, table, text
+from sqlalchemy import column, event, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
 SEARCH_TABLE = "product_search"
@@ -86,17 +86,36 @@ def tokens(query: str | None) -> list[str]:
     return [w[:MAX_TOKEN_LENGTH] for w in words][:MAX_TOKENS]
 
 
-def match_clause(dialect: str, words: list[str]):
-    """(join target, on-clause, where-clause, rank expression ascending=better) for a token list."""
+def match_text(dialect: str, words: list[str]) -> str:
+    """The query text ``match_clause`` binds: every word, as a prefix."""
+    if dialect == "postgresql":
+        return " & ".join(f"{w}:*" for w in words)
+    return " AND ".join(f'"{w}"*' for w in words)
+
+
+def match_clause(dialect: str, match):
+    """(join target, on-clause, where-clause, rank expression ascending=better) for ``match``, a bound
+    parameter (or value) holding ``match_text(dialect, words)``."""
     if dialect == "postgresql":
         fts = table(SEARCH_TABLE, column("product_id"), column("document"))
-        tsquery = func.to_tsquery("simple", " & ".join(f"{w}:*" for w in words))
+        tsquery = func.to_tsquery("simple", match)
         return (fts, fts.c.product_id, fts.c.document.op("@@")(tsquery),
                 -func.ts_rank(fts.c.document, tsquery))
     fts = table(SEARCH_TABLE, column("rowid"))
-    expression = " AND ".join(f'"{w}"*' for w in words)
-    return (fts, fts.c.rowid, literal_column(SEARCH_TABLE).op("MATCH")(expression),
+    return (fts, fts.c.rowid, literal_column(SEARCH_TABLE).op("MATCH")(match),
             func.bm25(literal_column(SEARCH_TABLE), 10.0, 1.0))
+
+
+def ranked_candidates(dialect: str, match, limit):
+    """The best ``limit`` matches of ``match`` (see ``match_clause``) as a select of (product_id, rank,
+    found), ``found`` counting every match."""
+    target, key, condition, rank = match_clause(dialect, match)
+    if dialect == "postgresql":
+        found = func.count().over()
+    else:  # FTS5 refuses bm25() beside a window function
+        found = select(func.count()).select_from(target).where(condition).scalar_subquery()
+    return (select(key.label("product_id"), rank.label("rank"), found.label("found"))
+            .select_from(target).where(condition).order_by(rank, key.desc()).limit(limit))
 
 
 def _sync_after_flush(session: Session, flush_context) -> None:

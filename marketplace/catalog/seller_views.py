@@ -106,7 +106,8 @@ def storefront():
 @allow(GRADUATE)
 def preview():
     business = _business()
-    page = services.Page(items=[p for p in services.seller_products(business.id) if p.status != "archived"])
+    page = services.Page(items=[services.ProductCard.of(p) for p in services.seller_products(business.id)
+                                if p.status != "archived"])
     return render_template("catalog/storefront.html", business=business, page=page, prev_url=None,
                            next_url=None, story=services.public_story(business), preview=True)
 

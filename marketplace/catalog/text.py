@@ -21,10 +21,13 @@ def render_markdown(source: str | None) -> Markup:
                             url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener ugc"))
 
 
-def plain_summary(source: str | None, length: int = 155) -> str:
-    """A one-line, tag-free excerpt for meta descriptions and cards."""
+def plain_text(source: str | None) -> str:
+    """Seller text as one tag-free line, for meta descriptions and structured data (see ``shorten``)."""
     if not source:
         return ""
     text = nh3.clean(_md.render(source[:4000]), tags=set())
-    text = " ".join(html.unescape(text).split())
+    return " ".join(html.unescape(text).split())
+
+
+def shorten(text: str, length: int = 155) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from marketplace.accounts.policy import PUBLIC, allow
 from marketplace.catalog import images, services
 from marketplace.catalog.pagecache import cached_render
-from marketplace.catalog.text import plain_summary, render_markdown
+from marketplace.catalog.text import plain_text, render_markdown, shorten
 from marketplace.storage import get_storage, valid_key
 
 bp = Blueprint("catalog", __name__)
@@ -28,6 +28,24 @@ def media_url(key: str | None, width: int | None = None) -> str | None:
 
 
 @bp.app_template_global()
+def card_links(cards: list[services.ProductCard], preview: bool = False, width: int = 320):
+    """Each card with its link and photo URL, in one call per grid: ``url_for`` twice per card (and every
+    call from a template) was a large part of rendering a list. ``url_for`` gives the prefixes once; the
+    slugs and keys are quoted as Werkzeug quotes a path segment."""
+    product_prefix = url_for("catalog.product", business_slug="b", product_slug="p").removesuffix("b/p")
+    media_prefix = url_for("catalog.media", key="k").removesuffix("k")
+    for card in cards:
+        href = (url_for("seller.preview_product", product_id=card.id) if preview
+                else product_prefix + _quote_path(card.business_slug) + "/" + _quote_path(card.slug))
+        photo = media_prefix + _quote_path(images.thumb_key(card.photo_key, width)) if card.photo_key else None
+        yield card, href, photo
+
+
+def _quote_path(value: str) -> str:
+    return quote(value, safe="!$&'()*+,/:;=@")  # werkzeug.routing.BaseConverter.to_url
+
+
+@bp.app_template_global()
 def absolute_url(path: str) -> str:
     return current_app.config["PUBLIC_URL"] + path
 
@@ -35,11 +53,6 @@ def absolute_url(path: str) -> str:
 @bp.app_template_filter("markdown")
 def markdown_filter(source: str | None):
     return render_markdown(source)
-
-
-@bp.app_template_filter("summary")
-def summary_filter(source: str | None, length: int = 155) -> str:
-    return plain_summary(source, length)
 
 
 @bp.app_template_global()
@@ -95,13 +108,14 @@ def about():
 @allow(PUBLIC)
 def category(slug: str):
     def render(**extra):
-        found = services.category_by_slug(slug)
+        all_categories = services.categories()
+        found = next((c for c in all_categories if c.slug == slug), None)
         if found is None:
             abort(404)
         page = services.browse(services.Browse(category_id=found.id, page=_page_arg(), per_page=per_page()))
         prev_url, next_url = _page_urls(page, "catalog.category", slug=slug)
         return render_template("catalog/category.html", category=found, page=page, prev_url=prev_url,
-                               next_url=next_url, categories=services.categories(), **extra)
+                               next_url=next_url, categories=all_categories, **extra)
 
     return cached_render(render)
 
@@ -139,15 +153,16 @@ def render_product(product, preview: bool, **extra):
     path = url_for("catalog.product", business_slug=product.business.slug, product_slug=product.slug)
     page_url = absolute_url(path)
     share_text = f"{product.title} - {page_url}"
+    description = plain_text(product.description)  # once for the meta tags and the JSON-LD
     return render_template(
         "catalog/product.html", product=product, business=product.business, preview=preview,
-        page_url=page_url, json_ld=_product_json_ld(product, page_url),
+        page_url=page_url, summary=shorten(description), json_ld=_product_json_ld(product, page_url, description),
         share_url="https://wa.me/?text=" + quote(share_text, safe=""),
         contact_url=("https://wa.me/" + product.business.whatsapp.lstrip("+")) if product.business.whatsapp else None,
         **extra)
 
 
-def _product_json_ld(product, page_url: str) -> dict:
+def _product_json_ld(product, page_url: str, description: str) -> dict:
     prices = [v.unit_price_idr for v in product.variants] or [product.price_idr]
     in_stock = any(v.stock > 0 for v in product.variants) and product.business.accepts_orders
     offer: dict = {"@type": "Offer", "priceCurrency": "IDR", "price": min(prices), "url": page_url,
@@ -157,7 +172,7 @@ def _product_json_ld(product, page_url: str) -> dict:
         del offer["price"]
     return {
         "@context": "https://schema.org", "@type": "Product", "name": product.title,
-        "description": plain_summary(product.description, 500), "sku": str(product.id),
+        "description": shorten(description, 500), "sku": str(product.id),
         "image": [absolute_url(media_url(p.key)) for p in product.photos],
         "brand": {"@type": "Brand", "name": product.business.name},
         "offers": offer,

@@ -57,7 +57,7 @@ def test_list_pages_use_the_same_number_of_queries_for_3_or_30_products(client, 
     _catalog_more(27)
     many = _queries(client, url)
     assert few == many
-    assert many <= 6
+    assert many <= 4  # the cache token, categories, cities or the shop, one query per product list
 
 
 def _catalog_more(n: int):
@@ -83,4 +83,4 @@ def test_the_product_page_uses_the_same_number_of_queries_for_1_or_6_photos_and_
     db.session.commit()
     a = _queries(client, f"/toko/{plain.business.slug}/{plain.slug}")
     b = _queries(client, f"/toko/{rich.business.slug}/{rich.slug}")
-    assert a == b and b <= 4
+    assert a == b and b <= 2  # the cache token, the product with everything it shows

@@ -70,6 +70,28 @@ def test_relevance_puts_title_matches_first(client):
     assert _titles(client, "/cari?q=batik")[0] == "Batik Gajah Oling"
 
 
+def test_relevance_pages_from_the_best_candidates_equal_the_pages_of_all_matches(app, client, monkeypatch):
+    """Relevance pages join only the best RANKED_CANDIDATES matches and ask again when those cannot fill
+    the page (filters, deep pages, no results): the pages are those of ranking every match."""
+    from marketplace.catalog import pagecache, services
+
+    genteng, jember = factories.business(city="Genteng"), factories.business(city="Jember")
+    for i in range(13):
+        factories.product(genteng if i % 4 == 0 else jember, title=f"Batik {'batik ' * (i % 3)}{i}",
+                          description="kain batik" if i % 2 else "kain")
+    factories.product(jember, title="Kopi")
+    db.session.commit()
+    monkeypatch.setitem(app.config, "CATALOG_PAGE_SIZE", 3)
+    urls = ["/cari?q=batik", "/cari?q=batik&page=2", "/cari?q=batik&page=5", "/cari?q=batik&kota=genteng",
+            "/cari?q=batik&kota=genteng&page=2", "/cari?q=batik&kota=surabaya", "/cari?q=batik&min=1&max=2",
+            "/cari?q=batik+kain&page=2", "/cari?q=kopi"]
+    ranked_all = {url: _titles(client, url) for url in urls}
+    assert ranked_all["/cari?q=batik"] and ranked_all["/cari?q=batik&kota=genteng&page=2"]
+    monkeypatch.setattr(services, "RANKED_CANDIDATES", 4)
+    pagecache.clear()
+    assert {url: _titles(client, url) for url in urls} == ranked_all
+
+
 ODD_QUERIES = ['"', "'", '"unclosed', "a AND", "OR OR", "NOT", "NEAR(", "*", "-", "a:*", "!!", "&|", "()",
                "\\", "%", "_", "؟", "🙂", "é", "ß", "中文", "title:batik", "^batik", "a" * 1000,
                "batik'; DROP TABLE products; --", "<script>", "{{ 7*7 }}"]
