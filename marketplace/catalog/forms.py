@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from marketplace.core.forms import Form
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField,
                      ValidationError)
@@ -26,7 +26,7 @@ def _city_not_address(form, field) -> None:
         raise ValidationError(_NO_ADDRESS)
 
 
-class StorefrontForm(FlaskForm):
+class StorefrontForm(Form):
     name = StringField(_l("Shop name"), validators=[DataRequired(), Length(max=120)])
     slug = StringField(_l("Web address (optional)"), validators=[
         Optional(), Length(max=80),
@@ -44,7 +44,7 @@ class StorefrontForm(FlaskForm):
     banner = FileField(_l("Banner"))
 
 
-class ProductForm(FlaskForm):
+class ProductForm(Form):
     title = StringField(_l("Product name"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     price_idr = IntegerField(_l("Price (Rp)"), validators=[
@@ -63,17 +63,17 @@ class ProductForm(FlaskForm):
             SelectChoice(c.id, c.name(locale)) for c in categories]
 
 
-class QuickEditForm(FlaskForm):
+class QuickEditForm(Form):
     price_idr = IntegerField(_l("Price (Rp)"), validators=[
         InputRequired(), NumberRange(min=0, max=services.MAX_PRICE_IDR)])
     stock = IntegerField(_l("Stock"), validators=[Optional(), NumberRange(min=0, max=services.MAX_STOCK)])
 
 
-class BulkArchiveForm(FlaskForm):
+class BulkArchiveForm(Form):
     pass  # product ids come as a checkbox list, read with request.form.getlist
 
 
-class VariantForm(FlaskForm):
+class VariantForm(Form):
     size = StringField(_l("Size"), validators=[Optional(), Length(max=30)])
     colour = StringField(_l("Colour"), validators=[Optional(), Length(max=30)])
     stock = IntegerField(_l("Stock"), validators=[InputRequired(), NumberRange(min=0, max=services.MAX_STOCK)])
@@ -81,28 +81,28 @@ class VariantForm(FlaskForm):
         Optional(), NumberRange(min=0, max=services.MAX_PRICE_IDR)])
 
 
-class PhotoUploadForm(FlaskForm):
+class PhotoUploadForm(Form):
     photos = MultipleFileField(_l("Photos (JPEG, PNG or WebP, up to 8 MB each)"))
 
 
-class MovePhotoForm(FlaskForm):
+class MovePhotoForm(Form):
     direction = HiddenField(validators=[DataRequired()])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     pass
 
 
-class ModerationForm(FlaskForm):
+class ModerationForm(Form):
     reason = TextAreaField(_l("Reason (the seller will see this)"), validators=[DataRequired(), Length(max=1000)])
 
 
-class OptionalReasonForm(FlaskForm):
+class OptionalReasonForm(Form):
     reason = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])
 
 
-class SearchForm(FlaskForm):
-    class Meta(FlaskForm.Meta):
+class SearchForm(Form):
+    class Meta(Form.Meta):
         csrf = False  # a GET form
 
     q = StringField(_l("Search"))

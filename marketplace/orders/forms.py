@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from marketplace.core.forms import Form
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
@@ -16,18 +16,18 @@ QUANTITY_RANGE = NumberRange(min=1, max=MAX_QUANTITY_PER_LINE,
                              message=_l("Choose a quantity between %(min)s and %(max)s."))
 
 
-class AddToCartForm(FlaskForm):
+class AddToCartForm(Form):
     variant_id = IntegerField(_l("Option"), validators=[InputRequired(_l("Choose an option.")),
                                                        NumberRange(min=1, max=MAX_ID, message=_l("Choose an option."))])
     quantity = IntegerField(_l("Quantity"), default=1,
                             validators=[InputRequired(_l("Enter a quantity.")), QUANTITY_RANGE])
 
 
-class QuantityForm(FlaskForm):
+class QuantityForm(Form):
     quantity = IntegerField(_l("Quantity"), validators=[InputRequired(_l("Enter a quantity.")), QUANTITY_RANGE])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that only needs the CSRF token."""
 
 
@@ -44,7 +44,7 @@ PAYMENT_LABELS = {
 }
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(Form):
     email = EmailField(_l("Email"), validators=[InputRequired(_l("Enter your email.")),
                                                 Email(_l("Enter a valid email address.")), Length(max=254)])
     recipient = StringField(_l("Recipient's name"), validators=[InputRequired(_l("Enter the recipient's name.")),
@@ -91,16 +91,16 @@ def checkout_form(businesses, payment_methods: list[str], pickup: dict[int, bool
     return form
 
 
-class PlaceOrderForm(FlaskForm):
+class PlaceOrderForm(Form):
     idempotency_key = HiddenField(validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
 
 
-class ShipForm(FlaskForm):
+class ShipForm(Form):
     courier = StringField(_l("Courier"), validators=[Optional(), Length(max=60)])
     tracking_number = StringField(_l("Tracking number"), validators=[Optional(), Length(max=80)])
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = TextAreaField(_l("Reason (the customer sees it)"),
                            validators=[InputRequired(_l("Give a reason.")), Length(max=500)])
 
@@ -108,7 +108,7 @@ class CancelForm(FlaskForm):
 RATE = [InputRequired(_l("Enter a rate (0 for free).")), NumberRange(min=0, max=10_000_000)]
 
 
-class DeliverySettingsForm(FlaskForm):
+class DeliverySettingsForm(Form):
     # No Optional(): it would also wipe the "not a valid choice" error of a blank-looking " ".
     province = SelectField(_l("Your province"), choices=PROVINCE_CHOICES, default="")
     same_city_idr = IntegerField(_l("Same city (Rp)"), validators=RATE)

@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from marketplace.core.forms import Form
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 
-class PayoutForm(FlaskForm):
+class PayoutForm(Form):
     amount_idr = IntegerField(_l("Amount (Rp)"), validators=[InputRequired(_l("Enter the amount.")),
                                                              NumberRange(min=1, message=_l("Enter the amount."))])
     reference = StringField(_l("Bank transfer reference"),

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from marketplace.core.forms import Form
 from wtforms import DateField, EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
@@ -7,11 +7,11 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from marketplace.accounts.forms import LANGUAGE_CHOICES, strip
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """Buttons that change something (approve, reject, revoke): only the CSRF token."""
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     role = SelectField(_l("Invite as"), choices=[SelectChoice("graduate", _l("Graduate")), SelectChoice("mentor", _l("Mentor"))])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("Email"), filters=[strip], validators=[
@@ -26,19 +26,19 @@ class InvitationForm(FlaskForm):
         return self
 
 
-class ProgramForm(FlaskForm):
+class ProgramForm(Form):
     name = StringField(_l("Program name"), validators=[DataRequired(), Length(max=160)])
     institution = StringField(_l("Institution"), validators=[DataRequired(), Length(max=160)])
     city = StringField(_l("City"), validators=[DataRequired(), Length(max=80)])
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     name = StringField(_l("Cohort name"), validators=[DataRequired(), Length(max=80)])
     started_on = DateField(_l("Started on"), validators=[DataRequired()])
     graduated_on = DateField(_l("Graduated on"), validators=[Optional()])
 
 
-class StaffForm(FlaskForm):
+class StaffForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("Email"), filters=[strip], validators=[
         DataRequired(), Email(check_deliverability=False, message=_l("Please enter a valid email address.")),

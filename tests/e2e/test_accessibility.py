@@ -35,8 +35,8 @@ AXE_CORE_JS = _axe_core_js()
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
     # Off by default since WCAG 2.2 dropped 4.1.1, but two controls sharing an id still confuse
-    # labels and keyboard users.
-    "rules": {"duplicate-id-active": {"enabled": True}},
+    # labels and keyboard users, and ids must be unique on a page (hidden CSRF inputs carry none).
+    "rules": {"duplicate-id-active": {"enabled": True}, "duplicate-id": {"enabled": True}},
 }
 # Rules axe reports as "needs review" rather than failed; for these a finding is a failure here. An id
 # shared by two elements where a label or an aria-* attribute points to it sends that pointer to the
