@@ -542,7 +542,7 @@ def _browse_statement(dialect: str, by_category: bool, by_business: bool, by_cit
 
 
 def _directed(columns: list, descending: list[bool]) -> list:
-    return [c.desc() if d else c.asc() for c, d in zip(columns, descending)]
+    return [c.desc() if d else c.asc() for c, d in zip(columns, descending, strict=True)]
 
 
 def _usable(text_: str) -> bool:

@@ -495,7 +495,7 @@ def place_order(req: CheckoutRequest) -> Order:
             return existing
         raise
     try:
-        for q, group in zip(quotes, summary.groups):
+        for q, group in zip(quotes, summary.groups, strict=True):
             part = OrderPart(order=order, business_id=q.business.id, delivery_zone=q.zone, items_idr=q.items_idr,
                              delivery_idr=q.delivery_idr, total_idr=q.total_idr)
             db.session.add(part)

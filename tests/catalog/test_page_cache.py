@@ -34,7 +34,7 @@ def test_hiding_a_product_or_suspending_a_shop_shows_on_the_next_request(client)
 
 
 def test_changes_made_with_plain_sql_expire_with_the_time_limit(client, app):
-    product = factories.product(title="Kopi Ijen")
+    factories.product(title="Kopi Ijen")
     db.session.commit()
     client.get("/")
     db.session.execute(text("UPDATE products SET title = 'Teh Hijau'"))

@@ -32,7 +32,7 @@ def _wait_until_up(url: str, deadline_s: float = 20) -> None:
             return  # it answers
         except OSError:
             if time.monotonic() > end:
-                raise RuntimeError(f"{url} did not start")
+                raise RuntimeError(f"{url} did not start") from None
             time.sleep(0.1)
 
 
