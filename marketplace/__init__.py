@@ -51,8 +51,9 @@ def register_extensions(app: Flask) -> None:
     from marketplace.notifications import services as notifications
     notifications.init_app(app)
     i18n.register(app)
-    from marketplace.core import nav
+    from marketplace.core import nav, static_files
     nav.register(app)
+    static_files.register(app)
 
 
 # One folder per domain; each may have views.py (a blueprint ``bp``, or a list ``blueprints``),

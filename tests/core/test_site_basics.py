@@ -1,4 +1,5 @@
 """The layout's promises: languages, rupiah, Jakarta time, friendly errors, security headers."""
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -115,3 +116,14 @@ def test_production_cookies_are_secure(app_config, monkeypatch):
                              if k not in ("APP_ENV", "TESTING", "SESSION_COOKIE_SECURE")})
     assert production.config["SESSION_COOKIE_SECURE"] is True
     assert production.debug is False
+
+
+def test_css_and_js_are_fingerprinted_and_cached_for_a_year(client):
+    page = client.get("/").get_data(as_text=True)
+    links = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
+    assert links and all(re.search(r"\?v=[0-9a-f]{12}$", link) for link in links), links
+    response = client.get(links[0])
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # Without the fingerprint the browser must ask again, so an edited file is never served stale.
+    assert "immutable" not in client.get(links[0].split("?")[0]).headers["Cache-Control"]
