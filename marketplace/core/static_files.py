@@ -14,17 +14,17 @@ ONE_YEAR = 365 * 24 * 3600
 
 def register(app: Flask) -> None:
     folder = Path(app.static_folder)
-    fingerprints: dict[tuple[str, float], str] = {}  # (name, mtime): a file edited in development rehashes
+    fingerprints: dict[str, str | None] = {}
 
     def fingerprint(filename: str) -> str | None:
-        path = safe_join(str(folder), filename)
-        try:
-            key = (filename, Path(path).stat().st_mtime) if path else None
-        except OSError:
-            return None
-        if key is not None and key not in fingerprints:
-            fingerprints[key] = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
-        return fingerprints.get(key) if key else None
+        # Hashed once per file; in development (debug) on every use, as files are being edited.
+        if filename not in fingerprints or app.debug:
+            path = safe_join(str(folder), filename)
+            try:
+                fingerprints[filename] = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12] if path else None
+            except OSError:
+                fingerprints[filename] = None
+        return fingerprints[filename]
 
     @app.url_defaults
     def add_fingerprint(endpoint: str, values: dict) -> None:

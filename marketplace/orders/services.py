@@ -586,11 +586,13 @@ def _email_seller(part: OrderPart, template: str, **context) -> None:
 def amount_due_idr(order: Order) -> int:
     """What the customer is asked to pay: the payment's amount (the order total less parts cancelled
     before any money came)."""
-    from marketplace.payments.models import Payment
+    from marketplace.payments.services import payment_for
 
-    payment = db.session.execute(select(Payment).where(Payment.order_id == order.id)).scalar_one_or_none()
-    if payment is not None:
-        return payment.amount_idr
+    payment = payment_for(order)
+    return payment.amount_idr if payment is not None else _live_total_idr(order)
+
+
+def _live_total_idr(order: Order) -> int:
     return sum(p.total_idr for p in order.parts if p.status in LIVE_PART_STATUSES)
 
 
@@ -634,7 +636,8 @@ def mark_part_paid(part_id: int, actor_id: int | None, note: str | None = None) 
 
 def confirm_offline_payment(part_id: int, actor_id: int) -> OrderPart:
     """The seller or staff confirm the money for one part arrived (bank transfer or cash)."""
-    from marketplace.payments.models import Payment, PaymentStatus
+    from marketplace.payments.models import PaymentStatus
+    from marketplace.payments.services import payment_for
 
     part = db.session.get(OrderPart, part_id)
     if part is None:
@@ -647,7 +650,7 @@ def confirm_offline_payment(part_id: int, actor_id: int) -> OrderPart:
     was_paid = order.status == OrderStatus.PAID.value
     refresh_order_status(order)
     if order.status == OrderStatus.PAID.value and not was_paid:
-        payment = db.session.execute(select(Payment).where(Payment.order_id == order.id)).scalar_one_or_none()
+        payment = payment_for(order)
         if payment is not None:
             payment.status = PaymentStatus.SUCCEEDED.value
         _email_customer(order, "payment_confirmed", paid_idr=amount_due_idr(order))
@@ -708,7 +711,7 @@ def cancel_part(part_id: int, actor_id: int | None, reason: str) -> OrderPart:
     An unpaid part of a card order cannot be cancelled alone (the customer may be paying that exact
     amount right now); it expires with its order instead."""
     from marketplace.payments import ledger
-    from marketplace.payments.models import Payment, PaymentStatus
+    from marketplace.payments import services as payments
     from marketplace.payments.providers import PaymentError, provider_for
 
     part = db.session.get(OrderPart, part_id)
@@ -727,12 +730,12 @@ def cancel_part(part_id: int, actor_id: int | None, reason: str) -> OrderPart:
         _restock(part)
         record_event(order, part, PartStatus.CANCELLED.value, reason, actor_id)
         refresh_order_status(order)
-        payment = db.session.execute(select(Payment).where(Payment.order_id == order.id)).scalar_one_or_none()
+        payment = payments.payment_for(order)
         if payment is not None:
             # The order keeps its original total; the payment says what the customer still has to pay.
-            payment.amount_idr = sum(p.total_idr for p in order.parts if p.status in LIVE_PART_STATUSES)
-            if order.status == OrderStatus.CANCELLED.value and payment.status == PaymentStatus.PENDING.value:
-                payment.status = PaymentStatus.CANCELLED.value
+            payment.amount_idr = _live_total_idr(order)
+            if order.status == OrderStatus.CANCELLED.value:
+                payments.mark_cancelled(order)
         _email_customer(order, "order_cancelled", part=part, reason=reason, refunded_idr=0)
         db.session.commit()
         return part
@@ -743,7 +746,7 @@ def cancel_part(part_id: int, actor_id: int | None, reason: str) -> OrderPart:
     if not _transition(part_id, {PartStatus.PAID.value, PartStatus.PACKED.value}, PartStatus.REFUNDED.value,
                        cancel_reason=reason):
         raise InvalidTransition()
-    payment = db.session.execute(select(Payment).where(Payment.order_id == order.id)).scalar_one()
+    payment = payments.payment_for(order)
     try:
         provider_for(order.payment_method).refund(payment.provider_ref, part.total_idr,
                                                   idempotency_key=f"refund-part-{part.id}")

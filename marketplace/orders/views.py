@@ -313,10 +313,8 @@ def guest_order(token: str):
 
 
 def _render_order(order: Order):
-    from marketplace.payments.services import payment_for
-
-    order = services.load_order(order.id)
-    return render_template("orders/order_detail.html", order=order, payment=payment_for(order),
+    order = services.load_order(order.id)  # with its payment
+    return render_template("orders/order_detail.html", order=order, payment=order.payment,
                            action_form=ActionForm())
 
 

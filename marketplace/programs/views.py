@@ -29,6 +29,11 @@ def _program_or_404():
     return program
 
 
+def _back_home(program_id: int | None):
+    """To the staff home; the admin stays in the program they were acting in (staff have only theirs)."""
+    return redirect(url_for("programs.home", program_id=program_id if current_user.role == ADMIN else None))
+
+
 def _render_home(program, form: InvitationForm, status: int = 200):
     if program is None:  # the admin has not chosen a program yet
         return render_template("programs/choose_program.html", programs=services.all_programs()), status
@@ -67,7 +72,7 @@ def create_invitation():
             abort(404)
         else:
             flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
-            return redirect(url_for("programs.home", program_id=program.id if current_user.role == ADMIN else None))
+            return _back_home(program.id)
     return _render_home(program, form, 400)
 
 
@@ -81,8 +86,7 @@ def revoke_invitation(invitation_id: int):
     except services.NotFound:
         abort(404)
     flash(_("The invitation for %(email)s is withdrawn.", email=invitation.email), "success")
-    return redirect(url_for("programs.home",
-                            program_id=invitation.program_id if current_user.role == ADMIN else None))
+    return _back_home(invitation.program_id)
 
 
 @bp.post("/invitations/<int:invitation_id>/resend")
@@ -96,14 +100,13 @@ def resend_invitation(invitation_id: int):
         abort(404)
     except services.InvitationClosed:
         flash(_("This invitation was accepted or withdrawn, so it cannot be sent again."), "error")
-        return redirect(url_for("programs.home", program_id=request.args.get("program_id", type=parse_id)))
+        return _back_home(request.args.get("program_id", type=parse_id))
     except accounts.EmailTaken:
         flash(_("An account with this email address already exists."), "error")
-        return redirect(url_for("programs.home", program_id=request.args.get("program_id", type=parse_id)))
+        return _back_home(request.args.get("program_id", type=parse_id))
     flash(_("A new invitation was sent to %(email)s; the earlier link no longer works.", email=invitation.email),
           "success")
-    return redirect(url_for("programs.home",
-                            program_id=invitation.program_id if current_user.role == ADMIN else None))
+    return _back_home(invitation.program_id)
 
 
 @bp.get("/people/<int:user_id>")
