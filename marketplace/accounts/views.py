@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from marketplace.accounts import forms, privacy, services, tokens
-from marketplace.accounts.policy import GUEST, PUBLIC, SIGNED_IN, allow, signed_in_user
+from marketplace.accounts.policy import GUEST, PUBLIC, SIGNED_IN, allow, role_of, signed_in_user
+from marketplace.core import nav
 from marketplace.core.nav import register_nav
 from marketplace.core.safety import safe_next_url
 from marketplace.core.timeutil import utcnow
@@ -213,6 +214,12 @@ INVITATION_MESSAGES = {
 }
 
 
+def _invitation_problem(code: str):
+    # A used invitation most likely made this person's account: offer the way in.
+    return render_template("accounts/link_problem.html", message=INVITATION_MESSAGES[code],
+                           retry_endpoint="accounts.login" if code == "used" else None), 400
+
+
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 @allow(PUBLIC)
 @throttled
@@ -222,16 +229,14 @@ def accept_invitation(token: str):
     try:
         invitation = programs.open_invitation(token)
     except programs.InvitationUnusable as exc:
-        return render_template("accounts/link_problem.html", message=INVITATION_MESSAGES[exc.code],
-                               retry_endpoint=None), 400
+        return _invitation_problem(exc.code)
     form = forms.AcceptInvitationForm(name=invitation.name)
     if form.validate_on_submit():
         try:
             user = programs.accept_invitation(token, name=form.name.data, password=form.password.data,
                                               locale=form.language.data)
         except programs.InvitationUnusable as exc:
-            return render_template("accounts/link_problem.html", message=INVITATION_MESSAGES[exc.code],
-                                   retry_endpoint=None), 400
+            return _invitation_problem(exc.code)
         except services.EmailTaken:
             flash(_("An account with this email address already exists. Please sign in."), "error")
             return redirect(url_for("accounts.login"))
@@ -243,7 +248,7 @@ def accept_invitation(token: str):
             logout_user()
             login_user(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
-            return _home()
+            return redirect(url_for(nav.home_endpoint(role_of(user))))  # a graduate: "My shop" and its checklist
     status = 400 if request.method == "POST" else 200
     return render_template("accounts/accept_invitation.html", form=form, invitation=invitation), status
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from marketplace.core.forms import Form
+from marketplace.core.forms import Form, RupiahField
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField,
                      ValidationError)
@@ -47,7 +47,7 @@ class StorefrontForm(Form):
 class ProductForm(Form):
     title = StringField(_l("Product name"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
-    price_idr = IntegerField(_l("Price (Rp)"), validators=[
+    price_idr = RupiahField(_l("Price (Rp)"), validators=[
         InputRequired(), NumberRange(min=0, max=services.MAX_PRICE_IDR)])
     stock = IntegerField(_l("Stock"), validators=[Optional(), NumberRange(min=0, max=services.MAX_STOCK)])
     weight_grams = IntegerField(_l("Weight (grams, for delivery)"), default=0, validators=[
@@ -64,7 +64,7 @@ class ProductForm(Form):
 
 
 class QuickEditForm(Form):
-    price_idr = IntegerField(_l("Price (Rp)"), validators=[
+    price_idr = RupiahField(_l("Price (Rp)"), validators=[
         InputRequired(), NumberRange(min=0, max=services.MAX_PRICE_IDR)])
     stock = IntegerField(_l("Stock"), validators=[Optional(), NumberRange(min=0, max=services.MAX_STOCK)])
 
@@ -77,7 +77,7 @@ class VariantForm(Form):
     size = StringField(_l("Size"), validators=[Optional(), Length(max=30)])
     colour = StringField(_l("Colour"), validators=[Optional(), Length(max=30)])
     stock = IntegerField(_l("Stock"), validators=[InputRequired(), NumberRange(min=0, max=services.MAX_STOCK)])
-    price_idr = IntegerField(_l("Own price (Rp, optional)"), validators=[
+    price_idr = RupiahField(_l("Own price (Rp, optional)"), validators=[
         Optional(), NumberRange(min=0, max=services.MAX_PRICE_IDR)])
 
 

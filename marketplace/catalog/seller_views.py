@@ -10,13 +10,27 @@ from wtforms.fields.choices import SelectChoice
 
 from marketplace.accounts.policy import GRADUATE, allow
 from marketplace.catalog import forms, images, services
-from marketplace.catalog.models import LOW_STOCK_THRESHOLD
+from marketplace.catalog.models import LOW_STOCK_THRESHOLD, BusinessStatus
 from marketplace.core.ids import parse_id
-from marketplace.core.nav import register_nav
+from marketplace.core.nav import register_home, register_nav
+from marketplace.core.setup_steps import register_step, steps_for
 from marketplace.extensions import db
 
 bp = Blueprint("seller", __name__, url_prefix="/seller")
 register_nav(_l("My shop"), "seller.dashboard", {GRADUATE}, 30)
+register_home(GRADUATE, "seller.dashboard")
+
+
+def _is_open(user_id: int) -> bool:
+    business = services.business_of(user_id)
+    return business is not None and business.status == BusinessStatus.OPEN.value
+
+
+# A new seller's path ("My shop" checklist); orders adds the province and delivery rates (position 20).
+register_step("storefront", _l("Create your storefront"), "seller.storefront", 10,
+              lambda user_id: services.business_of(user_id) is not None)
+register_step("first_product", _l("Add your first product"), "seller.new_product", 30, services.has_listed_product)
+register_step("open", _l("Open your shop"), "seller.storefront", 40, _is_open)
 
 IMAGE_ERRORS = {
     "empty": _l("Choose a picture to upload."),
@@ -65,10 +79,11 @@ def _upload(field) -> bytes | None:
 @allow(GRADUATE)
 def dashboard():
     business = _business_or_none()
+    steps = steps_for(current_user.id)
     if business is None:
-        return render_template("seller/welcome.html")
+        return render_template("seller/welcome.html", steps=steps)
     products = services.seller_products(business.id)
-    return render_template("seller/dashboard.html", business=business, products=products,
+    return render_template("seller/dashboard.html", business=business, products=products, steps=steps,
                            quick_form=forms.QuickEditForm(), archive_form=forms.BulkArchiveForm(),
                            confirm_form=forms.ConfirmForm(), low_stock=LOW_STOCK_THRESHOLD)
 
@@ -156,7 +171,7 @@ def edit_product(product_id: int):
         return redirect(url_for("seller.edit_product", product_id=product.id))
     return render_template("seller/product_form.html", form=form, product=product,
                            photo_form=forms.PhotoUploadForm(), confirm_form=forms.ConfirmForm(),
-                           variant_form=forms.VariantForm(formdata=None),
+                           variant_form=_new_variant_form(product),
                            max_photos=services.MAX_PHOTOS), 400 if form.errors else 200
 
 
@@ -176,7 +191,7 @@ def quick_edit(product_id: int):
     if not form.validate_on_submit():
         flash(_("Enter a price between 0 and 100,000,000 and a stock between 0 and 100,000."), "error")
         business = product.business
-        return render_template("seller/dashboard.html", business=business,
+        return render_template("seller/dashboard.html", business=business, steps=steps_for(current_user.id),
                                products=services.seller_products(business.id), quick_form=form,
                                archive_form=forms.BulkArchiveForm(), confirm_form=forms.ConfirmForm(),
                                low_stock=LOW_STOCK_THRESHOLD), 400
@@ -214,6 +229,11 @@ def archive_products():
 # Variants ---------------------------------------------------------------------------------------
 
 
+def _new_variant_form(product) -> forms.VariantForm:
+    """The "add a variant" form; for the first variant, its stock starts as the product's own."""
+    return forms.VariantForm(formdata=None, stock=services.default_variant_stock(product))
+
+
 def _variant_data(form) -> services.VariantData:
     return services.VariantData(size=form.size.data or "", colour=form.colour.data or "",
                                 stock=form.stock.data, price_idr=form.price_idr.data)
@@ -224,7 +244,13 @@ def _variant_data(form) -> services.VariantData:
 def add_variant(product_id: int):
     product = _product(product_id)
     form = forms.VariantForm()
-    return _variant_action(product, form, lambda: services.add_variant(product, _variant_data(form)))
+    replaced_stock = services.default_variant_stock(product)
+    response = _variant_action(product, form, lambda: services.add_variant(product, _variant_data(form)))
+    if response.status_code == 302 and replaced_stock is not None and replaced_stock != form.stock.data:
+        flash(_("The stock typed on the product (%(old)d) is now the stock of %(label)s (%(new)d). "
+                "Add the other sizes or colours with their own stock.", old=replaced_stock,
+                label=product.variants[0].label, new=form.stock.data), "info")
+    return response
 
 
 @bp.post("/products/<int:product_id>/variants/<int:variant_id>")
@@ -268,7 +294,7 @@ def _back_to(product, status: int):
     form = _product_form(product)
     return render_template("seller/product_form.html", form=form, product=product,
                            photo_form=forms.PhotoUploadForm(), confirm_form=forms.ConfirmForm(),
-                           variant_form=forms.VariantForm(formdata=None),
+                           variant_form=_new_variant_form(product),
                            max_photos=services.MAX_PHOTOS), status
 
 

@@ -80,6 +80,14 @@ def business_of(owner_id: int) -> Business | None:
     return db.session.execute(select(Business).where(Business.owner_id == owner_id)).scalar_one_or_none()
 
 
+def has_listed_product(owner_id: int) -> bool:
+    """Whether the owner's storefront has a product that is not archived (draft or on sale)."""
+    return db.session.execute(
+        select(Product.id).join(Business, Product.business_id == Business.id)
+        .where(Business.owner_id == owner_id, Product.status != ProductStatus.ARCHIVED.value).limit(1)
+    ).first() is not None
+
+
 def slug_for(text_: str, max_length: int = 80) -> str:
     return slugify(text_ or "", max_length=max_length, word_boundary=True) or "toko"
 
@@ -281,6 +289,14 @@ def _variant_label(data: VariantData) -> str:
     return " / ".join(part.strip() for part in (data.size, data.colour) if part and part.strip())[:60]
 
 
+def default_variant_stock(product: Product) -> int | None:
+    """The stock of a product that still has only its unnamed default variant (the stock typed on the
+    product form): the first named variant takes that variant over, stock included. None otherwise."""
+    if len(product.variants) == 1 and product.variants[0].label == "":
+        return product.variants[0].stock
+    return None
+
+
 def add_variant(product: Product, data: VariantData) -> Variant:
     _check_money_and_stock(data.price_idr, data.stock)
     if len(product.variants) >= MAX_VARIANTS:
@@ -288,8 +304,9 @@ def add_variant(product: Product, data: VariantData) -> Variant:
     label = _variant_label(data)
     if not label:
         raise CatalogError("variant_needs_label")
-    # A product that had only its default variant becomes a product with named variants.
-    if len(product.variants) == 1 and product.variants[0].label == "":
+    # A product that had only its default variant becomes a product with named variants: the first
+    # variant replaces the default one, and its stock replaces the product's (the pages say so).
+    if default_variant_stock(product) is not None:
         variant = product.variants[0]
     else:
         variant = Variant(position=max((v.position for v in product.variants), default=-1) + 1)

@@ -6,12 +6,14 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.policy import PUBLIC, allow
 from marketplace.catalog import images, services
+from marketplace.catalog.models import LOW_STOCK_THRESHOLD
 from marketplace.catalog.pagecache import cached_render
 from marketplace.catalog.text import plain_text, render_markdown, shorten
+from marketplace.core.forms import parse_rupiah
 from marketplace.storage import get_storage, valid_key
 
 bp = Blueprint("catalog", __name__)
@@ -73,6 +75,14 @@ def _int_arg(name: str, default: int | None = None) -> int | None:
     if not raw.isdigit() or len(raw) > 12:
         return default
     return int(raw)
+
+
+def _rupiah_arg(name: str) -> int | None:
+    """A price filter typed like every rupiah field ("18.500", "Rp 18.500"); nonsense means no filter."""
+    try:
+        return parse_rupiah((request.args.get(name) or "")[:40])
+    except ValueError:
+        return None
 
 
 def _page_urls(page: services.Page, endpoint: str, **values) -> tuple[str | None, str | None]:
@@ -159,7 +169,7 @@ def render_product(product, preview: bool, **extra):
         page_url=page_url, summary=shorten(description), json_ld=_product_json_ld(product, page_url, description),
         share_url="https://wa.me/?text=" + quote(share_text, safe=""),
         contact_url=("https://wa.me/" + product.business.whatsapp.lstrip("+")) if product.business.whatsapp else None,
-        **extra)
+        low_stock=LOW_STOCK_THRESHOLD, **extra)
 
 
 def _product_json_ld(product, page_url: str, description: str) -> dict:
@@ -179,8 +189,8 @@ def _product_json_ld(product, page_url: str, description: str) -> dict:
     }
 
 
-SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "price_asc": "Price: low to high",
-               "price_desc": "Price: high to low"}
+SORT_LABELS = {"relevance": _l("Relevance"), "newest": _l("Newest"), "price_asc": _l("Price: low to high"),
+               "price_desc": _l("Price: high to low")}
 
 
 @bp.get("/cari")
@@ -200,13 +210,13 @@ def _render_search(**extra):
     city = (request.args.get("kota") or "")[:80]
     page = services.browse(services.Browse(
         query=query, category_id=chosen.id if chosen else None, city=city,
-        min_price=_int_arg("min"), max_price=_int_arg("max"), sort=sort, page=_page_arg(),
+        min_price=_rupiah_arg("min"), max_price=_rupiah_arg("max"), sort=sort, page=_page_arg(),
         per_page=per_page()))
     prev_url, next_url = _page_urls(page, "catalog.search")
     return render_template("catalog/search.html", query=query, page=page, categories=all_categories,
                            chosen=chosen, cities=services.cities(), city=city, sort=sort,
-                           sorts=[(key, _(label)) for key, label in SORT_LABELS.items()],
-                           min_price=_int_arg("min"), max_price=_int_arg("max"),
+                           sorts=list(SORT_LABELS.items()),
+                           min_price=_rupiah_arg("min"), max_price=_rupiah_arg("max"),
                            prev_url=prev_url, next_url=next_url, **extra)
 
 
@@ -217,6 +227,13 @@ def sitemap():
     body = render_template("catalog/sitemap.xml", categories=all_categories, businesses=businesses,
                            products=products)
     return Response(body, mimetype="application/xml")
+
+
+@bp.get("/robots.txt")
+@allow(PUBLIC)
+def robots():
+    """Where crawlers may go: the catalog yes; carts, checkout, accounts and searches no."""
+    return Response(render_template("catalog/robots.txt"), mimetype="text/plain")
 
 
 @bp.get("/media/<path:key>")

@@ -20,5 +20,9 @@ def jakarta_time(value: datetime | None, fmt: str = "medium") -> str:
 
 
 def register_filters(app) -> None:
+    from marketplace.core.forms import RUPIAH_HINT, format_rupiah_input
+
     app.add_template_filter(rupiah, "rupiah")
+    app.add_template_filter(format_rupiah_input, "rupiah_input")  # the value of a rupiah input: "18.500"
+    app.add_template_global(RUPIAH_HINT, "rupiah_hint")
     app.add_template_filter(jakarta_time, "datetime")

@@ -28,6 +28,19 @@ def register_nav(label: LazyString, endpoint: str, roles, position: int = 50) ->
         _LINKS.append(NavLink(label, endpoint, frozenset(roles), position))
 
 
+_HOMES: dict[str, str] = {}
+
+
+def register_home(role: str, endpoint: str) -> None:
+    """Where a role starts after signing up, e.g. ``register_home(GRADUATE, "seller.dashboard")``."""
+    _HOMES.setdefault(role, endpoint)
+
+
+def home_endpoint(role: str) -> str:
+    endpoint = _HOMES.get(role)
+    return endpoint if endpoint in current_app.view_functions else "catalog.home"
+
+
 def links_for_current_user() -> list[NavLink]:
     role = role_of(current_user)
     known = current_app.view_functions

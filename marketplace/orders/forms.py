@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from marketplace.core.forms import Form
+from marketplace.core.forms import Form, RupiahField
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
@@ -111,10 +111,10 @@ RATE = [InputRequired(_l("Enter a rate (0 for free).")), NumberRange(min=0, max=
 class DeliverySettingsForm(Form):
     # No Optional(): it would also wipe the "not a valid choice" error of a blank-looking " ".
     province = SelectField(_l("Your province"), choices=PROVINCE_CHOICES, default="")
-    same_city_idr = IntegerField(_l("Same city (Rp)"), validators=RATE)
-    same_province_idr = IntegerField(_l("Same province (Rp)"), validators=RATE)
-    java_idr = IntegerField(_l("Elsewhere on Java (Rp)"), validators=RATE)
-    outside_java_idr = IntegerField(_l("Outside Java (Rp)"), validators=RATE)
+    same_city_idr = RupiahField(_l("Same city (Rp)"), validators=RATE)
+    same_province_idr = RupiahField(_l("Same province (Rp)"), validators=RATE)
+    java_idr = RupiahField(_l("Elsewhere on Java (Rp)"), validators=RATE)
+    outside_java_idr = RupiahField(_l("Outside Java (Rp)"), validators=RATE)
     delivery_enabled = BooleanField(_l("I deliver"))
     pickup_enabled = BooleanField(_l("Buyers may pick up"))
 

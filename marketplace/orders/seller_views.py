@@ -9,6 +9,7 @@ from flask_login import current_user
 from marketplace.accounts.policy import GRADUATE, allow
 from marketplace.core.formatting import rupiah
 from marketplace.core.nav import register_nav
+from marketplace.core.setup_steps import register_step
 from marketplace.extensions import db
 from marketplace.orders import services
 from marketplace.orders.forms import ActionForm, CancelForm, DeliverySettingsForm, ShipForm
@@ -18,6 +19,15 @@ from marketplace.payments.providers import bank_account
 bp = Blueprint("seller_orders", __name__, url_prefix="/seller/orders")
 
 register_nav(_l("Incoming orders"), "seller_orders.queue", {GRADUATE}, 40)
+
+
+def _delivery_ready(user_id: int) -> bool:
+    business = services.business_of(user_id)
+    return business is not None and services.delivery_settings_saved(business.id)
+
+
+register_step("delivery", _l("Set your province and delivery rates"), "seller_orders.delivery_settings", 20,
+              _delivery_ready)
 
 OPEN_STATUSES = [PartStatus.AWAITING_PAYMENT.value, PartStatus.PAID.value, PartStatus.PACKED.value]
 HISTORY_STATUSES = [PartStatus.SHIPPED.value, PartStatus.DELIVERED.value, PartStatus.COMPLETED.value,

@@ -318,6 +318,14 @@ def delivery_settings(business_id: int) -> DeliverySettings:
                             java_idr=30_000, outside_java_idr=60_000, delivery_enabled=True, pickup_enabled=False)
 
 
+def delivery_settings_saved(business_id: int) -> bool:
+    """Whether the seller has saved their delivery rates with the province they send from."""
+    return db.session.execute(
+        select(DeliverySettings.id).where(DeliverySettings.business_id == business_id,
+                                          DeliverySettings.province.is_not(None), DeliverySettings.province != "")
+    ).first() is not None
+
+
 def save_delivery_settings(business_id: int, *, province: str | None, same_city_idr: int, same_province_idr: int,
                            java_idr: int, outside_java_idr: int, delivery_enabled: bool,
                            pickup_enabled: bool) -> DeliverySettings:

@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from marketplace.core.forms import Form
-from wtforms import IntegerField, StringField, TextAreaField
+from marketplace.core.forms import Form, RupiahField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 
 class PayoutForm(Form):
-    amount_idr = IntegerField(_l("Amount (Rp)"), validators=[InputRequired(_l("Enter the amount.")),
+    amount_idr = RupiahField(_l("Amount (Rp)"), validators=[InputRequired(_l("Enter the amount.")),
                                                              NumberRange(min=1, message=_l("Enter the amount."))])
     reference = StringField(_l("Bank transfer reference"),
                             validators=[InputRequired(_l("Enter the transfer reference.")), Length(max=120)])

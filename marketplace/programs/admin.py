@@ -54,6 +54,8 @@ def create_cohort(program_id: int):
             abort(404)
         except services.NameTaken:
             form.name.errors.append(_("This program already has a cohort with that name."))
+        except services.GraduationBeforeStart:
+            form.graduated_on.errors.append(_("The graduation date cannot be before the start date."))
         else:
             flash(_("Cohort %(name)s created.", name=cohort.name), "success")
             return redirect(url_for("admin.home"))

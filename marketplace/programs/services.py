@@ -60,6 +60,12 @@ class NameTaken(ProgramError):
     code = "name_taken"
 
 
+class GraduationBeforeStart(ProgramError):
+    """A cohort cannot graduate before it started."""
+
+    code = "graduation_before_start"
+
+
 # Reading a program ------------------------------------------------------------------------------
 
 
@@ -304,6 +310,8 @@ def create_cohort(actor: User, program_id: int, *, name: str, started_on: date,
     program = db.session.get(Program, program_id)
     if program is None or not is_admin(actor):
         raise NotFound()
+    if graduated_on is not None and graduated_on < started_on:
+        raise GraduationBeforeStart()
     taken = db.session.execute(select(func.count()).select_from(Cohort).where(
         Cohort.program_id == program.id, func.lower(Cohort.name) == name.strip().lower())).scalar_one()
     if taken:

@@ -1,8 +1,11 @@
 """Sellers manage products, stock, prices and variants; bad input is a form error, never a 500."""
+import re
+
 import pytest
 from sqlalchemy import func, select
 
 from marketplace.catalog.models import Product, Variant
+from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from tests import factories
 
@@ -164,3 +167,27 @@ def test_seller_pages_render_for_a_product_with_variants_and_photos(client, sell
         assert client.get(url).status_code == 200, url
     edit = client.get(f"/seller/products/{product.id}").data
     assert b"Move down" in edit and b"Add variant" in edit
+
+
+def test_the_first_variant_says_what_becomes_of_the_stock_typed_on_the_product(client, seller):
+    """25 typed on the product, then a first variant "M" with 20: the seller is told, before and after."""
+    product = factories.product(seller, stock=25)
+    db.session.commit()
+    page = client.get(f"/seller/products/{product.id}").get_data(as_text=True)
+    assert "This product has one stock count now (25). The first variant you add takes it over" in page
+    assert re.search(r'id="new-variant-stock"[^>]*value="25"', page)  # the add form starts from that stock
+
+    client.post(f"/seller/products/{product.id}/variants", data={"size": "M", "stock": "20"})
+    page = client.get(f"/seller/products/{product.id}").get_data(as_text=True)
+    assert "The stock typed on the product (25) is now the stock of M (20)." in page
+    assert "takes it over" not in page  # the next variants add to it
+    db.session.refresh(product)
+    assert [(v.label, v.stock) for v in product.variants] == [("M", 20)]
+
+
+def test_a_product_hidden_by_staff_shows_one_status(client, seller):
+    product = factories.product(seller, title="Kain Ikat", hidden_at=utcnow(), hidden_reason="Foto tidak sesuai")
+    db.session.commit()
+    item = client.get("/seller/").get_data(as_text=True).split("Kain Ikat", 1)[1].split("</li>", 1)[0]
+    tags = re.findall(r'<span class="tag[^"]*">([^<]*)</span>', item)
+    assert tags == ["Hidden by staff"] and "Foto tidak sesuai" in item

@@ -104,3 +104,53 @@ def test_sitemap_lists_public_pages_only(client):
 
 def test_about_page_renders(client):
     assert client.get("/tentang").status_code == 200
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_private_pages(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    rules = response.data.decode().splitlines()
+    assert "Sitemap: http://localhost/sitemap.xml" in rules
+    assert "User-agent: *" in rules
+    for private in ("/cart", "/checkout", "/orders", "/account/", "/seller/", "/staff/", "/admin/", "/pay/"):
+        assert f"Disallow: {private}" in rules, private
+    assert "Disallow: /cari?" in rules and "Allow: /cari$" in rules  # searches no, "All products" yes
+
+
+def test_all_products_is_indexable_but_searches_are_not(client):
+    factories.product()
+    db.session.commit()
+    assert 'name="robots"' not in client.get("/cari").data.decode()
+    assert '<meta name="robots" content="noindex, follow">' in client.get("/cari?q=kopi").data.decode()
+    assert '<meta name="robots" content="noindex, follow">' in client.get("/cari?kategori=x").data.decode()
+
+
+def test_about_page_is_linked_from_every_footer_and_listed_in_the_sitemap(client):
+    assert 'href="/tentang"' in client.get("/").data.decode()
+    assert 'href="/tentang"' in client.get("/account/login").data.decode()
+    body = client.get("/sitemap.xml").data.decode()
+    assert "<loc>http://localhost/tentang</loc>" in body
+    assert "<loc>http://localhost/cari</loc>" in body
+
+
+def _product_page(client, product) -> str:
+    return client.get(f"/toko/{product.business.slug}/{product.slug}").data.decode()
+
+
+def test_a_product_with_variants_asks_the_buyer_to_choose_one(client):
+    product = factories.product(variants=[{"label": "S", "stock": 4}, {"label": "M", "stock": 5}])
+    db.session.commit()
+    select = re.search(r'<select id="variant_id" name="variant_id" required>(.*?)</select>', _product_page(client, product), re.S)
+    first = re.search(r"<option([^>]*)>(.*?)</option>", select.group(1), re.S)
+    assert first.group(1).strip() == 'value=""' and first.group(2).strip() == "Choose an option"
+
+
+def test_product_pages_say_only_n_left_when_stock_is_low(client):
+    low = factories.product(stock=2)
+    plenty = factories.product(stock=40)
+    variants = factories.product(variants=[{"label": "S", "stock": 1}, {"label": "M", "stock": 30}])
+    db.session.commit()
+    assert "Only 2 left" in _product_page(client, low)
+    assert "left" not in _product_page(client, plenty)
+    page = _product_page(client, variants)
+    assert "Only 1 left" in page and "Only 30 left" not in page and "In stock" in page

@@ -6,7 +6,7 @@ def add_first_product_of(page, shop_slug: str) -> str:
     page.goto(f"/toko/{shop_slug}")
     page.locator(f"a[href^='/toko/{shop_slug}/']").first.click()
     title = page.locator("h1").inner_text()
-    options = page.locator("form.add-to-cart select[name=variant_id] option:not([disabled])")
+    options = page.locator("form.add-to-cart select[name=variant_id] option:not([disabled]):not([value=''])")
     if options.count():
         page.select_option("form.add-to-cart select[name=variant_id]", options.first.get_attribute("value"))
     page.click("form.add-to-cart button[type=submit]")

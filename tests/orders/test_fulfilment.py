@@ -168,3 +168,13 @@ def test_the_order_and_offline_payment_pages_render_for_the_buyer(client, db, lo
     assert "Transfer exactly" in client.get(f"/pay/{order.public_id}").get_data(as_text=True)
     assert "js.stripe.com" not in client.get(f"/pay/{order.public_id}").headers["Content-Security-Policy"]
     assert order.parts[0].lines[0].title in client.get(f"/orders/{order.public_id}").get_data(as_text=True)
+
+
+def test_order_numbers_show_on_the_sellers_list_and_the_customers_list(client, db, login_as):
+    """Customers write the order number in the transfer note: both lists show it."""
+    customer = factories.user("customer")
+    seller, _, order, _ = _seller_order(db, buyer=customer)
+    login_as(seller)
+    assert order.number in client.get("/seller/orders").get_data(as_text=True)
+    login_as(customer)
+    assert order.number in client.get("/orders").get_data(as_text=True)

@@ -1,9 +1,12 @@
 """The admin creates programs, cohorts and staff accounts, and reads the development outbox."""
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
 from marketplace.accounts import services as accounts
 from marketplace.notifications.services import send_email
+from marketplace.programs import services
 from marketplace.programs.models import Cohort, Program
 from tests import factories
 from tests.accounts.helpers import link_path
@@ -96,3 +99,19 @@ def test_paging_and_program_choice_ignore_ids_no_column_can_hold(client, login_a
     login_as("admin")
     assert client.get(f"/admin/outbox?before={value}").status_code == 200
     assert client.get(f"/staff/?program_id={value}").status_code == 200
+
+
+def test_a_cohort_cannot_graduate_before_it_started(client, login_as):
+    admin = login_as("admin")
+    program = factories.program()
+    factories.db.session.commit()
+    response = client.post(f"/admin/programs/{program.id}/cohorts", data={
+        "name": "Angkatan 2026", "started_on": "2026-06-01", "graduated_on": "2026-05-31"})
+    assert response.status_code == 400
+    assert b"The graduation date cannot be before the start date." in response.data
+    assert factories.db.session.execute(select(Cohort)).scalars().all() == []
+    with pytest.raises(services.GraduationBeforeStart):  # the rule lives in the service, for every caller
+        services.create_cohort(admin, program.id, name="B", started_on=date(2026, 6, 1), graduated_on=date(2026, 1, 1))
+    same_day = client.post(f"/admin/programs/{program.id}/cohorts", data={
+        "name": "Angkatan 2026", "started_on": "2026-06-01", "graduated_on": "2026-06-01"})
+    assert same_day.status_code == 302

@@ -50,7 +50,7 @@ def test_staff_invite_a_graduate_who_accepts_and_joins_their_cohort(client, logi
     page = client.get(accept_path)
     assert page.status_code == 200 and b"dedi@example.com" in page.data
     done = client.post(accept_path, data=ACCEPT)
-    assert done.status_code == 302
+    assert done.status_code == 302 and done.headers["Location"] == "/seller/"  # "My shop", with its first steps
     user = factories.accounts.find_user_by_email("dedi@example.com")
     assert (user.role, user.program_id, user.cohort_id) == ("graduate", staff.program_id, cohort.id)
     assert user.name == "Dedi Setiawan" and user.locale == "en" and user.email_verified_at is not None
@@ -116,6 +116,17 @@ def test_an_invitation_works_only_once(client):
     again = client.post(path, data={**ACCEPT, "name": "Someone Else"})
     assert again.status_code == 400 and b"already been used" in again.data
     assert user_count() == before
+    for answer in (again, client.get(path)):  # "please sign in", with the way to do it
+        assert '<a class="button" href="/account/login">Sign in</a>' in answer.get_data(as_text=True)
+
+
+def test_expired_and_revoked_invitations_offer_no_sign_in(client):
+    """Nobody has an account from them: the page says to ask the staff instead."""
+    for state in ({"expires_at": utcnow() - timedelta(minutes=1)}, {"revoked_at": utcnow()}):
+        invitation = factories.invitation(**state)
+        factories.db.session.commit()
+        page = client.get(f"/account/invitation/{services.invitation_token(invitation)}").get_data(as_text=True)
+        assert 'href="/account/login"' not in page.split("<main", 1)[-1].split("</main>", 1)[0]
 
 
 def test_forged_invitation_links_create_nothing(client):
