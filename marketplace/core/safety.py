@@ -15,7 +15,10 @@ def safe_next_url(target: str | None) -> str | None:
     ``/<TAB>/evil.example`` would become ``//evil.example``), and a newline cannot go in a header."""
     if not target or any(_is_control_or_space(ch) for ch in target):
         return None
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # "//[" is an unclosed IPv6 host to urlsplit
+        return None
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     return target

@@ -13,7 +13,7 @@ from tests import factories
 
 HOSTILE = ["/\nenv", "/%0Aenv", "/\r\nSet-Cookie: a=b", "/\t/evil.example", "/\n/evil.example", " /account/",
            "/account/\x7f", "/\x0b/evil.example", "/\u2028x", "//evil.example", "/\\evil.example",
-           "https://evil.example", "/ok?x=\n"]
+           "https://evil.example", "/ok?x=\n", "//[", "/[/"]
 
 
 def _stays_on_site(location: str) -> None:
