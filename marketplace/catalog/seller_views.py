@@ -245,12 +245,15 @@ def add_variant(product_id: int):
     product = _product(product_id)
     form = forms.VariantForm()
     replaced_stock = services.default_variant_stock(product)
-    response = _variant_action(product, form, lambda: services.add_variant(product, _variant_data(form)))
-    if response.status_code == 302 and replaced_stock is not None and replaced_stock != form.stock.data:
-        flash(_("The stock typed on the product (%(old)d) is now the stock of %(label)s (%(new)d). "
-                "Add the other sizes or colours with their own stock.", old=replaced_stock,
-                label=product.variants[0].label, new=form.stock.data), "info")
-    return response
+
+    def say_what_became_of_the_stock() -> None:
+        if replaced_stock is not None and replaced_stock != form.stock.data:
+            flash(_("The stock typed on the product (%(old)d) is now the stock of %(label)s (%(new)d). "
+                    "Add the other sizes or colours with their own stock.", old=replaced_stock,
+                    label=product.variants[0].label, new=form.stock.data), "info")
+
+    return _variant_action(product, form, lambda: services.add_variant(product, _variant_data(form)),
+                           then=say_what_became_of_the_stock)
 
 
 @bp.post("/products/<int:product_id>/variants/<int:variant_id>")
@@ -273,7 +276,7 @@ def delete_variant(product_id: int, variant_id: int):
     return _variant_action(product, form, lambda: services.delete_variant(product, variant_id))
 
 
-def _variant_action(product, form, action):
+def _variant_action(product, form, action, then=None):
     if not form.validate_on_submit():
         flash(_("Check the variant: stock between 0 and 100,000, price between 0 and 100,000,000."), "error")
         return _back_to(product, 400)
@@ -285,6 +288,8 @@ def _variant_action(product, form, action):
         return _back_to(product, 400)
     db.session.commit()
     flash(_("Variants saved."), "success")
+    if then is not None:
+        then()
     return redirect(url_for("seller.edit_product", product_id=product.id) + "#variants")
 
 
