@@ -68,7 +68,7 @@ def build_schema_and_load(db_url: str, sellers: int = SELLERS, products: int = P
             "INSERT INTO categories (slug, name_id, name_en, position) SELECT 'kategori-' || g, "
             "'Kategori ' || g, 'Category ' || g, g FROM generate_series(1, 8) g",
             f"INSERT INTO users (email, password_hash, name, role, locale, program_id, session_version, created_at) "
-            f"SELECT 'seller' || g || '@bench.test', 'x', 'Seller ' || g, 'graduate', 'id', "
+            f"SELECT 'seller' || g || '@bench.example.com', 'x', 'Seller ' || g, 'graduate', 'id', "
             f"(SELECT id FROM programs LIMIT 1), 1, now() FROM generate_series(1, {sellers}) g",
             f"INSERT INTO businesses (owner_id, slug, name, description, story, story_opt_in, city, status, "
             f"created_at, updated_at) SELECT id, 'toko-' || id, 'Toko ' || id, 'Produk rumahan', '', false, "

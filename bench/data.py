@@ -10,8 +10,8 @@ from __future__ import annotations
 import io
 import time
 
-SELLER_EMAIL = "seller{n}@bench.test"      # n = 1 .. 1,000 (bench/catalog.py)
-CUSTOMER_EMAIL = "customer{n}@bench.test"  # n = 1 .. CUSTOMERS (20 with the small set)
+SELLER_EMAIL = "seller{n}@bench.example.com"  # n = 1 .. 1,000 (bench/catalog.py)
+CUSTOMER_EMAIL = "customer{n}@bench.example.com"  # n = 1 .. CUSTOMERS (20 with the small set)
 CUSTOMERS = 300
 PASSWORD = "bench-password-2026"
 STOCK = 1_000
@@ -34,10 +34,10 @@ def load(stack, size: str = "bench") -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("UPDATE users SET password_hash = :h, email_verified_at = now() "
-                          "WHERE email LIKE '%@bench.test'"), {"h": password_hash})
+                          "WHERE email LIKE '%@bench.example.com'"), {"h": password_hash})
         conn.execute(text(
             "INSERT INTO users (email, password_hash, name, role, locale, session_version, email_verified_at, "
-            "created_at) SELECT 'customer' || g || '@bench.test', :h, 'Pembeli ' || g, 'customer', 'id', 1, now(), "
+            "created_at) SELECT 'customer' || g || '@bench.example.com', :h, 'Pembeli ' || g, 'customer', 'id', 1, now(), "
             "now() FROM generate_series(1, :n) g"), {"h": password_hash, "n": customers})
         conn.execute(text("UPDATE variants SET stock = :s"), {"s": STOCK})
     engine.dispose()

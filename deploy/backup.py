@@ -103,8 +103,9 @@ def dump(database_url: str, out_dir: Path) -> Path:
                                     f"--snapshot={snapshot}", f"--file={target}", f"--dbname={url}"])
         numbers = figures(conn)
         keys = photo_keys_in_database(conn)
-        revision = conn.execute("SELECT to_regclass('public.alembic_version')").fetchone()[0] and \
-            conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        revision = None
+        if conn.execute("SELECT to_regclass('public.alembic_version')").fetchone()[0]:
+            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
         if process.wait() != 0:
             target.unlink(missing_ok=True)
             raise SystemExit("pg_dump failed")

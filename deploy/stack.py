@@ -42,7 +42,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE_DIR = ROOT / "instance" / "stack"
-STATE_FILE = STATE_DIR / "stack.json"
 VENV_BIN = ROOT / ".venv" / "bin"
 DATABASE = "pasar_stack"
 BUCKET = "pasar-photos"
@@ -118,7 +117,7 @@ def wait_for(check, what: str, timeout: float = 60) -> None:
         except Exception:  # not up yet
             pass
         time.sleep(0.2)
-    raise RuntimeError(f"{what} did not come up within {timeout:.0f} s (logs: {STATE_DIR / 'logs'})")
+    raise RuntimeError(f"{what} did not come up within {timeout:.0f} s (see the stack's logs folder)")
 
 
 def http_ok(url: str) -> bool:
@@ -150,13 +149,18 @@ class Stack:
     # Recorded state -------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls) -> Stack | None:
-        if not STATE_FILE.exists():
+    def load(cls, state_dir: Path = STATE_DIR) -> Stack | None:
+        path = Path(state_dir) / "stack.json"
+        if not path.exists():
             return None
-        return cls(json.loads(STATE_FILE.read_text()))
+        return cls(json.loads(path.read_text()))
+
+    @property
+    def dir(self) -> Path:
+        return Path(self.state["dir"])
 
     def save(self) -> None:
-        STATE_FILE.write_text(json.dumps(self.state, indent=2))
+        (self.dir / "stack.json").write_text(json.dumps(self.state, indent=2))
 
     @property
     def ports(self) -> dict[str, int]:
@@ -186,7 +190,7 @@ class Stack:
 
     @property
     def mail_dir(self) -> Path:
-        return STATE_DIR / "mail"
+        return self.dir / "mail"
 
     def env(self) -> dict[str, str]:
         """The environment of the app servers, the worker and ``flask`` commands against the stack."""
@@ -223,7 +227,7 @@ class Stack:
     # Processes ------------------------------------------------------------------------------------
 
     def _spawn(self, name: str, argv: list[str], env: dict | None = None) -> int:
-        logfile = open(STATE_DIR / "logs" / f"{name}.log", "ab")
+        logfile = open(self.dir / "logs" / f"{name}.log", "ab")
         process = subprocess.Popen(argv, cwd=ROOT, env=env or self.env(), stdout=logfile, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, start_new_session=True)
         logfile.close()
@@ -313,7 +317,7 @@ class Stack:
         self._start_postgres()
 
     def _start_redis(self) -> None:
-        folder = STATE_DIR / "redis"
+        folder = self.dir / "redis"
         folder.mkdir(exist_ok=True)
         self._spawn("redis", [shutil.which("redis-server") or "/usr/bin/redis-server", "--port",
                               str(self.ports["redis"]), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
@@ -377,7 +381,7 @@ class Stack:
                 self.wait_app(int(name[-1]))
 
     def _start_nginx(self) -> None:
-        folder = STATE_DIR / "nginx"
+        folder = self.dir / "nginx"
         for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi", "media-cache"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         brotli = os.path.exists(BROTLI_MODULE)
@@ -389,7 +393,7 @@ class Stack:
         replacements = {
             "@@LOAD_MODULES@@": f"load_module {BROTLI_MODULE};" if brotli else "",
             "@@USER@@": user,
-            "@@STATE@@": str(STATE_DIR),
+            "@@STATE@@": str(self.dir),
             "@@ROOT@@": str(ROOT),
             "@@HTTP_PORT@@": str(self.ports["http"]),
             "@@APP_PORT_1@@": str(self.ports["app1"]),
@@ -407,9 +411,9 @@ class Stack:
         (folder / "nginx.conf").write_text(config)
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         subprocess.run([nginx, "-t", "-q", "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e",
-                        str(STATE_DIR / "logs" / "nginx-error.log")], check=True)
+                        str(self.dir / "logs" / "nginx-error.log")], check=True)
         self._spawn("nginx", [nginx, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e",
-                              str(STATE_DIR / "logs" / "nginx-error.log"), "-g", "daemon off;"])
+                              str(self.dir / "logs" / "nginx-error.log"), "-g", "daemon off;"])
         self.state["brotli"] = brotli
         self.save()
         wait_for(lambda: http_ok(self.url + "/healthz"), "nginx", 20)
@@ -437,19 +441,25 @@ class Stack:
             self.flask("seed-demo", capture=True)
 
 
-def up(args) -> Stack:
-    existing = Stack.load()
+def up(args=None, state_dir: Path = STATE_DIR, **options) -> Stack:
+    """Start the stack; ``args`` from the command line, or keyword options (tests and benchmarks):
+    data, login_limit, workers, port."""
+    settings = {"port": 8080, "workers": 2, "login_limit": "10 per 5 minutes", "data": "demo"}
+    settings.update({k: getattr(args, k) for k in settings} if args is not None else {})
+    settings.update(options)
+    state_dir = Path(state_dir)
+    existing = Stack.load(state_dir)
     if existing and any(existing.alive(name) for name in COMPONENTS):
         raise SystemExit(f"The stack is already running at {existing.url} (make stack-down first).")
     ensure_packages()
-    if STATE_DIR.exists():
-        shutil.rmtree(STATE_DIR)
-    (STATE_DIR / "logs").mkdir(parents=True)
-    ports = {"http": free_port(args.port)}
+    if state_dir.exists():
+        shutil.rmtree(state_dir)
+    (state_dir / "logs").mkdir(parents=True)
+    ports = {"http": free_port(settings["port"])}
     for name in ("app1", "app2", "postgres", "redis", "moto", "smtp"):
         ports[name] = free_port()
-    stack = Stack({"ports": ports, "pids": {}, "secret_key": secrets.token_hex(32),
-                   "login_limit": args.login_limit, "workers": args.workers, "data": args.data,
+    stack = Stack({"dir": str(state_dir), "ports": ports, "pids": {}, "secret_key": secrets.token_hex(32),
+                   "login_limit": settings["login_limit"], "workers": settings["workers"], "data": settings["data"],
                    "started_at": time.time()})
     stack.save()
     started = time.monotonic()
@@ -458,7 +468,7 @@ def up(args) -> Stack:
             log(f"starting {name}")
             stack.start(name)
         stack.create_database()
-        stack.load_data(args.data)
+        stack.load_data(settings["data"])
         log("starting app1, app2 and the worker")
         stack.start_together("app1", "app2", "worker")
         log("starting nginx")
@@ -481,7 +491,7 @@ def summary(stack: Stack) -> str:
         f"  Redis         {stack.redis_url}  (private), RQ worker running",
         f"  S3 (moto)     {stack.s3_endpoint}/{BUCKET}",
         f"  mail          smtp://127.0.0.1:{p['smtp']} -> {stack.mail_dir} (Maildir)",
-        f"  logs          {STATE_DIR / 'logs'}",
+        f"  logs          {stack.dir / 'logs'}",
         "Demo logins: password bangkit-demo-2026 (README.md); stop everything with `make stack-down`.",
     ]
     if stack.state.get("data") != "demo":
@@ -495,9 +505,10 @@ def down(stack: Stack | None = None) -> None:
     if stack is None:
         log("no stack recorded; nothing to stop")
         return
-    # Everything but the database at once (SIGTERM, then SIGKILL after 20 s), then the database.
-    names = [name for name in reversed(COMPONENTS) if name != "postgres" and stack.pid(name)]
-    stack.stop_together(*names)
+    # The processes that use the others first, then what they use, then the database: each group at
+    # once (SIGTERM, then SIGKILL after 20 s).
+    for group in (("nginx", "app1", "app2", "worker"), ("smtp", "moto", "redis")):
+        stack.stop_together(*[name for name in group if stack.pid(name)])
     stack.stop("postgres")
     data = stack.state.get("pg_data")
     if data and os.path.isdir(data):
@@ -507,7 +518,7 @@ def down(stack: Stack | None = None) -> None:
     left = [name for name in COMPONENTS if stack.alive(name)]
     if left:
         raise SystemExit(f"still running: {', '.join(left)}")
-    log("stopped; nothing left running (logs and mail kept in instance/stack/)")
+    log(f"stopped; nothing left running (logs and mail kept in {stack.dir})")
 
 
 def status() -> None:
