@@ -134,7 +134,7 @@ def impact_report(program_id: int, cohort_id: int | None, first: date | None, la
     business_ids = catalog.business_ids_of_owners(graduates)
     with_business = db.session.execute(select(func.count()).select_from(business_ids.subquery())).scalar_one()
 
-    months = sales.group_monthly_sales(business_ids, first, last)
+    months = sales.group_monthly_sales(business_ids, first, last, customers=False)
     active = sales.active_months(business_ids, first, last)
     month_rows = [MonthRow(m.month, _figure(m.sellers, m.sellers), _figure(m.orders, m.sellers),
                            _figure(m.revenue_idr, m.sellers)) for m in months]
