@@ -62,7 +62,7 @@ class MilestoneForm(Form):
 
 class ActionRow(SubForm):
     description = StringField(_l("Action"), validators=[Optional(), Length(max=300)])
-    owner = SelectField(_l("Who does it"), choices=_choices(OWNERS))
+    owner = SelectField(_l("Who does it"), choices=_choices(OWNERS), default="graduate")
     due_on = DateField(_l("Due date"), validators=[Optional()])
 
 
