@@ -18,6 +18,12 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     INSTANCE_DIR.mkdir(exist_ok=True)
+    _accept_old_macro_folder(app)
+    if app.config.get("TRUSTED_PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     register_extensions(app)
     from marketplace.core import ids
@@ -26,6 +32,16 @@ def create_app(config: dict | None = None) -> Flask:
     register_request_hooks(app)
     register_cli(app)
     return app
+
+
+def _accept_old_macro_folder(app: Flask) -> None:
+    """``templates/_macros`` became ``templates/macros`` (pybabel extract skips folders starting with an
+    underscore, so their strings never reached the catalog). Branches begun before the rename still
+    import "_macros/..."; they find the same files. New templates import "macros/..."."""
+    from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+
+    macros = FileSystemLoader(str(PROJECT_ROOT / "templates" / "macros"))
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, PrefixLoader({"_macros": macros})])
 
 
 def register_extensions(app: Flask) -> None:
