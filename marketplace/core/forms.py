@@ -5,6 +5,7 @@ from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
+from wtforms import Form as WtfForm
 from wtforms import IntegerField
 from wtforms.widgets import HiddenInput, TextInput
 
@@ -21,6 +22,15 @@ class CatalogTranslations:
 
 
 _TRANSLATIONS = CatalogTranslations()
+
+
+class SubForm(WtfForm):
+    """A form nested in another (FormField): no CSRF token of its own, WTForms' messages in the
+    visitor's language like every Form. A plain ``wtforms.Form`` would answer in English."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _TRANSLATIONS
 
 
 class Form(FlaskForm):

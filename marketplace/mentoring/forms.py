@@ -7,11 +7,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField, DateField, FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField,
 )
-from wtforms import Form as SubForm
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from marketplace.core.forms import Form
+from marketplace.core.forms import Form, RupiahField, SubForm
 
 METRICS = [("revenue", _l("Monthly revenue (Rp)")), ("orders", _l("Orders in a month")),
            ("active_products", _l("Products on sale")), ("repeat_customers", _l("Repeat customers in a month")),
@@ -79,7 +78,7 @@ class CheckInForm(Form):
 class SupportForm(Form):
     kind = SelectField(_l("Kind of support"), choices=_choices(SUPPORT_KINDS))
     description = StringField(_l("What was given"), validators=[DataRequired(), Length(max=300)])
-    amount_idr = IntegerField(_l("Value (Rp)"), default=0,
+    amount_idr = RupiahField(_l("Value (Rp)"), default=0,
                               validators=[InputRequired(), NumberRange(min=0, max=10_000_000_000)])
     given_on = DateField(_l("Given on"), validators=[InputRequired()])
 
