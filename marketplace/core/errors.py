@@ -1,6 +1,7 @@
 """Friendly error pages in the visitor's language."""
 from flask import render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from marketplace.extensions import db
@@ -17,8 +18,29 @@ def register(app) -> None:
             return error
         return render_template("errors/error.html", code=error.code, reason=None), error.code
 
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        """PostgreSQL restarting, failing over or out of connections: a short outage, said plainly, with
+        a 503 that tells clients and proxies when to come back, instead of a 500."""
+        app.logger.warning("database unavailable: %s", str(error).splitlines()[0])
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone; the pool replaces it on the next checkout
+            pass
+        try:
+            body = render_template("errors/unavailable.html")
+        except Exception:  # choosing the language may itself need the database (a signed-in user)
+            body = UNAVAILABLE_FALLBACK
+        return body, 503, {"Retry-After": "10"}
+
     @app.errorhandler(Exception)
     def server_error(error: Exception):
         db.session.rollback()
         app.logger.exception("unhandled error")
         return render_template("errors/error.html", code=500, reason=None), 500
+
+
+UNAVAILABLE_FALLBACK = (
+    "<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\"><title>Pasar Bangkit</title></head><body>"
+    "<h1>Pasar Bangkit sedang tidak tersedia sebentar</h1><p>Silakan coba lagi dalam satu menit.</p>"
+    "<p lang=\"en\">Pasar Bangkit is briefly unavailable. Please try again in a minute.</p></body></html>")
