@@ -1,7 +1,7 @@
 """jobs: partner firms, vacancies, work profiles, applications and the pipeline
 
 Revision ID: 1813945ffc71
-Revises: 7d2e4b1c9a30
+Revises: b15dd2259feb
 Create Date: 2026-11-30 12:09:14.500255
 
 """
@@ -13,7 +13,7 @@ from marketplace.jobs.search import create_search_schema, drop_search_schema
 
 # revision identifiers, used by Alembic.
 revision = '1813945ffc71'
-down_revision = '7d2e4b1c9a30'
+down_revision = 'b15dd2259feb'
 branch_labels = None
 depends_on = None
 
