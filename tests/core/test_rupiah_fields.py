@@ -7,7 +7,7 @@ from sqlalchemy import select
 from marketplace.catalog.models import Product
 from marketplace.core.forms import parse_rupiah
 from marketplace.extensions import db
-from marketplace.orders import services as orders
+from marketplace.orders import delivery
 from tests import factories
 
 
@@ -65,7 +65,7 @@ def test_quick_edit_variants_delivery_rates_and_payouts_take_dotted_amounts(clie
         "java_idr": "25000", "outside_java_idr": "Rp 50.000,-", "delivery_enabled": "y"}).status_code == 302
     db.session.expire_all()
     assert product.price_idr == 21_000 and product.variants[0].price_idr == 22_500
-    rates = orders.delivery_settings(business.id)
+    rates = delivery.delivery_settings(business.id)
     assert (rates.same_city_idr, rates.same_province_idr, rates.outside_java_idr) == (8_000, 15_000, 50_000)
 
 
