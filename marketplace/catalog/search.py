@@ -15,6 +15,8 @@ import re
 from sqlalchemy import column, event, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
+from marketplace.catalog.models import Product
+
 SEARCH_TABLE = "product_search"
 MAX_TOKENS = 8
 MAX_TOKEN_LENGTH = 40
@@ -119,8 +121,6 @@ def ranked_candidates(dialect: str, match, limit):
 
 
 def _sync_after_flush(session: Session, flush_context) -> None:
-    from marketplace.catalog.models import Product
-
     changed = [o for o in list(session.new) + list(session.dirty) if isinstance(o, Product)]
     deleted = [o.id for o in session.deleted if isinstance(o, Product) and o.id is not None]
     if not changed and not deleted:

@@ -11,7 +11,7 @@ import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from flask import current_app, has_app_context, render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import event, select, update
 
@@ -70,19 +70,9 @@ def deliver(message_id: int) -> None:
     _mark(message_id, None)
 
 
-def deliver_job(message_id: int) -> None:
-    """RQ entry point. ``flask rq-worker`` runs jobs inside its app context; a bare ``rq worker``
-    process has none, so it builds one."""
-    if has_app_context():
-        try:
-            deliver(message_id)
-        finally:
-            db.session.remove()  # one worker serves many jobs: start each from a fresh session
-        return
-    from marketplace import create_app
-
-    with create_app().app_context():
-        deliver(message_id)
+# The RQ job is ``marketplace.worker.deliver_email`` (named, not imported: the worker module sits above
+# every domain, since a bare ``rq worker`` process has to build the app).
+DELIVER_JOB = "marketplace.worker.deliver_email"
 
 
 def _dispatch_after_commit(session) -> None:
@@ -95,7 +85,7 @@ def _dispatch_after_commit(session) -> None:
 
         queue = Queue("mail", connection=Redis.from_url(current_app.config["REDIS_URL"]))
         for message_id, *_ in pending:
-            queue.enqueue(deliver_job, message_id)
+            queue.enqueue(DELIVER_JOB, message_id)
         return
     for message_id, to, subject, body in pending:
         try:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
-from marketplace.accounts.policy import ADMIN, GRADUATE, PUBLIC, STAFF, allow, is_admin, same_program
+from marketplace.core.policy import PUBLIC, Role, allow, is_admin, same_program
 from marketplace.catalog.models import Business
 from marketplace.core.nav import register_nav
 from marketplace.core.security import allow_stripe_js
@@ -27,8 +27,8 @@ bp = Blueprint("payments", __name__)
 earnings_bp = Blueprint("earnings", __name__, url_prefix="/seller/earnings")
 payouts_bp = Blueprint("payouts", __name__, url_prefix="/staff/payouts")
 
-register_nav(_l("Earnings"), "earnings.overview", {GRADUATE}, 41)
-register_nav(_l("Payouts"), "payouts.index", {STAFF, ADMIN}, 60)
+register_nav(_l("Earnings"), "earnings.overview", {Role.GRADUATE}, 41)
+register_nav(_l("Payouts"), "payouts.index", {Role.STAFF, Role.ADMIN}, 60)
 
 
 @bp.get("/pay/<public_id>")
@@ -93,7 +93,7 @@ def stripe_webhook():
 
 
 @earnings_bp.get("")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def overview():
     business = orders.business_of(current_user.id)
     if business is None:
@@ -120,7 +120,7 @@ def _program_business(business_id: int) -> Business:
 
 
 @payouts_bp.get("")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def index():
     businesses = _program_businesses()
     return render_template("payments/payouts_index.html", businesses=businesses,
@@ -128,7 +128,7 @@ def index():
 
 
 @payouts_bp.route("/<int:business_id>", methods=["GET", "POST"])
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def business_payouts(business_id: int):
     business = _program_business(business_id)
     form = PayoutForm()
@@ -150,7 +150,7 @@ def business_payouts(business_id: int):
 
 
 @payouts_bp.get("/awaiting-payment")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def awaiting_payment():
     ids = [b.id for b in _program_businesses()]
     parts = db.session.execute(
@@ -163,7 +163,7 @@ def awaiting_payment():
 
 
 @payouts_bp.post("/parts/<int:part_id>/confirm")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def confirm_part(part_id: int):
     part = db.session.get(OrderPart, part_id)
     if part is None:
