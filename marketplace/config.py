@@ -60,6 +60,9 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         "REDIS_URL": redis_url,
+        # How many proxies (nginx, a load balancer) stand in front and set X-Forwarded-For/-Proto/-Host.
+        # Behind nginx set 1: otherwise every visitor has nginx's address and shares one rate limit.
+        "TRUSTED_PROXY_COUNT": int(env.get("TRUSTED_PROXY_COUNT", "0")),
         # Sessions and cookies
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,

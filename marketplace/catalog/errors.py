@@ -25,11 +25,20 @@ class CatalogError(DomainError):
         "too_many_pixels": _l("That picture has too many pixels; please resize it."),
         "format": _l("Only JPEG, PNG, WebP or GIF pictures are accepted."),
         "not_an_image": _l("That file is not a picture we can read."),
+        "storage": _l("Your picture could not be saved just now (our photo storage did not answer). Nothing was "
+                      "changed; please try again in a few minutes."),
     }
 
 
 class SlugTaken(CatalogError):
     code = "slug_taken"
+
+
+class PhotoStorageDown(CatalogError):
+    """The photo storage did not answer; nothing was changed."""
+
+    code = "storage"
+    status = 503
 
 
 class ImageRejected(CatalogError):

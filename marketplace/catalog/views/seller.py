@@ -12,11 +12,12 @@ from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.catalog import forms, images, services
 from marketplace.catalog.models import LOW_STOCK_THRESHOLD
 from marketplace.catalog.views.public import render_product
-from marketplace.catalog.errors import CatalogError, ImageRejected, SlugTaken
+from marketplace.catalog.errors import CatalogError, ImageRejected, PhotoStorageDown, SlugTaken
 from marketplace.core.errors import show_error
 from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_nav
 from marketplace.extensions import db
+from marketplace.storage import StorageError
 
 bp = Blueprint("seller", __name__, url_prefix="/seller")
 register_nav(_l("My shop"), "seller.dashboard", {Role.GRADUATE}, 30)
@@ -75,6 +76,10 @@ def storefront():
         except ImageRejected as exc:
             db.session.rollback()
             show_error(exc)
+        except StorageError:
+            db.session.rollback()
+            show_error(PhotoStorageDown())
+            return render_template("seller/storefront_form.html", form=form, business=business), 503
         else:
             db.session.commit()
             flash(_("Your shop is saved."), "success")
@@ -271,6 +276,10 @@ def upload_photos(product_id: int):
         db.session.rollback()
         show_error(exc)
         return _back_to(product, 400)
+    except StorageError:
+        db.session.rollback()
+        show_error(PhotoStorageDown())
+        return _back_to(product, 503)
     db.session.commit()
     flash(_("Photos added."), "success")
     return redirect(url_for("seller.edit_product", product_id=product.id) + "#photos")
