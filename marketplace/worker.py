@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from flask import has_app_context
 
-from marketplace.extensions import db
-from marketplace.notifications.services import deliver
+from marketplace.notifications.services import deliver, deliver_through_database_blips
 
 
 def deliver_email(message_id: int) -> None:
     """Send one queued email (see ``marketplace.notifications.services``)."""
     if has_app_context():
-        try:
-            deliver(message_id)
-        finally:
-            db.session.remove()  # one worker serves many jobs: start each from a fresh session
+        deliver_through_database_blips(message_id)  # removes the session after each try
         return
     from marketplace import create_app
 

@@ -10,17 +10,14 @@ User text never reaches the query syntax: it is cut into plain word tokens first
 """
 from __future__ import annotations
 
-import re
 
 from sqlalchemy import column, event, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
 from marketplace.catalog.models import Product
+from marketplace.core.search_words import match_text, tokens  # noqa: F401  (the catalog's callers use them from here)
 
 SEARCH_TABLE = "product_search"
-MAX_TOKENS = 8
-MAX_TOKEN_LENGTH = 40
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def create_search_schema(connection) -> None:
@@ -78,21 +75,6 @@ def unindex_products(connection, ids: list[int]) -> None:
     column_name = "product_id" if connection.dialect.name == "postgresql" else "rowid"
     connection.execute(text(f"DELETE FROM product_search WHERE {column_name} = :id"),
                        [{"id": i} for i in ids])
-
-
-def tokens(query: str | None) -> list[str]:
-    """Plain lowercase words from whatever the visitor typed; operators and quotes fall away."""
-    if not query:
-        return []
-    words = _WORD.findall(query[:1000].lower())
-    return [w[:MAX_TOKEN_LENGTH] for w in words][:MAX_TOKENS]
-
-
-def match_text(dialect: str, words: list[str]) -> str:
-    """The query text ``match_clause`` binds: every word, as a prefix."""
-    if dialect == "postgresql":
-        return " & ".join(f"{w}:*" for w in words)
-    return " AND ".join(f'"{w}"*' for w in words)
 
 
 def match_clause(dialect: str, match):

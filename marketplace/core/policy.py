@@ -143,3 +143,33 @@ def owns_product(user, product) -> bool:
 def may_moderate(staff, business) -> bool:
     """Staff moderate the storefronts of their own program's graduates; the admin every storefront."""
     return business is not None and same_program(staff, business.owner)
+
+
+# Partner firms and the job board (marketplace/jobs): a firm's members act for it, applicants for
+# their own applications; anything else answers 404.
+
+
+def member_of_firm(user, firm) -> bool:
+    """An approved partner listed among the firm's members now (removal takes effect on the next request)."""
+    return (user.is_authenticated and user.role == Role.PARTNER.value and user.is_approved and firm is not None
+            and user.id in firm.member_user_ids)
+
+
+def owner_of_firm(user, firm) -> bool:
+    return member_of_firm(user, firm) and any(
+        m.user_id == user.id and m.role == "owner" for m in firm.members)
+
+
+def firm_reads_application(user, application) -> bool:
+    """The firm's members read an application to one of its vacancies, and nothing else about the person."""
+    return application is not None and member_of_firm(user, application.vacancy.firm)
+
+
+def applicant_of(user, application) -> bool:
+    return user.is_authenticated and application is not None and application.applicant_id == user.id
+
+
+def may_moderate_jobs(user) -> bool:
+    """Firms are partners of every program: any program's staff and the admin approve and suspend them."""
+    return user.is_authenticated and (user.role == Role.ADMIN.value
+                                      or (user.role == Role.STAFF.value and user.program_id is not None))
