@@ -125,7 +125,7 @@ def test_expired_and_revoked_invitations_offer_no_sign_in(client):
     for state in ({"expires_at": utcnow() - timedelta(minutes=1)}, {"revoked_at": utcnow()}):
         invitation = factories.invitation(**state)
         factories.db.session.commit()
-        page = client.get(f"/account/invitation/{services.invitation_token(invitation)}").get_data(as_text=True)
+        page = client.get(f"/account/invitation/{invitations.invitation_token(invitation)}").get_data(as_text=True)
         assert 'href="/account/login"' not in page.split("<main", 1)[-1].split("</main>", 1)[0]
 
 
