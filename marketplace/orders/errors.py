@@ -79,3 +79,13 @@ class UnknownProvince(OrderError):
 
 class NegativeRate(OrderError):
     code = "negative_rate"
+
+
+class PricesChanged(OrderError):
+    """A price, quantity or delivery cost differs from what the customer reviewed: nothing was stored."""
+
+    code = "prices_changed"
+
+    def __init__(self, changes: list):
+        super().__init__(f"{len(changes)} change(s) since the review")
+        self.changes = changes

@@ -17,7 +17,7 @@ from marketplace.orders import closing, delivery, fulfilment, lookup, notices
 from marketplace.orders.access import can_view, remember_order, visible_order_or_404
 from marketplace.orders.errors import (
     CartEmpty, DeliveryUnavailable, InvalidQuantity, NotAllowed, OrderError, OutOfStock, OwnStorefront, PaymentArrived,
-    ProductUnavailable,
+    PricesChanged, ProductUnavailable,
 )
 from marketplace.orders.forms import ActionForm, AddToCartForm, PlaceOrderForm, QuantityForm, checkout_form
 from marketplace.orders.models import Order, SystemNote
@@ -30,6 +30,7 @@ register_nav(_l("My orders"), "orders.my_orders", SIGNED_IN, 81)
 
 CART_TOKEN_KEY = "cart_token"
 CHECKOUT_KEY = "checkout"
+REVIEWED_KEY = "reviewed"  # the prices on the review page this browser was shown last
 
 
 SYSTEM_NOTE_LABELS = {
@@ -205,14 +206,15 @@ def checkout():
     return render_template("orders/checkout.html", form=form, summary=summary), status
 
 
-def _checkout_request(data: dict, cart_id: int, key: str) -> checkouts.CheckoutRequest:
+def _checkout_request(data: dict, cart_id: int, key: str,
+                      reviewed: checkouts.ReviewedPrices) -> checkouts.CheckoutRequest:
     fields = data["fields"]
     address = checkouts.Address(**{name: fields[name] for name in (
         "recipient", "phone", "street", "kelurahan", "kecamatan", "city", "province", "postal_code")})
     return checkouts.CheckoutRequest(
         cart_id=cart_id, email=fields["email"], address=address,
         delivery={int(k): v for k, v in data["delivery"].items()}, payment_method=fields["payment_method"],
-        idempotency_key=key, user_id=_buyer_id(), locale=str(get_locale()))
+        idempotency_key=key, user_id=_buyer_id(), locale=str(get_locale()), reviewed=reviewed)
 
 
 @bp.route("/checkout/review", methods=["GET", "POST"])
@@ -242,17 +244,46 @@ def review():
             flash(_error_message(exc), "error")
         return redirect(url_for("orders.checkout"))
     if request.method == "POST":
+        reviewed = _reviewed_prices(form.idempotency_key.data)
+        if reviewed is None:  # not the review page this browser was shown last
+            flash(_("Please review your order again."), "error")
+            return _render_review(form, summary, quotes, data, status=409)
         try:
-            order = checkouts.place_order(_checkout_request(data, cart.id, form.idempotency_key.data))
+            order = checkouts.place_order(_checkout_request(data, cart.id, form.idempotency_key.data, reviewed))
+        except PricesChanged as exc:
+            flash(_("Something changed since you reviewed your order. Please check the highlighted prices and "
+                    "place your order again."), "error")
+            return _render_review(form, summary, quotes, data, changes=exc.changes, status=409)
         except OrderError as exc:
             flash(_error_message(exc), "error")
             return redirect(url_for("orders.cart"))
         remember_order(order)
         session.pop(CHECKOUT_KEY, None)
+        session.pop(REVIEWED_KEY, None)
         return redirect(url_for("payments.pay", public_id=order.public_id))
+    return _render_review(form, summary, quotes, data)
+
+
+def _reviewed_prices(key: str) -> checkouts.ReviewedPrices | None:
+    shown = session.get(REVIEWED_KEY) or {}
+    if shown.get("key") != key:
+        return None
+    return checkouts.ReviewedPrices.from_data(shown.get("prices"))
+
+
+def _render_review(form, summary, quotes, data, changes=(), status: int = 200):
+    """The review page with a new key; what it shows is remembered (in this browser's session) as what
+    the customer reviewed, and an order is placed only at those prices."""
     form.idempotency_key.data = uuid.uuid4().hex
+    session[REVIEWED_KEY] = {"key": form.idempotency_key.data,
+                             "prices": checkouts.ReviewedPrices.of(summary, quotes).to_data()}
+    by_variant = {c.variant_id: c for c in changes if c.variant_id is not None and c.kind != "quantity"}
+    quantity_changed = {c.variant_id: c for c in changes if c.kind == "quantity"}
+    by_business = {c.business_id: c for c in changes if c.kind == "delivery"}
     return render_template("orders/review.html", form=form, summary=summary, quotes=quotes, data=data["fields"],
-                           total_idr=sum(q.total_idr for q in quotes))
+                           total_idr=sum(q.total_idr for q in quotes), changed=bool(changes),
+                           price_changes=by_variant, quantity_changes=quantity_changed,
+                           delivery_changes=by_business), status
 
 
 # The customer's orders -----------------------------------------------------------------------------
