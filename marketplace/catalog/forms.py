@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from marketplace.catalog import services
 from marketplace.catalog.models import BusinessStatus, ProductStatus
+from marketplace.core.regions import PROVINCES
 
 _NO_ADDRESS = _l("A city or regency only: never a street address.")
 
@@ -33,6 +34,9 @@ class StorefrontForm(Form):
         Regexp(r"^[a-zA-Z0-9-]+$", message=_l("Use letters, numbers and dashes only."))])
     description = TextAreaField(_l("Short description"), validators=[Optional(), Length(max=300)])
     city = StringField(_l("City or regency"), validators=[DataRequired(), Length(max=80), _city_not_address])
+    # Optional while the shop is a draft; the service refuses to open a shop without one.
+    province = SelectField(_l("Province"), choices=[SelectChoice("", "")] + [SelectChoice(p) for p in PROVINCES],
+                           default="")
     whatsapp = StringField(_l("WhatsApp number"), validators=[Optional(), Length(max=30), _whatsapp])
     status = SelectField(_l("Shop status"), choices=[
         SelectChoice(BusinessStatus.DRAFT.value, _l("Draft (not visible)")),

@@ -86,12 +86,14 @@ def storefront():
     if form.validate_on_submit():
         data = services.BusinessData(
             name=form.name.data, slug=form.slug.data or "", description=form.description.data or "",
-            city=form.city.data, whatsapp=form.whatsapp.data or "", story=form.story.data or "",
-            story_opt_in=form.story_opt_in.data, status=form.status.data)
+            city=form.city.data, province=form.province.data or "", whatsapp=form.whatsapp.data or "",
+            story=form.story.data or "", story_opt_in=form.story_opt_in.data, status=form.status.data)
         try:
             services.save_business(current_user.id, data, logo=_upload(form.logo), banner=_upload(form.banner))
         except services.SlugTaken:
             form.slug.errors.append(_("That web address is already taken; choose another."))
+        except services.ProvinceRequired:
+            form.province.errors.append(_("Choose your province to open your shop: delivery costs depend on it."))
         except images.ImageRejected as exc:
             db.session.rollback()
             flash(IMAGE_ERRORS.get(exc.reason, IMAGE_ERRORS["not_an_image"]), "error")

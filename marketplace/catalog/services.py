@@ -16,6 +16,7 @@ from marketplace.catalog.models import (Business, BusinessStatus, Category, Prod
                                         ProductStatus, Variant)
 from marketplace.core import audit
 from marketplace.core.phone import indonesian_e164
+from marketplace.core.regions import PROVINCES
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 
@@ -47,6 +48,13 @@ class InvalidPhone(CatalogError):
         super().__init__("invalid_phone")
 
 
+class ProvinceRequired(CatalogError):
+    """A shop opens only with its province: delivery zones are found from it."""
+
+    def __init__(self) -> None:
+        super().__init__("province_required")
+
+
 class NotFound(CatalogError):
     def __init__(self) -> None:
         super().__init__("not_found")
@@ -65,6 +73,7 @@ class BusinessData:
     story_opt_in: bool = False
     whatsapp: str = ""
     status: str = BusinessStatus.DRAFT.value
+    province: str = ""
 
 
 def normalise_whatsapp(raw: str | None) -> str | None:
@@ -93,6 +102,11 @@ def save_business(owner_id: int, data: BusinessData, logo: bytes | None = None,
     if clash is not None and (business is None or clash != business.id):
         raise SlugTaken()
     whatsapp = normalise_whatsapp(data.whatsapp)
+    province = data.province.strip() if data.province and data.province.strip() in PROVINCES else None
+    opening = data.status == BusinessStatus.OPEN.value and (business is None
+                                                              or business.status != BusinessStatus.SUSPENDED.value)
+    if opening and province is None:
+        raise ProvinceRequired()
     processed_logo = images.process_image(logo, prefix="logos", max_side=512) if logo else None
     processed_banner = images.process_image(banner, prefix="banners", max_side=1600) if banner else None
 
@@ -102,6 +116,7 @@ def save_business(owner_id: int, data: BusinessData, logo: bytes | None = None,
     business.name = data.name.strip()
     business.slug = slug
     business.city = data.city.strip()
+    business.province = province
     business.description = data.description.strip()
     business.story = data.story.strip()
     set_story_opt_in(business, data.story_opt_in)

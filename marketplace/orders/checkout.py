@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.orders.cart import CartSummary, summarize_cart, title
-from marketplace.orders.delivery import PROVINCES, DeliveryQuote, quote
+from marketplace.core.regions import PROVINCES
+from marketplace.orders.delivery import DeliveryQuote, quote
 from marketplace.orders.errors import (
     CartEmpty, NotAllowed, OrderError, OutOfStock, OwnStorefront, PricesChanged, ProductUnavailable,
     UnknownProvince,

@@ -83,13 +83,13 @@ class CartItem(db.Model):
 
 
 class DeliverySettings(db.Model):
-    """A seller's flat delivery rates by zone, and whether buyers may pick up."""
+    """A seller's flat delivery rates by zone, and whether buyers may pick up. The zone is found from
+    the storefront's city and province (``Business.province``)."""
 
     __tablename__ = "delivery_settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id"), unique=True)
-    province: Mapped[str | None] = mapped_column(String(60))
     same_city_idr: Mapped[int] = mapped_column(default=10_000)
     same_province_idr: Mapped[int] = mapped_column(default=20_000)
     java_idr: Mapped[int] = mapped_column(default=30_000)

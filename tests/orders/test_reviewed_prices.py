@@ -60,7 +60,7 @@ def test_a_delivery_rate_changed_after_the_review_is_shown_before_ordering(clien
     product = factories.product(factories.business(city="Banyuwangi"), stock=5, price_idr=50_000)
     db.session.commit()
     key, _ = _to_review(client, product, checkout_fields)
-    delivery.save_delivery_settings(product.business_id, province="Jawa Timur", same_city_idr=25_000,
+    delivery.save_delivery_settings(product.business_id, same_city_idr=25_000,
                                     same_province_idr=30_000, java_idr=40_000, outside_java_idr=60_000,
                                     delivery_enabled=True, pickup_enabled=False)
     response = client.post("/checkout/review", data={"idempotency_key": key})

@@ -147,11 +147,9 @@ def delivery_settings():
         return render_template("orders/seller_queue.html", business=None, parts=[], history=False)
     settings = delivery.delivery_settings(business.id)
     form = DeliverySettingsForm(obj=settings if request.method == "GET" else None)
-    if request.method == "GET":
-        form.province.data = settings.province or ""
     if form.validate_on_submit():
         delivery.save_delivery_settings(
-            business.id, province=form.province.data or None, same_city_idr=form.same_city_idr.data,
+            business.id, same_city_idr=form.same_city_idr.data,
             same_province_idr=form.same_province_idr.data, java_idr=form.java_idr.data,
             outside_java_idr=form.outside_java_idr.data, delivery_enabled=form.delivery_enabled.data,
             pickup_enabled=form.pickup_enabled.data)
