@@ -19,11 +19,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
-from marketplace.accounts.models import User
-from marketplace.accounts.policy import is_admin
-from marketplace.catalog.models import Business
 from marketplace.core import audit
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
@@ -290,14 +286,6 @@ def _refund_difference(provider, payment: Payment) -> list[str]:
 
 
 # Payouts and balances ------------------------------------------------------------------------------
-
-
-def program_businesses(staff) -> list[Business]:
-    """The storefronts whose money ``staff`` handles: their program's sellers (every one for an admin)."""
-    query = select(Business).join(User, Business.owner_id == User.id).options(selectinload(Business.owner))
-    if not is_admin(staff):
-        query = query.where(User.program_id == staff.program_id)
-    return db.session.execute(query.order_by(Business.name)).scalars().all()
 
 
 def record_payout(business_id: int, amount_idr: int, reference: str, actor_id: int, note: str | None = None) -> Payout:

@@ -11,11 +11,10 @@ from sqlalchemy.orm import selectinload
 from marketplace.accounts.policy import ADMIN, STAFF, allow, same_program
 from marketplace.catalog.models import Business
 from marketplace.extensions import db
-from marketplace.orders import settlement
+from marketplace.orders import lookup, settlement
 from marketplace.orders.errors import OrderError
 from marketplace.orders.forms import ActionForm
 from marketplace.orders.models import Order, OrderPart, PartStatus
-from marketplace.payments import services as payments
 from marketplace.payments.models import PaymentMethod
 from marketplace.payments.providers import bank_account
 
@@ -25,7 +24,7 @@ bp = Blueprint("staff_orders", __name__, url_prefix="/staff/payouts")
 @bp.get("/awaiting-payment")
 @allow(STAFF, ADMIN)
 def awaiting_payment():
-    ids = [b.id for b in payments.program_businesses(current_user)]
+    ids = [b.id for b in lookup.program_businesses(current_user)]
     parts = db.session.execute(
         select(OrderPart).join(OrderPart.order)
         .where(OrderPart.business_id.in_(ids), OrderPart.status == PartStatus.AWAITING_PAYMENT.value,

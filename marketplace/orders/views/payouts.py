@@ -1,4 +1,5 @@
-"""Staff: each program seller's balance, and the payouts staff record (blueprint ``payouts``)."""
+"""Staff: each program seller's balance, and the payouts staff record (blueprint ``payouts``); the
+records are the payments domain's ledger and payouts."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -10,6 +11,7 @@ from marketplace.accounts.policy import ADMIN, STAFF, allow, same_program
 from marketplace.catalog.models import Business
 from marketplace.core.nav import register_nav
 from marketplace.extensions import db
+from marketplace.orders import lookup
 from marketplace.payments import ledger, services
 from marketplace.payments.forms import PayoutForm
 
@@ -28,7 +30,7 @@ def _program_business(business_id: int) -> Business:
 @bp.get("")
 @allow(STAFF, ADMIN)
 def index():
-    businesses = services.program_businesses(current_user)
+    businesses = lookup.program_businesses(current_user)
     return render_template("payments/payouts_index.html", businesses=businesses,
                            balances=ledger.balances([b.id for b in businesses]))
 
