@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
-from marketplace.accounts.policy import is_admin
+from marketplace.core.policy import is_admin
 from marketplace.catalog.models import Business
 from marketplace.extensions import db
 from marketplace.orders.models import Order, OrderPart

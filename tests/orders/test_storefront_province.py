@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from marketplace import demo
 from marketplace.catalog import services as catalog
+from marketplace.catalog.errors import ProvinceRequired
 from marketplace.catalog.models import Business, BusinessStatus
 from marketplace.orders import cart as carts
 from marketplace.orders.errors import ProductUnavailable
@@ -17,7 +18,7 @@ from tests import factories
 
 def test_a_shop_cannot_open_without_a_province(db):
     owner = factories.user("graduate")
-    with pytest.raises(catalog.ProvinceRequired):
+    with pytest.raises(ProvinceRequired):
         catalog.save_business(owner.id, catalog.BusinessData(name="Toko Tanpa Provinsi", city="Genteng",
                                                              status=BusinessStatus.OPEN.value))
     draft = catalog.save_business(owner.id, catalog.BusinessData(name="Toko Draf", city="Genteng"))
