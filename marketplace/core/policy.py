@@ -140,6 +140,21 @@ def owns_product(user, product) -> bool:
     return product is not None and owns_business(user, product.business)
 
 
+def sells_part(user, part) -> bool:
+    """The order part (one seller's share of an order) is for the user's storefront."""
+    return part is not None and owns_business(user, part.business)
+
+
+def placed_order(user, order) -> bool:
+    """The signed-in customer placed the order (a guest's order is tied to their browser instead)."""
+    return user is not None and user.is_authenticated and order is not None and order.user_id == user.id
+
+
+def handles_money_of(staff, business) -> bool:
+    """Staff confirm payments and record payouts for their own program's storefronts; the admin for all."""
+    return business is not None and same_program(staff, business.owner)
+
+
 def may_moderate(staff, business) -> bool:
     """Staff moderate the storefronts of their own program's graduates; the admin every storefront."""
     return business is not None and same_program(staff, business.owner)

@@ -160,7 +160,7 @@ def place_order(req: CheckoutRequest) -> Order:
 
 def _check_request(req: CheckoutRequest) -> None:
     if req.payment_method not in available_methods():
-        raise NotAllowed("payment method")
+        raise NotAllowed()  # not a payment method offered now
     if req.address.province not in PROVINCES:
         raise UnknownProvince()
 

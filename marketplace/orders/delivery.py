@@ -31,7 +31,7 @@ def save_delivery_settings(business_id: int, *, same_city_idr: int, same_provinc
     if min(same_city_idr, same_province_idr, java_idr, outside_java_idr) < 0:
         raise NegativeRate()
     if not delivery_enabled and not pickup_enabled:
-        raise DeliveryUnavailable("")
+        raise DeliveryUnavailable("")  # neither delivery nor pickup offered
     settings = delivery_settings(business_id)
     if settings.id is None:
         db.session.add(settings)

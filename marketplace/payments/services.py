@@ -24,6 +24,7 @@ from marketplace.core import audit
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.payments import ledger
+from marketplace.payments.errors import PayoutError
 from marketplace.payments.models import (
     LedgerEntry, LedgerKind, Payment, PaymentMethod, PaymentStatus, Payout, WebhookEvent,
 )
@@ -35,10 +36,6 @@ from marketplace.payments.providers import (
 log = logging.getLogger(__name__)
 
 CARD = PaymentMethod.STRIPE.value
-
-
-class PayoutError(Exception):
-    code = "payout_error"
 
 
 def payment_for(order: OrderRef) -> Payment | None:
@@ -293,9 +290,9 @@ def record_payout(business_id: int, amount_idr: int, reference: str, actor_id: i
     caller has checked the staff member belongs to the seller's program."""
     reference = (reference or "").strip()
     if amount_idr <= 0 or not reference:
-        raise PayoutError("amount and reference are required")
+        raise PayoutError()  # amount and reference are required
     if amount_idr > ledger.balance_idr(business_id):
-        raise PayoutError("more than the balance")
+        raise PayoutError()  # more than the balance
     payout = Payout(business_id=business_id, amount_idr=amount_idr, reference=reference, note=note,
                     recorded_by_id=actor_id)
     db.session.add(payout)

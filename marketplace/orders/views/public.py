@@ -10,15 +10,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, user_logged_in
 
 from marketplace.core.policy import PUBLIC, SIGNED_IN, allow
+from marketplace.core.errors import show_error
 from marketplace.core.nav import register_nav
 from marketplace.orders import cart as carts
 from marketplace.orders import checkout as checkouts
 from marketplace.orders import closing, delivery, fulfilment, lookup, notices
 from marketplace.orders.access import can_view, remember_order, visible_order_or_404
-from marketplace.orders.errors import (
-    CartEmpty, DeliveryUnavailable, InvalidQuantity, NotAllowed, OrderError, OutOfStock, OwnStorefront, PaymentArrived,
-    PricesChanged, ProductUnavailable,
-)
+from marketplace.orders.errors import NotAllowed, OrderError, PaymentArrived, PricesChanged
 from marketplace.orders.forms import ActionForm, AddToCartForm, PlaceOrderForm, QuantityForm, checkout_form
 from marketplace.orders.models import Order, SystemNote
 from marketplace.payments.providers import available_methods
@@ -71,24 +69,6 @@ def _merge_cart_at_sign_in(sender, user, **extra) -> None:
         carts.merge_guest_cart(token, user.id)
 
 
-def _error_message(exc: OrderError) -> str:
-    if isinstance(exc, OutOfStock):
-        if exc.available == 0:
-            return _("%(title)s is sold out.", title=exc.title)
-        return _("Only %(n)d left of %(title)s.", n=exc.available, title=exc.title)
-    if isinstance(exc, ProductUnavailable):
-        return _("That product is no longer for sale.")
-    if isinstance(exc, OwnStorefront):
-        return _("You cannot buy from your own storefront.")
-    if isinstance(exc, InvalidQuantity):
-        return _("Choose a quantity between 1 and %(max)d.", max=carts.MAX_QUANTITY_PER_LINE)
-    if isinstance(exc, CartEmpty):
-        return _("Your cart is empty.")
-    if isinstance(exc, DeliveryUnavailable):
-        return _("%(name)s does not offer that delivery option.", name=exc.business_name)
-    return _("That did not work. Please check your order and try again.")
-
-
 # Cart ----------------------------------------------------------------------------------------------
 
 
@@ -117,8 +97,8 @@ def add_to_cart():
     try:
         carts.add_to_cart(cart.id, form.variant_id.data, form.quantity.data, _buyer_id())
     except OrderError as exc:
-        flash(_error_message(exc), "error")
-        return _render_cart(400 if not isinstance(exc, ProductUnavailable) else 404)
+        show_error(exc)
+        return _render_cart(exc.status)
     flash(_("Added to your cart."), "success")
     return redirect(url_for("orders.cart"))
 
@@ -138,7 +118,7 @@ def update_quantity(variant_id: int):
     try:
         carts.set_quantity(cart.id, variant_id, form.quantity.data, _buyer_id())
     except OrderError as exc:
-        flash(_error_message(exc), "error")
+        show_error(exc)
         return _render_cart(400)
     return redirect(url_for("orders.cart"))
 
@@ -194,7 +174,7 @@ def checkout():
         try:
             delivery.quote(summary, form.city.data, form.province.data, choices)
         except OrderError as exc:
-            flash(_error_message(exc), "error")
+            show_error(exc)
             return render_template("orders/checkout.html", form=form, summary=summary), 400
         fields = {name: form[name].data for name in ("email", "recipient", "phone", "street", "kelurahan",
                                                      "kecamatan", "city", "province", "postal_code",
@@ -241,7 +221,7 @@ def review():
                                 {int(k): v for k, v in data["delivery"].items()})
     except (OrderError, KeyError, ValueError) as exc:
         if isinstance(exc, OrderError):
-            flash(_error_message(exc), "error")
+            show_error(exc)
         return redirect(url_for("orders.checkout"))
     if request.method == "POST":
         reviewed = _reviewed_prices(form.idempotency_key.data)
@@ -251,11 +231,10 @@ def review():
         try:
             order = checkouts.place_order(_checkout_request(data, cart.id, form.idempotency_key.data, reviewed))
         except PricesChanged as exc:
-            flash(_("Something changed since you reviewed your order. Please check the highlighted prices and "
-                    "place your order again."), "error")
+            show_error(exc)
             return _render_review(form, summary, quotes, data, changes=exc.changes, status=409)
         except OrderError as exc:
-            flash(_error_message(exc), "error")
+            show_error(exc)
             return redirect(url_for("orders.cart"))
         remember_order(order)
         session.pop(CHECKOUT_KEY, None)

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from marketplace.core.policy import Role, allow, same_program
+from marketplace.core.policy import Role, allow, handles_money_of
 from marketplace.catalog.models import Business
 from marketplace.extensions import db
 from marketplace.orders import lookup, settlement
@@ -39,7 +39,7 @@ def awaiting_payment():
 def confirm_part(part_id: int):
     part = db.session.get(OrderPart, part_id)
     business = db.session.get(Business, part.business_id) if part is not None else None
-    if business is None or not same_program(current_user, business.owner):
+    if not handles_money_of(current_user, business):
         abort(404)
     if not ActionForm().validate():
         abort(400)
