@@ -880,12 +880,59 @@ def cv_download(user: User, application_id: int, as_firm: bool) -> tuple[bytes, 
 # The firm's pipeline ------------------------------------------------------------------------------
 
 
-def pipeline(actor: User, vacancy_id: int) -> tuple[Vacancy, list[Application]]:
+class PipelineRow(NamedTuple):
+    """One application on the firm's pipeline page, read as a plain row (a vacancy may have hundreds)."""
+
+    id: int
+    name: str
+    skills: str
+    stage: str
+    created_at: datetime
+
+    @property
+    def skill_list(self) -> list[str]:
+        return [s for s in self.skills.split(",") if s]
+
+    @property
+    def applied_on(self) -> str:
+        return as_utc(self.created_at).astimezone(JAKARTA).strftime("%d-%m-%Y")
+
+
+PIPELINE_PAGE_SIZE = 50
+
+
+@dataclass
+class PipelinePage:
+    vacancy: Vacancy
+    rows: list[PipelineRow]
+    counts: dict[str, int]  # applications per stage, for the stage tabs
+    stage: str | None
+    page: int
+    has_next: bool
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def pipeline(actor: User, vacancy_id: int, stage: str | None = None, page: int = 1,
+             per_page: int = PIPELINE_PAGE_SIZE) -> PipelinePage:
+    """One page of a vacancy's applications (optionally of one stage), oldest first, with the count per stage.
+    Pages keep the screen usable on a phone and the page fast when a vacancy draws hundreds."""
     vacancy = firm_vacancy(actor, vacancy_id)
-    applications = list(db.session.execute(
-        select(Application).where(Application.vacancy_id == vacancy.id)
-        .order_by(Application.created_at, Application.id)).scalars())
-    return vacancy, applications
+    stage = stage if stage in {s.value for s in Stage} else None
+    page = min(max(page, 1), 10_000)
+    counts = dict(db.session.execute(
+        select(Application.stage, func.count()).where(Application.vacancy_id == vacancy.id)
+        .group_by(Application.stage)).all())
+    query = (select(Application.id, Application.name, Application.skills, Application.stage, Application.created_at)
+             .where(Application.vacancy_id == vacancy.id))
+    if stage:
+        query = query.where(Application.stage == stage)
+    rows = db.session.execute(query.order_by(Application.created_at, Application.id)
+                              .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    return PipelinePage(vacancy, [PipelineRow._make(r) for r in rows[:per_page]], counts, stage, page,
+                        len(rows) > per_page)
 
 
 def application_for_firm(actor: User, application_id: int) -> tuple[Application, list[ApplicationNote]]:
