@@ -10,6 +10,7 @@ import functools
 import hashlib
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import NamedTuple
@@ -611,10 +612,25 @@ def _browse_statement(dialect: str, searching: bool, by_city: bool, by_type: boo
             .select_from(paged).join(Vacancy, Vacancy.id == paged.c.id).join(Vacancy.firm).order_by(*outer_order))
 
 
+CITIES_CACHE_SECONDS = 60
+
+
 def listing_cities() -> list[str]:
-    return list(db.session.execute(
-        select(Vacancy.city).join(Vacancy.firm).where(_public_filter(jakarta_today()), Vacancy.city != "")
+    """The cities of open vacancies, for the listing's filter. Grouping every open vacancy cost more than the
+    page's own query, so each worker keeps the list for a minute: a new city shows in the menu a little late,
+    while the listing itself is always live."""
+    cache = current_app.extensions.setdefault("jobs_cities", {})
+    today = jakarta_today()
+    hit = cache.get(today)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    cities = list(db.session.execute(
+        select(Vacancy.city).join(Vacancy.firm).where(_public_filter(today), Vacancy.city != "")
         .group_by(Vacancy.city).order_by(Vacancy.city)).scalars())
+    cache.clear()
+    cache[today] = (time.monotonic() + int(current_app.config.get("JOBS_CITIES_CACHE_SECONDS",
+                                                                   CITIES_CACHE_SECONDS)), cities)
+    return cities
 
 
 def public_vacancy(vacancy_id: int) -> Vacancy | None:

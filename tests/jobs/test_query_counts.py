@@ -8,6 +8,7 @@ from tests.jobs.conftest import application, firm, graduate, owner_of, vacancy
 
 def _queries(client, url) -> int:
     db.session.expire_all()
+    client.application.extensions.pop("jobs_cities", None)
     with counting_queries() as statements:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -38,7 +39,15 @@ def test_listing_pages_use_the_same_number_of_queries_for_3_or_30_vacancies(clie
     few = _queries(client, url)
     _board(27, state)
     many = _queries(client, url)
-    assert few == many <= 2  # the page of vacancies, the cities of the filter
+    assert few == many <= 2  # the page of vacancies, the cities of the filter (kept a minute afterwards)
+
+
+def test_the_city_menu_is_kept_a_minute(client):
+    _board(3, {})
+    client.get("/lowongan")
+    with counting_queries() as statements:
+        client.get("/lowongan")
+    assert len(statements) == 1
 
 
 def test_the_vacancy_page_is_one_query(client):
