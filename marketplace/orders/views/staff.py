@@ -8,10 +8,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from marketplace.accounts.policy import ADMIN, STAFF, allow, same_program
+from marketplace.core.policy import Role, allow, same_program
 from marketplace.catalog.models import Business
 from marketplace.extensions import db
-from marketplace.orders import services, settlement
+from marketplace.orders import settlement
+from marketplace.orders.errors import OrderError
 from marketplace.orders.forms import ActionForm
 from marketplace.orders.models import Order, OrderPart, PartStatus
 from marketplace.payments import services as payments
@@ -22,7 +23,7 @@ bp = Blueprint("staff_orders", __name__, url_prefix="/staff/payouts")
 
 
 @bp.get("/awaiting-payment")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def awaiting_payment():
     ids = [b.id for b in payments.program_businesses(current_user)]
     parts = db.session.execute(
@@ -31,11 +32,11 @@ def awaiting_payment():
                Order.payment_method != PaymentMethod.STRIPE.value)
         .options(selectinload(OrderPart.order), selectinload(OrderPart.business))
         .order_by(OrderPart.created_at)).scalars().all() if ids else []
-    return render_template("payments/awaiting_payment.html", parts=parts, form=ActionForm(), bank=bank_account())
+    return render_template("orders/staff_awaiting_payment.html", parts=parts, form=ActionForm(), bank=bank_account())
 
 
 @bp.post("/parts/<int:part_id>/confirm")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def confirm_part(part_id: int):
     part = db.session.get(OrderPart, part_id)
     business = db.session.get(Business, part.business_id) if part is not None else None
@@ -45,7 +46,7 @@ def confirm_part(part_id: int):
         abort(400)
     try:
         settlement.confirm_offline_payment(part.id, current_user.id)
-    except services.OrderError:
+    except OrderError:
         flash(_("This order cannot be marked paid now."), "error")
     else:
         flash(_("Payment confirmed."), "success")

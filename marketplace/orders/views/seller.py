@@ -6,24 +6,21 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from marketplace.accounts.policy import GRADUATE, allow
+from marketplace.core.policy import Role, allow
+from marketplace.catalog import services as catalog
 from marketplace.core.formatting import rupiah
 from marketplace.core.nav import register_nav
 from marketplace.extensions import db
-from marketplace.orders import services, settlement
-from marketplace.orders.forms import (
-    ActionForm,
-    CancelForm,
-    DeliverySettingsForm,
-    ShipForm,
-)
+from marketplace.orders import closing, delivery, fulfilment, lookup, settlement
+from marketplace.orders.errors import InvalidTransition, MissingShippingDetails, OrderError, RefundFailed
+from marketplace.orders.forms import ActionForm, CancelForm, DeliverySettingsForm, ShipForm
 from marketplace.orders.models import OrderPart, PartStatus
 from marketplace.payments.models import PaymentMethod
 from marketplace.payments.providers import bank_account
 
 bp = Blueprint("seller_orders", __name__, url_prefix="/seller/orders")
 
-register_nav(_l("Incoming orders"), "seller_orders.queue", {GRADUATE}, 40)
+register_nav(_l("Incoming orders"), "seller_orders.queue", {Role.GRADUATE}, 40)
 
 OPEN_STATUSES = [PartStatus.AWAITING_PAYMENT.value, PartStatus.PAID.value, PartStatus.PACKED.value]
 HISTORY_STATUSES = [PartStatus.SHIPPED.value, PartStatus.DELIVERED.value, PartStatus.COMPLETED.value,
@@ -31,7 +28,7 @@ HISTORY_STATUSES = [PartStatus.SHIPPED.value, PartStatus.DELIVERED.value, PartSt
 
 
 def _my_business():
-    return services.business_of(current_user.id)
+    return catalog.business_of(current_user.id)
 
 
 def _my_part(part_id: int) -> OrderPart:
@@ -43,45 +40,45 @@ def _my_part(part_id: int) -> OrderPart:
 
 
 @bp.get("")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def queue():
     business = _my_business()
-    parts = services.parts_for_business(business.id, OPEN_STATUSES) if business else []
+    parts = lookup.parts_for_business(business.id, OPEN_STATUSES) if business else []
     return render_template("orders/seller_queue.html", business=business, parts=parts, history=False)
 
 
 @bp.get("/sales")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def sales():
     business = _my_business()
-    parts = services.parts_for_business(business.id, HISTORY_STATUSES) if business else []
+    parts = lookup.parts_for_business(business.id, HISTORY_STATUSES) if business else []
     return render_template("orders/seller_queue.html", business=business, parts=parts, history=True,
-                           sales_total_idr=services.sales_total_idr(business.id) if business else 0)
+                           sales_total_idr=lookup.sales_total_idr(business.id) if business else 0)
 
 
 def _render_part(part: OrderPart, status: int = 200, **forms):
     forms.setdefault("ship_form", ShipForm())
     forms.setdefault("cancel_form", CancelForm())
-    order = services.load_order(part.order_id)
+    order = lookup.load_order(part.order_id)
     return render_template("orders/seller_part.html", part=part, order=order, action_form=ActionForm(),
                            bank=bank_account(), **forms), status
 
 
 @bp.get("/<int:part_id>")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def detail(part_id: int):
     return _render_part(_my_part(part_id))
 
 
 @bp.post("/<int:part_id>/confirm-payment")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def confirm_payment(part_id: int):
     part = _my_part(part_id)
     if not ActionForm().validate():
         abort(400)
     try:
         settlement.confirm_offline_payment(part.id, current_user.id)
-    except services.OrderError:
+    except OrderError:
         flash(_("This order cannot be marked paid now."), "error")
         return _render_part(part, 400)
     flash(_("Payment confirmed."), "success")
@@ -97,7 +94,7 @@ STEP_MESSAGES = {
 
 
 @bp.post("/<int:part_id>/advance/<status>")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def advance(part_id: int, status: str):
     part = _my_part(part_id)
     if status not in STEP_MESSAGES:
@@ -106,32 +103,32 @@ def advance(part_id: int, status: str):
     if not form.validate():
         return _render_part(part, 400, ship_form=form)
     try:
-        services.advance_part(part.id, status, current_user.id, form.courier.data, form.tracking_number.data)
-    except services.InvalidTransition as exc:
-        if status == PartStatus.SHIPPED.value and "tracking" in str(exc):
-            form.tracking_number.errors = [_("Enter the courier and the tracking number.")]
-        else:
-            flash(_("That step is not possible for this order now."), "error")
+        fulfilment.advance_part(part.id, status, current_user.id, form.courier.data, form.tracking_number.data)
+    except MissingShippingDetails:
+        form.tracking_number.errors = [_("Enter the courier and the tracking number.")]
+        return _render_part(part, 400, ship_form=form)
+    except InvalidTransition:
+        flash(_("That step is not possible for this order now."), "error")
         return _render_part(part, 400, ship_form=form)
     flash(STEP_MESSAGES[status], "success")
     return redirect(url_for("seller_orders.detail", part_id=part.id))
 
 
 @bp.post("/<int:part_id>/cancel")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def cancel(part_id: int):
     part = _my_part(part_id)
     form = CancelForm()
     if not form.validate():
         return _render_part(part, 400, cancel_form=form)
     try:
-        cancelled = services.cancel_part(part.id, current_user.id, form.reason.data)
-    except services.RefundFailed as exc:
+        cancelled = closing.cancel_part(part.id, current_user.id, form.reason.data)
+    except RefundFailed as exc:
         flash(_("The card payment could not be refunded, so the order was not cancelled and nothing was "
                 "changed. The payment provider said: %(error)s. Please try again later, or ask program "
                 "staff for help.", error=exc.message.strip().rstrip(".")), "error")
         return _render_part(part, 502, cancel_form=form)
-    except services.OrderError:
+    except OrderError:
         flash(_("This order cannot be cancelled now. It may have been cancelled already."), "error")
         return _render_part(part, 400, cancel_form=form)
     if cancelled.status == PartStatus.REFUNDED.value and PaymentMethod(cancelled.order.payment_method).online:
@@ -143,17 +140,17 @@ def cancel(part_id: int):
 
 
 @bp.route("/delivery", methods=["GET", "POST"])
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def delivery_settings():
     business = _my_business()
     if business is None:
         return render_template("orders/seller_queue.html", business=None, parts=[], history=False)
-    settings = services.delivery_settings(business.id)
+    settings = delivery.delivery_settings(business.id)
     form = DeliverySettingsForm(obj=settings if request.method == "GET" else None)
     if request.method == "GET":
         form.province.data = settings.province or ""
     if form.validate_on_submit():
-        services.save_delivery_settings(
+        delivery.save_delivery_settings(
             business.id, province=form.province.data or None, same_city_idr=form.same_city_idr.data,
             same_province_idr=form.same_province_idr.data, java_idr=form.java_idr.data,
             outside_java_idr=form.outside_java_idr.data, delivery_enabled=form.delivery_enabled.data,
