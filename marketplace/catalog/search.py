@@ -73,9 +73,9 @@ def index_products(connection, rows: list[tuple[int, str, str]]) -> None:
 def unindex_products(connection, ids: list[int]) -> None:
     if not ids:
         return
-    column_name = "product_id" if connection.dialect.name == "postgresql" else "rowid"
-    connection.execute(text(f"DELETE FROM product_search WHERE {column_name} = :id"),
-                       [{"id": i} for i in ids])
+    delete = ("DELETE FROM product_search WHERE product_id = :id" if connection.dialect.name == "postgresql"
+              else "DELETE FROM product_search WHERE rowid = :id")
+    connection.execute(text(delete), [{"id": i} for i in ids])
 
 
 def tokens(query: str | None) -> list[str]:

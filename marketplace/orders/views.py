@@ -23,7 +23,7 @@ bp = Blueprint("orders", __name__)
 register_nav(_l("Cart"), "orders.cart", PUBLIC, 80)
 register_nav(_l("My orders"), "orders.my_orders", SIGNED_IN, 81)
 
-CART_TOKEN_KEY = "cart_token"
+CART_TOKEN_KEY = "cart_token"  # nosec B105  # a session key name, not a secret
 CHECKOUT_KEY = "checkout"
 
 

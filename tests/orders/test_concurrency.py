@@ -14,6 +14,7 @@ BUYERS = 8
 UNITS = 3
 
 
+@pytest.mark.committed  # the buyers' threads must see the committed carts
 def test_concurrent_checkouts_sell_exactly_the_stock(app, db):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("needs PostgreSQL's concurrent writers")
