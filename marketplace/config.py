@@ -11,6 +11,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 
 
+# Seconds to connect to Redis and to wait for an answer: an outage costs a request one second, never a
+# hanging worker (rate limits and the mail queue both use them).
+REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+
+
 class ConfigError(RuntimeError):
     """The environment cannot run the app; the message says what to set."""
 
@@ -61,6 +66,7 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead: slow phones fill forms slowly
         # Languages and time
@@ -69,6 +75,11 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "LANGUAGES": ("id", "en"),
         # Rate limits: in memory by default, shared on Redis when it is configured
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis down must not take sign-in down: count in this process until Redis answers again
+        # (Flask-Limiter checks it with a growing interval, at most about a minute), and give up on
+        # an unanswering Redis within a second instead of holding the request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": REDIS_TIMEOUTS if redis_url else {},
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per 5 minutes"),

@@ -89,6 +89,13 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
+def end_all_sessions(user: User) -> None:
+    """Sign the person out everywhere: every session cookie and remember-me cookie carries the old
+    version, which the user loader (run on every request) no longer accepts. Commits."""
+    user.session_version += 1
+    db.session.commit()
+
+
 def load_user_from_session_id(session_id: str) -> User | None:
     """Flask-Login loader: ``"<id>:<session_version>"`` (see ``User.get_id``)."""
     user_id, _, version = session_id.partition(":")

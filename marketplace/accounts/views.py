@@ -1,7 +1,7 @@
 import json
 
 from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request,
-                   url_for)
+                   session, url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -74,11 +74,28 @@ def login():
     return render_template("accounts/login.html", form=form), status
 
 
+def _sign_out_everywhere() -> None:
+    """End the session on the server, not only in this browser: a copied session cookie or the
+    remember-me cookie holds the old session version, which no request accepts any more. Nothing of
+    the last person stays in the session (their orders, a checkout draft): a phone may be shared."""
+    services.end_all_sessions(signed_in_user())
+    session.clear()
+    logout_user()  # after clear(): it asks for the remember-me cookie to be deleted too
+
+
 @bp.post("/logout")
 @allow(SIGNED_IN)
 def logout():
-    logout_user()
+    _sign_out_everywhere()
     flash(_("You are signed out."), "info")
+    return _home()
+
+
+@bp.post("/sign-out-everywhere")
+@allow(SIGNED_IN)
+def sign_out_everywhere():
+    _sign_out_everywhere()
+    flash(_("You are signed out on all your devices."), "info")
     return _home()
 
 

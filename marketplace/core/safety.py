@@ -1,13 +1,24 @@
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import abort, request
 
 
+def _is_control_or_space(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"}
+
+
 def safe_next_url(target: str | None) -> str | None:
-    """Only same-site paths: a ``next`` parameter must never send people to another host."""
-    if not target:
+    """Only same-site paths: a ``next`` parameter must never send people to another host.
+
+    No whitespace or control character at all: browsers drop tabs and newlines inside a URL (so
+    ``/<TAB>/evil.example`` would become ``//evil.example``), and a newline cannot go in a header."""
+    if not target or any(_is_control_or_space(ch) for ch in target):
         return None
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # "//[" is an unclosed IPv6 host to urlsplit
+        return None
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     return target

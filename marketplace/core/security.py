@@ -1,5 +1,6 @@
 """Security headers for every response; the CSP forbids inline script everywhere."""
-from flask import g
+from flask import g, request
+from flask_login import current_user
 
 
 def allow_stripe_js() -> None:
@@ -38,6 +39,12 @@ def register(app) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if (request.endpoint != "static" and not response.cache_control.public
+                and current_user.is_authenticated):
+            # A signed-in page holds someone's own data: no shared cache, and no copy left on a
+            # shared phone for the back button after signing out. (Pictures and static files, the
+            # same for everyone, keep the long cache their views give them.)
+            response.headers["Cache-Control"] = "private, no-store"
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
