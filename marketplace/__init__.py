@@ -31,8 +31,10 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     for _models in _domain_modules("models"):  # every table on the metadata, for migrations
         pass
-    from marketplace.core import audit  # noqa: F401
-    from marketplace.core import i18n
+    from marketplace.core import (
+        audit,  # noqa: F401
+        i18n,
+    )
     from marketplace.core.formatting import register_filters
     from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
 

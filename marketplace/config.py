@@ -36,6 +36,9 @@ def _database_url(raw: str | None) -> str:
     return raw
 
 
+STRIPE_JS_URL = "https://js.stripe.com/v3/"
+
+
 def load_config(env: dict[str, str] | None = None) -> dict:
     """Build the Flask config mapping from environment variables (documented in README.md)."""
     env = dict(os.environ if env is None else env)
@@ -50,6 +53,12 @@ def load_config(env: dict[str, str] | None = None) -> dict:
             "Set SECRET_KEY to a long random value, e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`."
         )
 
+    # Stripe.js must come from js.stripe.com (PCI). Only the browser tests point it elsewhere, at
+    # localstripe's stand-in served on 127.0.0.1; a deployment refuses to start with another URL.
+    stripe_js_url = env.get("STRIPE_JS_URL") or STRIPE_JS_URL
+    if production and stripe_js_url != STRIPE_JS_URL:
+        raise ConfigError(f"STRIPE_JS_URL must be {STRIPE_JS_URL} in production (it is only for tests).")
+
     redis_url = env.get("REDIS_URL") or None
     return {
         "APP_ENV": app_env,
@@ -60,6 +69,9 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         "REDIS_URL": redis_url,
+        # Argon2id parameters, a name from argon2.profiles (the library's recommended ones). Not read from
+        # the environment: only the test suite lowers them (to "CHEAPEST"), never a deployment.
+        "PASSWORD_HASH_PROFILE": "RFC_9106_LOW_MEMORY",
         # Sessions and cookies
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -95,6 +107,7 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY") or None,
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET") or None,
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE") or None,
+        "STRIPE_JS_URL": stripe_js_url,
         # localstripe rejects some PaymentIntent parameters real Stripe accepts (see docs/payments.md)
         "STRIPE_SEND_OPTIONAL_PARAMS": _flag(env.get("STRIPE_SEND_OPTIONAL_PARAMS"), True),
         "COMMISSION_PERCENT": int(env.get("COMMISSION_PERCENT", "0")),

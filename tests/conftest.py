@@ -52,7 +52,7 @@ EXTRA_TABLES: tuple[str, ...] = ("product_search",)
 # Fixtures whose tests need really committed data (another thread, process or connection reads or
 # writes it): a test using one of them runs as if marked ``@pytest.mark.committed``.
 COMMITTED_FIXTURES: frozenset[str] = frozenset({"app_server", "stripe_live", "localstripe", "live_server",
-                                                "mail_app", "smtp_server", "redis_url"})
+                                                "mail_app", "smtp_server", "redis_url", "redis_server"})
 
 
 def pytest_configure(config):
@@ -121,6 +121,9 @@ def _test_config(tmp_path_factory) -> dict:
         "APP_ENV": "testing",
         "TESTING": True,
         "SECRET_KEY": "test-secret",
+        # Argon2 at its cheapest: the suite hashes hundreds of passwords (the real parameters cost ~0.1 s
+        # of CPU each here); tests/accounts check that a deployment keeps the recommended ones.
+        "PASSWORD_HASH_PROFILE": "CHEAPEST",
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,  # tests/core/test_security.py turns it on to prove it works
         "RATELIMIT_ENABLED": False,  # tests/accounts/test_login_throttle.py turns it on
@@ -233,7 +236,7 @@ def db(request, app):
                 yield _db
             finally:
                 _forget_sessions()
-                _empty_tables()
+                empty_tables()
             return
         connection = _db.engine.connect()
         outer = _begin_outer_transaction(connection)
@@ -277,7 +280,7 @@ def _forget_sessions() -> None:
         registry.registry.clear()
 
 
-def _empty_tables() -> None:
+def empty_tables() -> None:
     tables = [t.name for t in reversed(_db.metadata.sorted_tables)] + list(EXTRA_TABLES)
     with _db.engine.begin() as connection:
         if _db.engine.dialect.name == "postgresql":

@@ -9,7 +9,7 @@ views call once they have loaded the object.
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user

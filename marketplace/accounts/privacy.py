@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Iterator
 from types import ModuleType
-from typing import Iterator
 
 from sqlalchemy import select, update
 

@@ -1,7 +1,6 @@
 import json
 
-from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request,
-                   session, url_for)
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user

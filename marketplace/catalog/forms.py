@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from marketplace.core.forms import Form
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import (BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField,
-                     ValidationError)
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from marketplace.catalog import services
 from marketplace.catalog.models import BusinessStatus, ProductStatus
+from marketplace.core.forms import Form
 
 _NO_ADDRESS = _l("A city or regency only: never a street address.")
 

@@ -12,8 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from marketplace.accounts.models import User
 from marketplace.catalog import images
 from marketplace.catalog import search as fts
-from marketplace.catalog.models import (Business, BusinessStatus, Category, Product, ProductPhoto,
-                                        ProductStatus, Variant)
+from marketplace.catalog.models import Business, BusinessStatus, Category, Product, ProductPhoto, ProductStatus, Variant
 from marketplace.core import audit
 from marketplace.core.phone import indonesian_e164
 from marketplace.core.timeutil import utcnow

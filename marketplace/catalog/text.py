@@ -4,8 +4,8 @@ from __future__ import annotations
 import html
 
 import nh3
-from markupsafe import Markup
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 # Raw HTML is off in the parser, and nh3 removes anything outside this list whatever the parser made.
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(["image", "heading"])

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import String, and_, case, cast, func, literal_column, or_, select
 from sqlalchemy.ext.compiler import compiles
@@ -98,10 +98,9 @@ def months_between(first: date, last: date) -> list[str]:
 
 def month_start_utc(key: str) -> datetime:
     """The UTC instant a Jakarta month starts."""
-    from datetime import timezone
 
     year, month = (int(x) for x in key.split("-"))
-    return datetime(year, month, 1, tzinfo=timezone.utc) - JAKARTA_OFFSET
+    return datetime(year, month, 1, tzinfo=UTC) - JAKARTA_OFFSET
 
 
 def _next_month(key: str) -> str:

@@ -58,7 +58,8 @@ def live_server(app_config, tmp_path_factory):
     site = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
                        "WTF_CSRF_ENABLED": True, "PUBLIC_URL": f"http://127.0.0.1:{port}",
                        "UPLOAD_DIR": str(tmp_path_factory.mktemp("e2e-uploads")),
-                       "BABEL_TRANSLATION_DIRECTORIES": str(_compiled_translations(tmp_path_factory.mktemp("e2e-i18n")))})
+                       "BABEL_TRANSLATION_DIRECTORIES": str(_compiled_translations(
+                           tmp_path_factory.mktemp("e2e-i18n")))})
     with site.app_context():
         upgrade()
         demo.seed()
