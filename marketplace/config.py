@@ -71,7 +71,10 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "REDIS_URL": redis_url,
         # Argon2id parameters, a name from argon2.profiles (the library's recommended ones). Not read from
         # the environment: only the test suite lowers them (to "CHEAPEST"), never a deployment.
-        "PASSWORD_HASH_PROFILE": "RFC_9106_LOW_MEMORY",
+        "ARGON2_PROFILE": "RFC_9106_LOW_MEMORY",
+        # How many proxies (nginx, a load balancer) stand in front and set X-Forwarded-For/-Proto/-Host.
+        # Behind nginx set 1: otherwise every visitor has nginx's address and shares one rate limit.
+        "TRUSTED_PROXY_COUNT": int(env.get("TRUSTED_PROXY_COUNT", "0")),
         # Sessions and cookies
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -123,7 +123,7 @@ def _test_config(tmp_path_factory) -> dict:
         "SECRET_KEY": "test-secret",
         # Argon2 at its cheapest: the suite hashes hundreds of passwords (the real parameters cost ~0.1 s
         # of CPU each here); tests/accounts check that a deployment keeps the recommended ones.
-        "PASSWORD_HASH_PROFILE": "CHEAPEST",
+        "ARGON2_PROFILE": "CHEAPEST",
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,  # tests/core/test_security.py turns it on to prove it works
         "RATELIMIT_ENABLED": False,  # tests/accounts/test_login_throttle.py turns it on

@@ -17,7 +17,7 @@ from marketplace.extensions import db
 
 @cache
 def _hasher_and_dummy(profile: str) -> tuple[PasswordHasher, str]:
-    """Argon2id with the parameters of ``argon2.profiles.<profile>`` (config ``PASSWORD_HASH_PROFILE``),
+    """Argon2id with the parameters of ``argon2.profiles.<profile>`` (config ``ARGON2_PROFILE``),
     and a hash to verify against when the email is unknown: the response time stays the same (no user
     probing)."""
     hasher = PasswordHasher.from_parameters(getattr(profiles, profile))
@@ -25,7 +25,7 @@ def _hasher_and_dummy(profile: str) -> tuple[PasswordHasher, str]:
 
 
 def _hasher() -> PasswordHasher:
-    return _hasher_and_dummy(current_app.config["PASSWORD_HASH_PROFILE"])[0]
+    return _hasher_and_dummy(current_app.config["ARGON2_PROFILE"])[0]
 
 
 class AccountError(Exception):
@@ -74,7 +74,7 @@ def hash_password(password: str) -> str:
 
 def password_matches(user: User | None, password: str) -> bool:
     try:
-        hasher, dummy_hash = _hasher_and_dummy(current_app.config["PASSWORD_HASH_PROFILE"])
+        hasher, dummy_hash = _hasher_and_dummy(current_app.config["ARGON2_PROFILE"])
         return hasher.verify(user.password_hash if user else dummy_hash, password) and user is not None
     except (VerificationError, InvalidHashError):
         return False

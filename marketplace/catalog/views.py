@@ -12,7 +12,7 @@ from marketplace.accounts.policy import PUBLIC, allow
 from marketplace.catalog import images, services
 from marketplace.catalog.pagecache import cached_render
 from marketplace.catalog.text import plain_text, render_markdown, shorten
-from marketplace.storage import get_storage, valid_key
+from marketplace.storage import StorageError, get_storage, valid_key
 
 bp = Blueprint("catalog", __name__)
 
@@ -229,7 +229,10 @@ def media(key: str):
     if request.if_none_match and etag in request.if_none_match:
         response = Response(status=304)
     else:
-        data = get_storage().get(key)
+        try:
+            data = get_storage().get(key)
+        except StorageError:
+            abort(503)
         if data is None:
             abort(404)
         response = Response(data, mimetype="image/webp")

@@ -42,10 +42,10 @@ def test_a_deployment_hashes_passwords_with_argon2s_recommended_parameters(app_c
     from marketplace.config import load_config
 
     # The suite lowers them for speed (tests/conftest.py); nothing in the environment can.
-    monkeypatch.setenv("PASSWORD_HASH_PROFILE", "CHEAPEST")
-    assert load_config({"APP_ENV": "production", "SECRET_KEY": "x" * 32})["PASSWORD_HASH_PROFILE"] == \
+    monkeypatch.setenv("ARGON2_PROFILE", "CHEAPEST")
+    assert load_config({"APP_ENV": "production", "SECRET_KEY": "x" * 32})["ARGON2_PROFILE"] == \
         "RFC_9106_LOW_MEMORY"
-    deployed = create_app({**app_config, "PASSWORD_HASH_PROFILE": load_config()["PASSWORD_HASH_PROFILE"]})
+    deployed = create_app({**app_config, "ARGON2_PROFILE": load_config()["ARGON2_PROFILE"]})
     with deployed.app_context():
         stored = services.hash_password("a long password")
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
