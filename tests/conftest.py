@@ -353,9 +353,22 @@ def _server_description() -> str:
         return f"{engine.dialect.name} {connection.execute(text('select sqlite_version()')).scalar_one()}"
 
 
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)  # an xdist worker tells the controller
+    if workeroutput is not None and _DATABASE_USED:
+        workeroutput["database_used"] = _DATABASE_USED[0]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    used = getattr(node, "workeroutput", {}).get("database_used")
+    if used:
+        _DATABASE_USED.append(used)
+
+
 def pytest_terminal_summary(terminalreporter):
-    if _DATABASE_USED:
-        terminalreporter.write_line(f"database used by the tests: {_DATABASE_USED[0]}")
+    for used in dict.fromkeys(_DATABASE_USED):
+        terminalreporter.write_line(f"database used by the tests: {used}")
 
 
 def pytest_report_header(config):
