@@ -47,7 +47,7 @@ from marketplace.extensions import db as _db
 from tests import factories
 
 # Tables that migrations create outside the models (search indexes) and that need emptying too.
-EXTRA_TABLES: tuple[str, ...] = ("product_search",)
+EXTRA_TABLES: tuple[str, ...] = ("product_search", "vacancy_search")
 
 # Fixtures whose tests need really committed data (another thread, process or connection reads or
 # writes it): a test using one of them runs as if marked ``@pytest.mark.committed``.

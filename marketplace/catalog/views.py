@@ -222,8 +222,9 @@ def sitemap():
 @bp.get("/media/<path:key>")
 @allow(PUBLIC)
 def media(key: str):
-    """Stored pictures. Keys are content hashes, so a response may be cached for a year unchanged."""
-    if not valid_key(key):
+    """Stored pictures. Keys are content hashes, so a response may be cached for a year unchanged.
+    Keys under ``private/`` (CVs) are never served here: their domain serves them to who may read them."""
+    if not valid_key(key) or key.startswith("private/"):
         abort(404)
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]
     if request.if_none_match and etag in request.if_none_match:

@@ -17,7 +17,8 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 from marketplace.core.forms import Form
 from marketplace.core.ids import MAX_ID
 from marketplace.core.phone import indonesian_e164
-from marketplace.orders.services import MAX_QUANTITY_PER_LINE, PROVINCES
+from marketplace.orders.cart import MAX_QUANTITY_PER_LINE
+from marketplace.orders.delivery import PROVINCES
 from marketplace.payments.models import PaymentMethod
 
 PROVINCE_CHOICES = [SelectChoice("", "")] + [SelectChoice(p) for p in PROVINCES]

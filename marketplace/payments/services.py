@@ -37,13 +37,7 @@ from marketplace.payments.models import (
     Payout,
     WebhookEvent,
 )
-from marketplace.payments.outcomes import (
-    OrderRef,
-    Outcome,
-    PayableOrder,
-    PaymentOutcome,
-    Refund,
-)
+from marketplace.payments.outcomes import OrderRef, Outcome, PayableOrder, PaymentOutcome, Refund
 from marketplace.payments.providers import (
     PaymentError,
     StripeProvider,
