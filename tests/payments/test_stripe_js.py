@@ -2,7 +2,7 @@
 import pytest
 
 from marketplace.config import ConfigError, load_config
-from marketplace.orders import services as orders
+from marketplace.orders import notices
 from tests import factories
 
 
@@ -11,7 +11,7 @@ def _card_order_page(client, db):
     product = factories.product(factories.business(seller), stock=5, price_idr=150_000)
     order = factories.order([(product.variants[0], 1)], payment_method="stripe")
     db.session.commit()
-    assert client.get(orders.order_link(order).replace("http://localhost", "")).status_code == 200
+    assert client.get(notices.order_link(order).replace("http://localhost", "")).status_code == 200
     return client.get(f"/pay/{order.public_id}")
 
 
