@@ -10,6 +10,7 @@ queues it once Redis answers again (``requeue_waiting``).
 from __future__ import annotations
 
 import smtplib
+import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -104,15 +105,33 @@ def deliver_job(message_id: int) -> None:
     """RQ entry point. ``flask rq-worker`` runs jobs inside its app context; a bare ``rq worker``
     process has none, so it builds one."""
     if has_app_context():
-        try:
-            deliver(message_id)
-        finally:
-            db.session.remove()  # one worker serves many jobs: start each from a fresh session
+        _deliver_through_database_blips(message_id)
         return
     from marketplace import create_app
 
     with create_app().app_context():
         deliver(message_id)
+
+
+DATABASE_RETRIES = (1, 2, 4, 8, 15)  # seconds between tries: rides out a PostgreSQL restart or failover
+
+
+def _deliver_through_database_blips(message_id: int) -> None:
+    """The job fails for good only if the database stays away for half a minute; RQ does not retry,
+    and a job that failed on a restart would leave its message unsent."""
+    from sqlalchemy.exc import OperationalError
+
+    for pause in (*DATABASE_RETRIES, None):
+        try:
+            deliver(message_id)
+            return
+        except OperationalError:
+            if pause is None:
+                raise
+            current_app.logger.warning("database unavailable; mail %s tried again in %s s", message_id, pause)
+            time.sleep(pause)
+        finally:
+            db.session.remove()  # one worker serves many jobs: start each from a fresh session
 
 
 def _dispatch_after_commit(session) -> None:
