@@ -155,7 +155,7 @@ def main() -> None:
             connections = [pg_connections(stack)]
             last_sample = [time.monotonic()]
 
-            def sample() -> None:
+            def sample(last_sample=last_sample, connections=connections) -> None:  # this step's lists
                 if args.soak and time.monotonic() - last_sample[0] >= 60:
                     last_sample[0] = time.monotonic()
                     connections.append(pg_connections(stack))

@@ -42,7 +42,7 @@ def _unavailable():
     503 that tells clients and proxies when to come back, instead of a 500."""
     try:
         db.session.rollback()
-    except Exception:  # the connection is gone; the pool replaces it on the next checkout
+    except Exception:  # nosec B110  # the connection is gone; the pool replaces it on the next checkout
         pass
     try:
         body = render_template("errors/unavailable.html")
