@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from flask import current_app, has_app_context, render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import event, select, update
 
@@ -95,28 +95,21 @@ def deliver(message_id: int) -> None:
     _mark(message_id, None)
 
 
+# The RQ job is ``marketplace.worker.deliver_email`` (named, not imported: the worker module sits above
+# every domain, since a bare ``rq worker`` process has to build the app).
+DELIVER_JOB = "marketplace.worker.deliver_email"
+
+
 def _stored_attachment(message: OutboxMessage) -> Attachment | None:
     if not message.attachment_name:
         return None
     return Attachment(message.attachment_name, message.attachment_type or "text/plain", message.attachment or "")
 
 
-def deliver_job(message_id: int) -> None:
-    """RQ entry point. ``flask rq-worker`` runs jobs inside its app context; a bare ``rq worker``
-    process has none, so it builds one."""
-    if has_app_context():
-        _deliver_through_database_blips(message_id)
-        return
-    from marketplace import create_app
-
-    with create_app().app_context():
-        deliver(message_id)
-
-
 DATABASE_RETRIES = (1, 2, 4, 8, 15)  # seconds between tries: rides out a PostgreSQL restart or failover
 
 
-def _deliver_through_database_blips(message_id: int) -> None:
+def deliver_through_database_blips(message_id: int) -> None:
     """The job fails for good only if the database stays away for half a minute; RQ does not retry,
     and a job that failed on a restart would leave its message unsent."""
     from sqlalchemy.exc import OperationalError
@@ -169,7 +162,7 @@ def _enqueue_or_keep(message_ids: list[int]) -> None:
     try:
         queue = mail_queue()
         while waiting:
-            queue.enqueue(deliver_job, waiting[0])
+            queue.enqueue(DELIVER_JOB, waiting[0])
             waiting.pop(0)
     except (RedisError, OSError) as exc:
         current_app.logger.warning("mail queue unavailable (%s): %d message(s) wait in the outbox", exc,
@@ -199,7 +192,7 @@ def requeue_waiting(limit: int = 500) -> int:
         if not claimed:
             continue
         try:
-            queue.enqueue(deliver_job, message_id)
+            queue.enqueue(DELIVER_JOB, message_id)
         except Exception as exc:
             _mark(message_id, QUEUE_WAITING + str(exc))
             raise
