@@ -72,6 +72,7 @@ def load_config(env: dict[str, str] | None = None, instance_dir: Path = INSTANCE
         secret_key = _development_secret_key(instance_dir)
 
     redis_url = env.get("REDIS_URL") or None
+    public_url = (env.get("PUBLIC_URL") or "").strip().rstrip("/")
     return {
         "APP_ENV": app_env,
         "DEBUG": False,
@@ -79,7 +80,10 @@ def load_config(env: dict[str, str] | None = None, instance_dir: Path = INSTANCE
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": _database_url(env.get("DATABASE_URL")),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Unset in development: the port of `PORT=8000 make run`, then the port really served
+        # (core/public_url.py), so emailed links, the sitemap and share links reach this server.
+        "PUBLIC_URL": public_url or f"http://127.0.0.1:{(env.get('PORT') or '5000').strip()}",
+        "PUBLIC_URL_FOLLOWS_SERVER": app_env == "development" and not public_url,
         "REDIS_URL": redis_url,
         # Sessions and cookies
         "SESSION_COOKIE_SECURE": production,
