@@ -107,16 +107,13 @@ def _register(form, template: str, register):
         return _home()
     if form.validate_on_submit():
         try:
-            user = register(form)
-        except services.EmailTaken:
-            form.email.errors.append(_("An account with this email address already exists. "
-                                       "Sign in, or reset your password if you forgot it."))
+            register(form)  # an address that has an account gets an email instead: the same answer
         except services.WeakPassword:
             form.password.errors.append(_("This password is too easy to guess. Use at least "
                                           "%(n)d characters and avoid common passwords.",
                                           n=services.MIN_PASSWORD_LENGTH))
         else:
-            return render_template("accounts/check_email.html", email=user.email)
+            return render_template("accounts/check_email.html", email=services.normalise_email(form.email.data))
     status = 400 if request.method == "POST" else 200
     return render_template(template, form=form), status
 
