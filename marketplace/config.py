@@ -102,7 +102,12 @@ def load_config(env: dict[str, str] | None = None, instance_dir: Path = INSTANCE
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Forms that send mail or create accounts, per IP
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per 5 minutes"),
+        # Failed sign-ins only (a success never counts): per account, and a higher limit per IP, as
+        # a training centre or a carrier NAT puts many honest people behind one address.
+        "LOGIN_FAILURES_PER_ACCOUNT": env.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_FAILURES_PER_IP": env.get("LOGIN_FAILURES_PER_IP", "50 per 15 minutes"),
         # Mail: without MAIL_SERVER every message goes to the development outbox
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("MAIL_PORT", "587")),

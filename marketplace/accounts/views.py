@@ -24,8 +24,27 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-# Every form that sends mail or creates accounts is throttled like the login.
+# Every form that sends mail or creates accounts is throttled per IP.
 throttled = limiter.limit(_login_limit, methods=["POST"], error_message="too_many_attempts")
+
+
+def _failed_sign_in(response) -> bool:
+    """Only a wrong email or password counts (401); a success, an unconfirmed address or a form
+    with errors never does, so people sharing one Wi-Fi do not lock each other out."""
+    return response.status_code == 401
+
+
+def _account_key() -> str:
+    return "account:" + services.normalise_email(request.form.get("email", ""))
+
+
+# Limited per account (guesses spread over many IPs) and, higher, per IP (one guesser, many accounts).
+failed_sign_ins_per_account = limiter.limit(
+    lambda: current_app.config["LOGIN_FAILURES_PER_ACCOUNT"], key_func=_account_key, methods=["POST"],
+    deduct_when=_failed_sign_in, error_message="too_many_attempts", scope="login-account")
+failed_sign_ins_per_ip = limiter.limit(
+    lambda: current_app.config["LOGIN_FAILURES_PER_IP"], methods=["POST"],
+    deduct_when=_failed_sign_in, error_message="too_many_attempts", scope="login-ip")
 
 
 def _home():
@@ -54,7 +73,8 @@ def _link_problem(code: str, retry_endpoint: str | None = None):
 
 @bp.route("/login", methods=["GET", "POST"])
 @allow(PUBLIC)
-@throttled
+@failed_sign_ins_per_ip
+@failed_sign_ins_per_account
 def login():
     if current_user.is_authenticated:
         return _home()
