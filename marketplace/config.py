@@ -12,6 +12,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 
 
+# Seconds to connect to Redis and to wait for an answer: an outage costs a request one second, never a
+# hanging worker (rate limits and the mail queue both use them).
+REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+
+
 class ConfigError(RuntimeError):
     """The environment cannot run the app; the message says what to set."""
 
@@ -100,6 +105,11 @@ def load_config(env: dict[str, str] | None = None, instance_dir: Path = INSTANCE
         "LANGUAGES": ("id", "en"),
         # Rate limits: in memory by default, shared on Redis when it is configured
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis down must not take sign-in down: count in this process until Redis answers again
+        # (Flask-Limiter checks it with a growing interval, at most about a minute), and give up on
+        # an unanswering Redis within a second instead of holding the request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": REDIS_TIMEOUTS if redis_url else {},
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Forms that send mail or create accounts, per IP

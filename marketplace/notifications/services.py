@@ -3,7 +3,9 @@
 ``send_email`` renders a message in the recipient's language and stores it in the outbox within the
 caller's transaction. Only after that transaction commits is it delivered, so a rolled-back action
 never sends mail: kept in the outbox (no MAIL_SERVER), sent by SMTP at once, or queued on Redis (RQ)
-when REDIS_URL is set (``flask rq-worker`` sends it).
+when REDIS_URL is set (``flask rq-worker`` sends it). When Redis cannot take a message, the action still
+succeeds: the message waits in the outbox (its ``error`` starts with ``QUEUE_WAITING``) and the worker
+queues it once Redis answers again (``requeue_waiting``).
 """
 from __future__ import annotations
 
@@ -15,11 +17,15 @@ from flask import current_app, has_app_context, render_template
 from flask_babel import force_locale
 from sqlalchemy import event, select, update
 
+from marketplace.config import REDIS_TIMEOUTS
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.notifications.models import OutboxMessage
 
 _PENDING_KEY = "pending_outbox_ids"
+MAIL_QUEUE = "mail"
+# The error of a message that Redis could not take; the worker queues such messages when Redis is back.
+QUEUE_WAITING = "waiting for the mail queue: "
 
 
 def send_email(to: str, template: str, locale: str = "id", **context) -> OutboxMessage:
@@ -90,12 +96,7 @@ def _dispatch_after_commit(session) -> None:
     if not pending or not current_app.config["MAIL_SERVER"]:
         return  # development outbox: the stored message is the delivery
     if current_app.config["REDIS_URL"]:
-        from redis import Redis
-        from rq import Queue
-
-        queue = Queue("mail", connection=Redis.from_url(current_app.config["REDIS_URL"]))
-        for message_id, *_ in pending:
-            queue.enqueue(deliver_job, message_id)
+        _enqueue_or_keep([message_id for message_id, *_ in pending])
         return
     for message_id, to, subject, body in pending:
         try:
@@ -105,6 +106,62 @@ def _dispatch_after_commit(session) -> None:
             _mark(message_id, str(exc))
         else:
             _mark(message_id, None)
+
+
+def mail_queue(url: str | None = None, **options):
+    """The RQ queue of outgoing mail, on a Redis connection that gives up within a second."""
+    from redis import Redis
+    from rq import Queue
+
+    connection = Redis.from_url(url or current_app.config["REDIS_URL"], **{**REDIS_TIMEOUTS, **options})
+    return Queue(MAIL_QUEUE, connection=connection)
+
+
+def _enqueue_or_keep(message_ids: list[int]) -> None:
+    """Queue each message; those Redis cannot take wait in the outbox for ``requeue_waiting``. The
+    action that wrote them has committed: a Redis outage must not turn it into an error page."""
+    from redis.exceptions import RedisError
+
+    waiting = list(message_ids)
+    try:
+        queue = mail_queue()
+        while waiting:
+            queue.enqueue(deliver_job, waiting[0])
+            waiting.pop(0)
+    except (RedisError, OSError) as exc:
+        current_app.logger.warning("mail queue unavailable (%s): %d message(s) wait in the outbox", exc,
+                                   len(waiting))
+        for message_id in waiting:
+            _mark(message_id, QUEUE_WAITING + str(exc))
+
+
+def requeue_waiting(limit: int = 500) -> int:
+    """Queue the messages Redis could not take when they were written (the worker calls this when it
+    starts and whenever it is idle). Each message is claimed with one conditional UPDATE, so two workers
+    never queue the same one. Returns how many were queued; a Redis error propagates."""
+    waiting = OutboxMessage.error.startswith(QUEUE_WAITING, autoescape=True)
+    ids = list(db.session.execute(
+        select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None), waiting)
+        .order_by(OutboxMessage.id).limit(limit)).scalars())
+    db.session.rollback()
+    if not ids:
+        return 0
+    queue = mail_queue()
+    queue.connection.ping()  # fail before claiming anything if Redis is still away
+    queued = 0
+    for message_id in ids:
+        with db.engine.begin() as connection:
+            claimed = connection.execute(update(OutboxMessage).where(OutboxMessage.id == message_id, waiting)
+                                         .values(error=None)).rowcount
+        if not claimed:
+            continue
+        try:
+            queue.enqueue(deliver_job, message_id)
+        except Exception as exc:
+            _mark(message_id, QUEUE_WAITING + str(exc))
+            raise
+        queued += 1
+    return queued
 
 
 def _forget_after_rollback(session, previous_transaction) -> None:
