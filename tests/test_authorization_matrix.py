@@ -26,6 +26,7 @@ AREA_CEILING: dict[str, frozenset[str]] = {
     "seller_orders": frozenset({"graduate"}),
     "earnings": frozenset({"graduate"}),
     "payouts": frozenset({"staff", "admin"}),
+    "staff_orders": frozenset({"staff", "admin"}),
     "staff": frozenset({"staff", "admin"}),
     "admin": frozenset({"admin"}),
     "programs": frozenset({"staff", "admin"}),

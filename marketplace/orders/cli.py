@@ -1,7 +1,12 @@
-"""``flask orders expire``: cancel unpaid orders past their time and release their stock."""
+"""``flask orders expire``: cancel unpaid orders past their time and release their stock.
+``flask payments reconcile``: settle card payments whose webhook never came; report differences (the
+orders domain runs it, as settling a payment changes its order)."""
 import click
 from flask import Flask
 from flask.cli import AppGroup
+
+from marketplace.orders.closing import expire_unpaid_orders
+from marketplace.orders.settlement import reconcile as reconcile_payments
 
 
 def register(app: Flask) -> None:
@@ -10,8 +15,22 @@ def register(app: Flask) -> None:
     @group.command("expire")
     def expire() -> None:
         """Expire unpaid orders (safe to run on a schedule, and twice at once)."""
-        from marketplace.orders.services import expire_unpaid_orders
-
         click.echo(f"{expire_unpaid_orders()} order(s) expired.")
 
     app.cli.add_command(group)
+
+    payments = AppGroup("payments", help="Payment maintenance.")
+
+    @payments.command("reconcile")
+    def reconcile() -> None:
+        """Re-check pending Stripe payments and compare our records with Stripe."""
+        result = reconcile_payments()
+        for line in result.fixed:
+            click.echo(f"fixed: {line}")
+        for line in result.differences:
+            click.echo(f"DIFFERENCE: {line}")
+        click.echo(f"{len(result.fixed)} fixed, {len(result.differences)} difference(s).")
+        if result.differences:
+            raise SystemExit(1)
+
+    app.cli.add_command(payments)

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Business, Product, ProductStatus, Variant
 from marketplace.extensions import db
-from marketplace.orders import services
+from marketplace.orders import services, settlement
+from marketplace.payments.models import PaymentMethod
 
 # (key suffix, the state to bring the order to)
 STATES = ("awaiting_payment", "paid", "packed", "shipped", "delivered", "completed", "cancelled", "refunded")
@@ -48,7 +49,7 @@ def seed() -> None:
         services.add_to_cart(cart.id, variant.id, 1, customer.id)
         order = services.place_order(services.CheckoutRequest(
             cart_id=cart.id, email=customer.email, address=DEMO_ADDRESSES[n % len(DEMO_ADDRESSES)], delivery={},
-            payment_method="cod" if state == "completed" else "bank_transfer", idempotency_key=key,
+            payment_method=(PaymentMethod.COD if state == "completed" else PaymentMethod.BANK_TRANSFER).value, idempotency_key=key,
             user_id=customer.id, locale=customer.locale or "id"))
         _advance(order, state)
 
@@ -61,7 +62,7 @@ def _advance(order, state: str) -> None:
     if state == "cancelled":
         services.cancel_part(part.id, seller_id, "Stok habis / out of stock")
         return
-    services.confirm_offline_payment(part.id, seller_id)
+    settlement.confirm_offline_payment(part.id, seller_id)
     if state == "refunded":
         services.cancel_part(part.id, seller_id, "Barang rusak saat dikemas / damaged while packing")
         return

@@ -9,6 +9,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 from marketplace.core.ids import MAX_ID
 from marketplace.core.phone import indonesian_e164
 from marketplace.orders.services import MAX_QUANTITY_PER_LINE, PROVINCES
+from marketplace.payments.models import PaymentMethod
 
 PROVINCE_CHOICES = [SelectChoice("", "")] + [SelectChoice(p) for p in PROVINCES]
 
@@ -38,9 +39,9 @@ def indonesian_phone(form, field) -> None:
 
 
 PAYMENT_LABELS = {
-    "stripe": _l("Card (Visa, Mastercard)"),
-    "bank_transfer": _l("Bank transfer"),
-    "cod": _l("Cash on delivery or pickup"),
+    PaymentMethod.STRIPE.value: _l("Card (Visa, Mastercard)"),
+    PaymentMethod.BANK_TRANSFER.value: _l("Bank transfer"),
+    PaymentMethod.COD.value: _l("Cash on delivery or pickup"),
 }
 
 

@@ -44,12 +44,6 @@ class SystemNote(str, enum.Enum):
     LATE_PAYMENT_REFUNDED = "paid after expiry, refunded"
 
 
-class PaymentMethod(str, enum.Enum):
-    STRIPE = "stripe"
-    BANK_TRANSFER = "bank_transfer"
-    COD = "cod"
-
-
 class DeliveryZone(str, enum.Enum):
     SAME_CITY = "same_city"
     SAME_PROVINCE = "same_province"
@@ -70,7 +64,7 @@ class Cart(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    items: Mapped[list["CartItem"]] = relationship(back_populates="cart", cascade="all, delete-orphan",
+    items: Mapped[list[CartItem]] = relationship(back_populates="cart", cascade="all, delete-orphan",
                                                    order_by="CartItem.id")
     draft: Mapped["CheckoutDraft | None"] = relationship(cascade="all, delete-orphan")
 
@@ -150,8 +144,8 @@ class Order(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     user = relationship("User")
-    parts: Mapped[list["OrderPart"]] = relationship(back_populates="order", order_by="OrderPart.id")
-    events: Mapped[list["OrderEvent"]] = relationship(back_populates="order", order_by="OrderEvent.id")
+    parts: Mapped[list[OrderPart]] = relationship(back_populates="order", order_by="OrderPart.id")
+    events: Mapped[list[OrderEvent]] = relationship(back_populates="order", order_by="OrderEvent.id")
     # Read-only: the payments domain writes payments; order lists load it eagerly to show refunds.
     payment = relationship("Payment", uselist=False, viewonly=True)
 
@@ -183,7 +177,7 @@ class OrderPart(db.Model):
 
     order: Mapped[Order] = relationship(back_populates="parts")
     business = relationship("Business")
-    lines: Mapped[list["OrderLine"]] = relationship(back_populates="part", order_by="OrderLine.id")
+    lines: Mapped[list[OrderLine]] = relationship(back_populates="part", order_by="OrderLine.id")
 
 
 class OrderLine(db.Model):

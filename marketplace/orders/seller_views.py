@@ -10,9 +10,15 @@ from marketplace.accounts.policy import GRADUATE, allow
 from marketplace.core.formatting import rupiah
 from marketplace.core.nav import register_nav
 from marketplace.extensions import db
-from marketplace.orders import services
-from marketplace.orders.forms import ActionForm, CancelForm, DeliverySettingsForm, ShipForm
+from marketplace.orders import services, settlement
+from marketplace.orders.forms import (
+    ActionForm,
+    CancelForm,
+    DeliverySettingsForm,
+    ShipForm,
+)
 from marketplace.orders.models import OrderPart, PartStatus
+from marketplace.payments.models import PaymentMethod
 from marketplace.payments.providers import bank_account
 
 bp = Blueprint("seller_orders", __name__, url_prefix="/seller/orders")
@@ -74,7 +80,7 @@ def confirm_payment(part_id: int):
     if not ActionForm().validate():
         abort(400)
     try:
-        services.confirm_offline_payment(part.id, current_user.id)
+        settlement.confirm_offline_payment(part.id, current_user.id)
     except services.OrderError:
         flash(_("This order cannot be marked paid now."), "error")
         return _render_part(part, 400)
@@ -128,7 +134,7 @@ def cancel(part_id: int):
     except services.OrderError:
         flash(_("This order cannot be cancelled now. It may have been cancelled already."), "error")
         return _render_part(part, 400, cancel_form=form)
-    if cancelled.status == PartStatus.REFUNDED.value and cancelled.order.payment_method == "stripe":
+    if cancelled.status == PartStatus.REFUNDED.value and PaymentMethod(cancelled.order.payment_method).online:
         flash(_("Order cancelled and %(amount)s refunded to the customer's card; the stock is back on sale.",
                 amount=rupiah(cancelled.total_idr)), "success")
     else:

@@ -10,7 +10,7 @@ import logging
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -18,14 +18,28 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from marketplace.catalog import services as catalog
 from marketplace.catalog.models import Business, Product, Variant
-from marketplace.core.timeutil import as_utc, utcnow
+from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.notifications.services import send_email
 from marketplace.orders.models import (
-    Cart, CartItem, DeliverySettings, DeliveryZone, Order, OrderEvent, OrderLine, OrderPart, OrderStatus,
-    PartStatus, PaymentMethod, SystemNote,
+    Cart,
+    CartItem,
+    DeliverySettings,
+    DeliveryZone,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderPart,
+    OrderStatus,
+    PartStatus,
+    SystemNote,
 )
+from marketplace.payments import ledger
+from marketplace.payments import services as payments
+from marketplace.payments.models import PaymentMethod
+from marketplace.payments.providers import PaymentError, available_methods, bank_account
 
 log = logging.getLogger(__name__)
 
@@ -341,8 +355,7 @@ def save_delivery_settings(business_id: int, *, province: str | None, same_city_
 def _norm_city(name: str) -> str:
     name = " ".join(name.lower().split())
     for prefix in ("kota ", "kabupaten ", "kab. ", "kab "):
-        if name.startswith(prefix):
-            name = name[len(prefix):]
+        name = name.removeprefix(prefix)
     return name
 
 
@@ -453,9 +466,6 @@ def place_order(req: CheckoutRequest) -> Order:
     """Turn a cart into an order with one part per seller, reserving stock for every line.
 
     The same idempotency key always gives the same order (a double submit makes one order)."""
-    from marketplace.payments.models import Payment
-    from marketplace.payments.providers import available_methods, bank_account
-
     if existing := order_for_key(req.idempotency_key):
         return existing
     if req.payment_method not in available_methods():
@@ -510,15 +520,15 @@ def place_order(req: CheckoutRequest) -> Order:
     except OrderError:
         db.session.rollback()
         raise
-    db.session.add(Payment(order=order, provider=req.payment_method, amount_idr=order.total_idr))
+    payments.open_payment(order, req.payment_method, order.total_idr)
     record_event(order, None, OrderStatus.AWAITING_PAYMENT.value, None, req.user_id)
     for item in list(cart.items):
         db.session.delete(item)
     db.session.flush()
-    _email_customer(order, "order_received", bank=bank_account(), amount_due_idr=order.total_idr)
-    if req.payment_method != PaymentMethod.STRIPE.value:
+    email_customer(order, "order_received", bank=bank_account(), amount_due_idr=order.total_idr)
+    if not PaymentMethod(req.payment_method).online:
         for part in order.parts:  # offline payment: the seller acts on it right away (COD, transfer)
-            _email_seller(part, "order_new_for_seller")
+            email_seller(part, "order_new_for_seller")
     try:
         db.session.commit()
     except IntegrityError:
@@ -570,11 +580,11 @@ def customer_locale(order: Order) -> str:
     return order.locale or "id"
 
 
-def _email_customer(order: Order, template: str, **context) -> None:
+def email_customer(order: Order, template: str, **context) -> None:
     send_email(order.email, template, customer_locale(order), order=order, link=order_link(order), **context)
 
 
-def _email_seller(part: OrderPart, template: str, **context) -> None:
+def email_seller(part: OrderPart, template: str, **context) -> None:
     owner = part.business.owner
     link = f"{current_app.config['PUBLIC_URL']}/seller/orders/{part.id}"
     send_email(owner.email, template, owner.locale or "id", part=part, order=part.order, link=link, **context)
@@ -586,10 +596,8 @@ def _email_seller(part: OrderPart, template: str, **context) -> None:
 def amount_due_idr(order: Order) -> int:
     """What the customer is asked to pay: the payment's amount (the order total less parts cancelled
     before any money came)."""
-    from marketplace.payments.services import payment_for
-
-    payment = payment_for(order)
-    return payment.amount_idr if payment is not None else _live_total_idr(order)
+    due = payments.amount_due_idr(order)
+    return due if due is not None else _live_total_idr(order)
 
 
 def _live_total_idr(order: Order) -> int:
@@ -608,7 +616,7 @@ def refresh_order_status(order: Order) -> None:
         order.status = OrderStatus.AWAITING_PAYMENT.value
 
 
-def _transition(part_id: int, from_statuses: set[str] | frozenset[str], to_status: str, **values) -> bool:
+def transition(part_id: int, from_statuses: set[str] | frozenset[str], to_status: str, **values) -> bool:
     """Conditional UPDATE: of two concurrent callers only one moves the part."""
     result = db.session.execute(
         update(OrderPart).where(OrderPart.id == part_id, OrderPart.status.in_(list(from_statuses)))
@@ -618,54 +626,6 @@ def _transition(part_id: int, from_statuses: set[str] | frozenset[str], to_statu
         db.session.refresh(part)
         return True
     return False
-
-
-def mark_part_paid(part_id: int, actor_id: int | None, note: str | None = None) -> bool:
-    """Awaiting payment -> paid, credit the seller's ledger; False if it was not awaiting payment."""
-    from marketplace.payments import ledger
-
-    if not _transition(part_id, {PartStatus.AWAITING_PAYMENT.value}, PartStatus.PAID.value, paid_at=utcnow()):
-        return False
-    part = db.session.get(OrderPart, part_id)
-    ledger.credit_sale(part, cash_on_delivery=part.order.payment_method == PaymentMethod.COD.value)
-    record_event(part.order, part, PartStatus.PAID.value, note, actor_id)
-    if part.order.payment_method == PaymentMethod.STRIPE.value:
-        _email_seller(part, "order_new_for_seller")
-    return True
-
-
-def confirm_offline_payment(part_id: int, actor_id: int) -> OrderPart:
-    """The seller or staff confirm the money for one part arrived (bank transfer or cash)."""
-    from marketplace.payments.models import PaymentStatus
-    from marketplace.payments.services import payment_for
-
-    part = db.session.get(OrderPart, part_id)
-    if part is None:
-        raise NotAllowed()
-    order = part.order
-    if order.payment_method == PaymentMethod.STRIPE.value:
-        raise NotAllowed("card payments are confirmed by Stripe")
-    if not mark_part_paid(part_id, actor_id, note=SystemNote.PAYMENT_CONFIRMED.value):
-        raise InvalidTransition()
-    was_paid = order.status == OrderStatus.PAID.value
-    refresh_order_status(order)
-    if order.status == OrderStatus.PAID.value and not was_paid:
-        payment = payment_for(order)
-        if payment is not None:
-            payment.status = PaymentStatus.SUCCEEDED.value
-        _email_customer(order, "payment_confirmed", paid_idr=amount_due_idr(order))
-    db.session.commit()
-    return part
-
-
-def mark_order_paid(order: Order, note: str | None = None) -> list[OrderPart]:
-    """Every part still awaiting payment becomes paid (caller commits). Returns the parts it moved."""
-    moved = [part for part in order.parts if mark_part_paid(part.id, None, note)]
-    was_paid = order.paid_at is not None
-    refresh_order_status(order)
-    if moved and not was_paid:
-        _email_customer(order, "payment_confirmed", paid_idr=amount_due_idr(order))
-    return moved
 
 
 def advance_part(part_id: int, to_status: str, actor_id: int, courier: str | None = None,
@@ -683,12 +643,12 @@ def advance_part(part_id: int, to_status: str, actor_id: int, courier: str | Non
         if part.delivery_zone != DeliveryZone.PICKUP.value and not (courier and tracking_number):
             raise InvalidTransition("courier and tracking number are required")
         values = {"courier": courier or None, "tracking_number": tracking_number or None}
-    if not _transition(part_id, {from_status}, to_status, **values):
+    if not transition(part_id, {from_status}, to_status, **values):
         raise InvalidTransition()
     note = f"{courier} {tracking_number}".strip() if to_status == PartStatus.SHIPPED.value else None
     record_event(part.order, part, to_status, note, actor_id)
     if to_status == PartStatus.SHIPPED.value:
-        _email_customer(part.order, "order_shipped", part=part)
+        email_customer(part.order, "order_shipped", part=part)
     db.session.commit()
     return part
 
@@ -698,7 +658,7 @@ def confirm_received(order_id: int, part_id: int, actor_id: int | None) -> Order
     part = db.session.get(OrderPart, part_id)
     if part is None or part.order_id != order_id:
         raise NotAllowed()
-    if not _transition(part_id, {PartStatus.SHIPPED.value, PartStatus.DELIVERED.value}, PartStatus.COMPLETED.value):
+    if not transition(part_id, {PartStatus.SHIPPED.value, PartStatus.DELIVERED.value}, PartStatus.COMPLETED.value):
         raise InvalidTransition()
     record_event(part.order, part, PartStatus.COMPLETED.value, SystemNote.RECEIVED_BY_CUSTOMER.value, actor_id)
     db.session.commit()
@@ -710,10 +670,6 @@ def cancel_part(part_id: int, actor_id: int | None, reason: str) -> OrderPart:
 
     An unpaid part of a card order cannot be cancelled alone (the customer may be paying that exact
     amount right now); it expires with its order instead."""
-    from marketplace.payments import ledger
-    from marketplace.payments import services as payments
-    from marketplace.payments.providers import PaymentError, provider_for
-
     part = db.session.get(OrderPart, part_id)
     if part is None:
         raise NotAllowed()
@@ -722,137 +678,48 @@ def cancel_part(part_id: int, actor_id: int | None, reason: str) -> OrderPart:
     if not reason:
         raise InvalidTransition("a reason is required")
     if part.status == PartStatus.AWAITING_PAYMENT.value:
-        if order.payment_method == PaymentMethod.STRIPE.value:
+        if PaymentMethod(order.payment_method).online:
             raise InvalidTransition("unpaid card orders expire by themselves")
-        if not _transition(part_id, {PartStatus.AWAITING_PAYMENT.value}, PartStatus.CANCELLED.value,
+        if not transition(part_id, {PartStatus.AWAITING_PAYMENT.value}, PartStatus.CANCELLED.value,
                            cancel_reason=reason):
             raise InvalidTransition()
-        _restock(part)
+        restock(part)
         record_event(order, part, PartStatus.CANCELLED.value, reason, actor_id)
         refresh_order_status(order)
-        payment = payments.payment_for(order)
-        if payment is not None:
-            # The order keeps its original total; the payment says what the customer still has to pay.
-            payment.amount_idr = _live_total_idr(order)
-            if order.status == OrderStatus.CANCELLED.value:
-                payments.mark_cancelled(order)
-        _email_customer(order, "order_cancelled", part=part, reason=reason, refunded_idr=0)
+        # The order keeps its original total; the payment says what the customer still has to pay.
+        payments.set_amount_due(order, _live_total_idr(order))
+        if order.status == OrderStatus.CANCELLED.value:
+            payments.mark_cancelled(order)
+        email_customer(order, "order_cancelled", part=part, reason=reason, refunded_idr=0)
         db.session.commit()
         return part
     if part.status not in (PartStatus.PAID.value, PartStatus.PACKED.value):
         raise InvalidTransition()
     # The conditional UPDATE comes before the provider is asked, and holds the row until the commit: of
     # two submits of the cancel form only one gets here, so one refund and one ledger debit.
-    if not _transition(part_id, {PartStatus.PAID.value, PartStatus.PACKED.value}, PartStatus.REFUNDED.value,
+    if not transition(part_id, {PartStatus.PAID.value, PartStatus.PACKED.value}, PartStatus.REFUNDED.value,
                        cancel_reason=reason):
         raise InvalidTransition()
-    payment = payments.payment_for(order)
     try:
-        provider_for(order.payment_method).refund(payment.provider_ref, part.total_idr,
-                                                  idempotency_key=f"refund-part-{part.id}")
+        payments.refund(order, part.total_idr, idempotency_key=f"refund-part-{part.id}")
     except PaymentError as exc:
         db.session.rollback()  # the part stays paid: no money went back
         raise RefundFailed(exc.message) from exc
     except Exception:
         db.session.rollback()
         raise
-    payment.refunded_idr += part.total_idr
-    ledger.reverse_part(part)
-    _restock(part)
+    ledger.reverse_part(part.business_id, part.id)
+    restock(part)
     record_event(order, part, PartStatus.REFUNDED.value, reason, actor_id)
     refresh_order_status(order)
-    _email_customer(order, "order_cancelled", part=part, reason=reason, refunded_idr=part.total_idr)
+    email_customer(order, "order_cancelled", part=part, reason=reason, refunded_idr=part.total_idr)
     db.session.commit()
     return part
 
 
-def _restock(part: OrderPart) -> None:
+def restock(part: OrderPart) -> None:
     for line in part.lines:
         release_stock(line.variant_id, line.quantity)
-
-
-def _cancel_unpaid_part(part: OrderPart, reason: SystemNote, actor_id: int | None) -> bool:
-    """True only for the one caller that moved the part, so only that caller releases its stock and
-    tells the customer."""
-    if not _transition(part.id, {PartStatus.AWAITING_PAYMENT.value}, PartStatus.CANCELLED.value,
-                       cancel_reason=reason.value):
-        return False
-    _restock(part)
-    record_event(part.order, part, PartStatus.CANCELLED.value, reason.value, actor_id)
-    return True
-
-
-def _close_unpaid(order: Order, reason: SystemNote, actor_id: int | None = None) -> list[OrderPart] | None:
-    """Cancel every part still awaiting payment (the caller commits). A card payment is stopped at
-    Stripe first; None means the order must stay as it is: Stripe says it was paid (it is marked
-    paid now) or Stripe cannot be asked."""
-    from marketplace.payments import services as payments
-
-    if payments.settle_before_closing(order):
-        return None
-    moved = [part for part in order.parts if _cancel_unpaid_part(part, reason, actor_id)]
-    refresh_order_status(order)
-    if order.status == OrderStatus.CANCELLED.value:
-        payments.mark_cancelled(order)
-    return moved
-
-
-def expire_unpaid_orders(now: datetime | None = None) -> int:
-    """``flask orders expire``: cancel orders not paid in time and put their stock back.
-
-    Safe on a schedule and twice at once: each part moves by a conditional UPDATE, so its stock is
-    released once. A card payment is cancelled at Stripe first; if Stripe says it succeeded after all
-    (a webhook that never came), the order is marked paid instead of expired."""
-    now = now or utcnow()
-    stale = db.session.execute(
-        select(Order.id).where(Order.status == OrderStatus.AWAITING_PAYMENT.value, Order.expires_at < now)
-        .order_by(Order.id)).scalars().all()
-    expired = 0
-    for order_id in stale:
-        order = db.session.get(Order, order_id)
-        if order is None or order.status != OrderStatus.AWAITING_PAYMENT.value or as_utc(order.expires_at) >= now:
-            continue
-        moved = _close_unpaid(order, SystemNote.NOT_PAID_IN_TIME)
-        if moved:
-            expired += 1
-            # Sent in this transaction: a run that loses the race moved nothing and sends nothing.
-            _email_customer(order, "order_expired", expired_parts=moved,
-                            whole_order=order.status == OrderStatus.CANCELLED.value)
-        db.session.commit()
-    return expired
-
-
-def cancel_unpaid_order(order_id: int, actor_id: int | None) -> Order:
-    """The customer changed their mind before paying: every unpaid part is cancelled and its stock
-    released. Raises PaymentArrived when the money came first (the order goes ahead) and
-    InvalidTransition when there is nothing unpaid, or Stripe cannot be asked right now."""
-    order = db.session.get(Order, order_id)
-    if order is None:
-        raise NotAllowed()
-    if order.status != OrderStatus.AWAITING_PAYMENT.value:
-        raise InvalidTransition()
-    moved = _close_unpaid(order, SystemNote.CANCELLED_BY_CUSTOMER, actor_id)
-    if moved is None:
-        db.session.commit()
-        if order.status == OrderStatus.PAID.value:
-            raise PaymentArrived()
-        raise InvalidTransition("the payment provider cannot be asked now")
-    if not moved:
-        db.session.rollback()
-        raise InvalidTransition()
-    _email_customer(order, "order_cancelled_by_customer", cancelled_parts=moved)
-    for part in moved:
-        _email_seller(part, "order_cancelled_for_seller")
-    db.session.commit()
-    return order
-
-
-def record_late_payment_refund(order: Order, amount_idr: int, source: str) -> None:
-    """Money came for an order that had already expired and was refunded in full: say so in its
-    history and tell the customer, who may otherwise wonder where it went."""
-    log.info("order %s: %s paid after expiry, refunded", order.public_id, source)
-    record_event(order, None, PartStatus.REFUNDED.value, SystemNote.LATE_PAYMENT_REFUNDED.value, None)
-    _email_customer(order, "payment_refunded_late", refunded_idr=amount_idr)
 
 
 # Reading -------------------------------------------------------------------------------------------
@@ -892,5 +759,4 @@ def sales_total_idr(business_id: int) -> int:
     ).scalar_one())
 
 
-def business_of(user_id: int) -> Business | None:
-    return db.session.execute(select(Business).where(Business.owner_id == user_id)).scalar_one_or_none()
+business_of = catalog.business_of

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,9 +21,15 @@ from flask_login import current_user, user_logged_in
 
 from marketplace.accounts.policy import PUBLIC, SIGNED_IN, allow
 from marketplace.core.nav import register_nav
-from marketplace.orders import drafts, services
+from marketplace.orders import closing, drafts, services
 from marketplace.orders.access import can_view, remember_order, visible_order_or_404
-from marketplace.orders.forms import ActionForm, AddToCartForm, PlaceOrderForm, QuantityForm, checkout_form
+from marketplace.orders.forms import (
+    ActionForm,
+    AddToCartForm,
+    PlaceOrderForm,
+    QuantityForm,
+    checkout_form,
+)
 from marketplace.orders.models import Order, SystemNote
 from marketplace.payments.providers import available_methods
 
@@ -272,7 +287,7 @@ def cancel_order(public_id: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        services.cancel_unpaid_order(order.id, _buyer_id())
+        closing.cancel_unpaid_order(order.id, _buyer_id())
     except services.PaymentArrived:
         flash(_("Your payment had already arrived, so the order goes ahead."), "info")
     except services.OrderError:
@@ -317,6 +332,8 @@ def _render_order(order: Order):
                            action_form=ActionForm())
 
 
-from marketplace.orders.seller_views import bp as seller_bp  # noqa: E402
+from marketplace.orders.payment_views import bp as payment_bp
+from marketplace.orders.seller_views import bp as seller_bp
+from marketplace.orders.staff_views import bp as staff_bp
 
-blueprints = [bp, seller_bp]
+blueprints = [bp, seller_bp, payment_bp, staff_bp]

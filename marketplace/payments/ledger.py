@@ -24,28 +24,29 @@ def commission_for(total_idr: int, percent: int | None = None) -> int:
     return int(total_idr) * int(percent) // 100
 
 
-def credit_sale(part, cash_on_delivery: bool = False) -> None:
-    entries = [LedgerEntry(business_id=part.business_id, order_part_id=part.id, kind=LedgerKind.SALE.value,
-                           amount_idr=part.total_idr)]
-    commission = commission_for(part.total_idr)
+def credit_sale(business_id: int, order_part_id: int, total_idr: int, cash_on_delivery: bool = False) -> None:
+    """A paid order part (``order_part_id``) of ``total_idr`` for the seller ``business_id``."""
+    entries = [LedgerEntry(business_id=business_id, order_part_id=order_part_id, kind=LedgerKind.SALE.value,
+                           amount_idr=total_idr)]
+    commission = commission_for(total_idr)
     if commission:
-        entries.append(LedgerEntry(business_id=part.business_id, order_part_id=part.id,
+        entries.append(LedgerEntry(business_id=business_id, order_part_id=order_part_id,
                                    kind=LedgerKind.COMMISSION.value, amount_idr=-commission))
     if cash_on_delivery:
-        entries.append(LedgerEntry(business_id=part.business_id, order_part_id=part.id,
-                                   kind=LedgerKind.CASH_COLLECTED.value, amount_idr=-part.total_idr))
+        entries.append(LedgerEntry(business_id=business_id, order_part_id=order_part_id,
+                                   kind=LedgerKind.CASH_COLLECTED.value, amount_idr=-total_idr))
     db.session.add_all(entries)
     db.session.flush()
 
 
-def reverse_part(part) -> int:
+def reverse_part(business_id: int, order_part_id: int) -> int:
     """Debit whatever the part credited; returns the (signed) amount written."""
     net = db.session.execute(
-        select(func.coalesce(func.sum(LedgerEntry.amount_idr), 0)).where(LedgerEntry.order_part_id == part.id)
+        select(func.coalesce(func.sum(LedgerEntry.amount_idr), 0)).where(LedgerEntry.order_part_id == order_part_id)
     ).scalar_one()
     if net == 0:
         return 0
-    db.session.add(LedgerEntry(business_id=part.business_id, order_part_id=part.id,
+    db.session.add(LedgerEntry(business_id=business_id, order_part_id=order_part_id,
                                kind=LedgerKind.REFUND.value, amount_idr=-int(net)))
     db.session.flush()
     return -int(net)

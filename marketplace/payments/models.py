@@ -2,6 +2,9 @@
 
 The platform collects customers' money (Stripe, or bank transfer to the program) and owes each seller
 the sum of their ledger entries; staff pay that out by bank transfer and record it here.
+
+Payments know an order only by its id (``order_id``, ``order_part_id``): the orders domain reads
+payments, never the reverse.
 """
 from __future__ import annotations
 
@@ -14,6 +17,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.core.timeutil import utcnow
 from marketplace.core.types import UTCDateTime
 from marketplace.extensions import db
+
+
+class PaymentMethod(str, enum.Enum):
+    """How a customer pays; also the name of the provider that handles it (``Payment.provider``)."""
+
+    STRIPE = "stripe"                # card, through Stripe PaymentIntents
+    BANK_TRANSFER = "bank_transfer"  # to the program's account, confirmed by a person
+    COD = "cod"                      # cash on delivery or pickup, confirmed by the seller
+
+    @property
+    def online(self) -> bool:
+        """True: the customer pays on our payment step; False: a person confirms the money."""
+        return self is PaymentMethod.STRIPE
 
 
 class PaymentStatus(str, enum.Enum):
@@ -37,7 +53,9 @@ class Payment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    order = relationship("Order")
+    @property
+    def is_card(self) -> bool:
+        return self.provider == PaymentMethod.STRIPE.value
 
 
 class WebhookEvent(db.Model):
@@ -74,8 +92,6 @@ class LedgerEntry(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     amount_idr: Mapped[int]  # signed: credits positive, debits negative
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-
-    part = relationship("OrderPart")
 
 
 class Payout(db.Model):

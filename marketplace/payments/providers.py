@@ -14,6 +14,8 @@ from typing import Protocol
 
 from flask import current_app
 
+from marketplace.payments.models import PaymentMethod
+
 STRIPE_UNITS_PER_RUPIAH = 100
 
 
@@ -74,7 +76,7 @@ class OfflineProvider:
 
 
 class StripeProvider:
-    name = "stripe"
+    name = PaymentMethod.STRIPE.value
     online = True
 
     def __init__(self, secret_key: str, api_base: str | None = None, send_optional_params: bool = True):
@@ -154,7 +156,7 @@ def stripe_provider() -> StripeProvider:
 
 
 def provider_for(method: str) -> PaymentProvider:
-    if method == "stripe":
+    if method == PaymentMethod.STRIPE.value:
         if not stripe_configured():
             raise PaymentError("card payments are not available")
         return stripe_provider()
@@ -183,4 +185,5 @@ def bank_account() -> BankAccount | None:
 
 def available_methods() -> list[str]:
     """Card when Stripe is configured; bank transfer and cash on delivery always."""
-    return (["stripe"] if stripe_configured() else []) + ["bank_transfer", "cod"]
+    offline = [PaymentMethod.BANK_TRANSFER.value, PaymentMethod.COD.value]
+    return ([PaymentMethod.STRIPE.value] if stripe_configured() else []) + offline

@@ -1,4 +1,9 @@
-"""Payments: starting a card payment, the Stripe webhook, reconciliation, payouts and balances.
+"""Payments: the payment record of an order, card payments, the Stripe webhook, reconciliation,
+refunds, payouts and balances.
+
+Payments know nothing of orders: every function takes the order's id (or an object that has one) and
+returns what happened as a typed ``PaymentOutcome``; the orders domain reacts to it in one place
+(``orders/settlement.py``), in the same transaction.
 
 The webhook and the customer's return from the payment page race each other; both end in
 ``payment_succeeded``, which moves the payment with a conditional UPDATE, so whichever comes first
@@ -8,117 +13,188 @@ processed, in the same transaction: a replayed event is answered 200 and ignored
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
+from marketplace.accounts.models import User
+from marketplace.accounts.policy import is_admin
+from marketplace.catalog.models import Business
 from marketplace.core import audit
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
-from marketplace.orders import services as orders
-from marketplace.orders.models import Order, OrderStatus, PaymentMethod, SystemNote
 from marketplace.payments import ledger
-from marketplace.payments.models import LedgerEntry, Payment, PaymentStatus, Payout, WebhookEvent
+from marketplace.payments.models import (
+    LedgerEntry,
+    LedgerKind,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Payout,
+    WebhookEvent,
+)
+from marketplace.payments.outcomes import (
+    OrderRef,
+    Outcome,
+    PayableOrder,
+    PaymentOutcome,
+    Refund,
+)
 from marketplace.payments.providers import (
-    PaymentError, StripeProvider, provider_for, stripe_configured, stripe_provider,
+    PaymentError,
+    StripeProvider,
+    provider_for,
+    stripe_configured,
+    stripe_provider,
 )
 
 log = logging.getLogger(__name__)
+
+CARD = PaymentMethod.STRIPE.value
 
 
 class PayoutError(Exception):
     code = "payout_error"
 
 
-def payment_for(order: Order) -> Payment | None:
+def payment_for(order: OrderRef) -> Payment | None:
     return db.session.execute(select(Payment).where(Payment.order_id == order.id)).scalar_one_or_none()
 
 
-def ensure_intent(order: Order) -> Payment:
-    """The card payment for an unpaid order: created at Stripe once, reused on every visit."""
+def open_payment(order: OrderRef, method: str, amount_idr: int) -> Payment:
+    """The payment of a new order, waiting for the money (the caller commits)."""
+    payment = Payment(order_id=order.id, provider=PaymentMethod(method).value, amount_idr=amount_idr)
+    db.session.add(payment)
+    db.session.flush()
+    return payment
+
+
+def ensure_intent(order: PayableOrder) -> Payment:
+    """The card payment for an unpaid order: created at Stripe once, reused on every visit. The caller
+    has checked that the order still waits for its payment."""
     payment = payment_for(order)
-    if payment is None or payment.provider != PaymentMethod.STRIPE.value:
+    if payment is None or not payment.is_card:
         raise PaymentError("this order is not paid by card")
-    if payment.provider_ref is None and order.status == OrderStatus.AWAITING_PAYMENT.value:
-        state = provider_for("stripe").start(order_public_id=order.public_id, amount_idr=payment.amount_idr,
-                                             email=order.email)
+    if payment.provider_ref is None and payment.status == PaymentStatus.PENDING.value:
+        state = provider_for(CARD).start(order_public_id=order.public_id, amount_idr=payment.amount_idr,
+                                         email=order.email)
         payment.provider_ref, payment.client_secret = state.ref, state.client_secret
         db.session.commit()
     return payment
 
 
-def payment_succeeded(payment: Payment, amount_idr: int, source: str) -> bool:
-    """Mark the payment and its order paid, once. Returns True if this call did it."""
+def payment_succeeded(payment: Payment, amount_idr: int, source: str) -> PaymentOutcome:
+    """The provider says the money came. The payment moves once (conditional UPDATE): PAID for the
+    first caller while it waited; LATE_REFUNDED when its order had closed first (the money goes back
+    in full); ALREADY_SETTLED for anyone after that."""
+    def outcome(kind: Outcome) -> PaymentOutcome:
+        return PaymentOutcome(kind, payment.order_id, amount_idr, source)
+
     if amount_idr < payment.amount_idr:
         payment.last_error = f"{source}: received Rp {amount_idr}, expected Rp {payment.amount_idr}"
-        return False
+        return outcome(Outcome.UNDERPAID)
+    if _move(payment, PaymentStatus.PENDING):
+        log.info("payment %s succeeded (%s)", payment.id, source)
+        return outcome(Outcome.PAID)
+    if _move(payment, PaymentStatus.CANCELLED):
+        # Money for an order that already closed (its stock is gone again): give it back in full.
+        provider_for(payment.provider).refund(payment.provider_ref, amount_idr, idempotency_key=f"late-{payment.id}")
+        payment.refunded_idr = amount_idr
+        log.info("payment %s came after its order closed (%s); refunded", payment.id, source)
+        return outcome(Outcome.LATE_REFUNDED)
+    return outcome(Outcome.ALREADY_SETTLED)
+
+
+def _move(payment: Payment, from_status: PaymentStatus) -> bool:
     moved = db.session.execute(
-        update(Payment).where(Payment.id == payment.id, Payment.status != PaymentStatus.SUCCEEDED.value)
+        update(Payment).where(Payment.id == payment.id, Payment.status == from_status.value)
         .values(status=PaymentStatus.SUCCEEDED.value, updated_at=utcnow(), last_error=None)
         .execution_options(synchronize_session=False)).rowcount == 1
-    if not moved:
-        return False
-    db.session.refresh(payment)
-    order = db.session.get(Order, payment.order_id)
-    if order.status == OrderStatus.CANCELLED.value:
-        # Money for an order that already expired (its stock is gone again): give it back in full.
-        provider_for(payment.provider).refund(payment.provider_ref, amount_idr,
-                                              idempotency_key=f"late-{payment.id}")
-        payment.refunded_idr = amount_idr
-        orders.record_late_payment_refund(order, amount_idr, source)
-        return True
-    log.info("order %s paid by card (%s)", order.public_id, source)
-    orders.mark_order_paid(order, note=SystemNote.PAID_BY_CARD.value)
-    return True
+    if moved:
+        db.session.refresh(payment)
+    return moved
 
 
-def payment_failed(payment: Payment, message: str) -> None:
+def payment_failed(payment: Payment, message: str) -> PaymentOutcome:
     """A declined card: the order stays unpaid with its stock reserved until it expires, so the
     customer can try another card. A failure never undoes a success (late or out-of-order events)."""
     if payment.status == PaymentStatus.PENDING.value:
         payment.last_error = message[:500]
+    return PaymentOutcome(Outcome.FAILED, payment.order_id, source=message[:200])
 
 
-def mark_cancelled(order: Order) -> None:
+def record_offline_payment(order: OrderRef) -> None:
+    """A person confirmed the money for the whole order (bank transfer or cash)."""
+    payment = payment_for(order)
+    if payment is not None:
+        payment.status = PaymentStatus.SUCCEEDED.value
+
+
+def set_amount_due(order: OrderRef, amount_idr: int) -> None:
+    """Part of an unpaid order was cancelled: the customer now owes ``amount_idr``."""
+    payment = payment_for(order)
+    if payment is not None:
+        payment.amount_idr = amount_idr
+
+
+def amount_due_idr(order: OrderRef) -> int | None:
+    payment = payment_for(order)
+    return payment.amount_idr if payment is not None else None
+
+
+def mark_cancelled(order: OrderRef) -> None:
+    """The order closed before any money came; money arriving later is refunded."""
     payment = payment_for(order)
     if payment is not None and payment.status == PaymentStatus.PENDING.value:
         payment.status = PaymentStatus.CANCELLED.value
 
 
-def sync_with_provider(order: Order) -> Payment | None:
-    """The customer came back from the payment step: ask Stripe rather than wait for the webhook."""
+def refund(order: OrderRef, amount_idr: int, idempotency_key: str) -> Refund:
+    """Give ``amount_idr`` of the order's payment back (at the provider for cards; by hand for offline
+    payments). Raises PaymentError when the provider refuses: nothing is recorded then."""
     payment = payment_for(order)
-    if payment is None or payment.provider != "stripe" or payment.provider_ref is None:
-        return payment
-    if payment.status == PaymentStatus.PENDING.value:
-        state = provider_for("stripe").retrieve(payment.provider_ref)
-        if state.succeeded:
-            payment_succeeded(payment, state.amount_idr, "return")
-        db.session.commit()
-    return payment
+    reference = provider_for(payment.provider).refund(payment.provider_ref, amount_idr,
+                                                      idempotency_key=idempotency_key)
+    payment.refunded_idr += amount_idr
+    return Refund(order.id, amount_idr, reference)
 
 
-def settle_before_closing(order: Order) -> bool:
+def sync_with_provider(order: OrderRef) -> PaymentOutcome | None:
+    """The customer came back from the payment step: ask Stripe rather than wait for the webhook.
+    None when there is nothing to ask (not a card payment, or no longer pending)."""
+    payment = payment_for(order)
+    if payment is None or not payment.is_card or payment.provider_ref is None:
+        return None
+    if payment.status != PaymentStatus.PENDING.value:
+        return None
+    state = provider_for(CARD).retrieve(payment.provider_ref)
+    if state.succeeded:
+        return payment_succeeded(payment, state.amount_idr, "return")
+    return None
+
+
+def settle_before_closing(order: OrderRef) -> PaymentOutcome | None:
     """Before an unpaid card order expires or is cancelled, cancel its PaymentIntent so that it can no
-    longer be paid. Returns True when the order must stay open (Stripe says it was paid, or cannot be
-    asked)."""
+    longer be paid. None: the order may close. Otherwise the outcome says why it must stay open
+    (Stripe says it was paid, or cannot be asked)."""
     payment = payment_for(order)
-    if payment is None or payment.provider != "stripe" or payment.provider_ref is None:
-        return False
+    if payment is None or not payment.is_card or payment.provider_ref is None:
+        return None
     try:
-        provider = provider_for("stripe")
+        provider = provider_for(CARD)
         state = provider.retrieve(payment.provider_ref)
         if state.succeeded:
-            payment_succeeded(payment, state.amount_idr, "check before closing")
-            return True
+            return payment_succeeded(payment, state.amount_idr, "check before closing")
         if state.status != "canceled":
             provider.cancel(payment.provider_ref)
     except PaymentError:
         log.warning("could not settle payment %s with Stripe; the order stays open for now", payment.id)
-        return True
-    return False
+        return PaymentOutcome(Outcome.UNREACHABLE, payment.order_id)
+    return None
 
 
 # Webhooks ------------------------------------------------------------------------------------------
@@ -128,9 +204,10 @@ class BadWebhook(Exception):
     pass
 
 
-def handle_stripe_webhook(payload: bytes, signature: str | None) -> str:
-    """Verify, store once, process. Raises BadWebhook on a bad or stale signature, and PaymentError
-    (nothing stored) when processing needs Stripe and Stripe cannot be reached: Stripe sends it again."""
+def receive_stripe_webhook(payload: bytes, signature: str | None) -> PaymentOutcome:
+    """Verify, store once, process (the caller reacts to the outcome and commits). Raises BadWebhook
+    on a bad or stale signature, and PaymentError when processing needs Stripe and Stripe cannot be
+    reached (the caller rolls back: nothing stored, Stripe sends it again)."""
     secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
     if not stripe_configured() or not secret or not signature:
         raise BadWebhook("not configured or unsigned")
@@ -138,33 +215,32 @@ def handle_stripe_webhook(payload: bytes, signature: str | None) -> str:
         event = stripe_provider().construct_event(payload, signature, secret)
     except ValueError as exc:
         raise BadWebhook(str(exc)) from exc
-    record = WebhookEvent(provider="stripe", event_id=event.id, type=event.type)
+    record = WebhookEvent(provider=CARD, event_id=event.id, type=event.type)
     db.session.add(record)
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        return "duplicate"
-    record.outcome = _process(event)
-    db.session.commit()
-    return record.outcome
+        return PaymentOutcome(Outcome.DUPLICATE)
+    outcome = _process(event)
+    record.outcome = outcome.kind.value
+    return outcome
 
 
-def _process(event) -> str:
+def _process(event) -> PaymentOutcome:
     if not event.type.startswith("payment_intent."):
-        return "ignored"
+        return PaymentOutcome(Outcome.IGNORED)
     intent = event.data.object
     payment = db.session.execute(select(Payment).where(Payment.provider_ref == intent.id)).scalar_one_or_none()
     if payment is None:
-        return "unknown payment"
+        return PaymentOutcome(Outcome.UNKNOWN_PAYMENT)
     amount_idr = StripeProvider.from_stripe_amount(getattr(intent, "amount_received", None) or intent.amount)
     if event.type == "payment_intent.succeeded":
-        return "paid" if payment_succeeded(payment, amount_idr, f"webhook {event.id}") else "already paid"
+        return payment_succeeded(payment, amount_idr, f"webhook {event.id}")
     if event.type == "payment_intent.payment_failed":
         error = getattr(intent, "last_payment_error", None)
-        payment_failed(payment, getattr(error, "message", None) or "payment failed")
-        return "failed"
-    return "ignored"
+        return payment_failed(payment, getattr(error, "message", None) or "payment failed")
+    return PaymentOutcome(Outcome.IGNORED, payment.order_id)
 
 
 # Reconciliation ------------------------------------------------------------------------------------
@@ -176,16 +252,17 @@ class ReconcileResult:
     differences: list[str]
 
 
-def reconcile() -> ReconcileResult:
-    """``flask payments reconcile``: settle card payments whose webhook never came, and report any
-    payment where our records and Stripe disagree (status, amount or refunds)."""
+def reconcile(settle: Callable[[PaymentOutcome], None]) -> ReconcileResult:
+    """Settle card payments whose webhook never came, and report any payment where our records and
+    Stripe disagree (status, amount or refunds). ``settle`` is the orders domain's reaction to each
+    outcome; it runs in the payment's own transaction, committed one payment at a time."""
     fixed: list[str] = []
     differences: list[str] = []
     if not stripe_configured():
         return ReconcileResult(fixed, differences)
-    provider = provider_for("stripe")
+    provider = provider_for(CARD)
     payments = db.session.execute(
-        select(Payment).where(Payment.provider == "stripe", Payment.provider_ref.is_not(None)).order_by(Payment.id)
+        select(Payment).where(Payment.provider == CARD, Payment.provider_ref.is_not(None)).order_by(Payment.id)
     ).scalars().all()
     for payment in payments:
         try:
@@ -196,14 +273,15 @@ def reconcile() -> ReconcileResult:
         unsettled = payment.status in (PaymentStatus.PENDING.value, PaymentStatus.CANCELLED.value)
         if unsettled and state.succeeded:
             try:
-                settled = payment_succeeded(payment, state.amount_idr, "reconcile")
+                outcome = payment_succeeded(payment, state.amount_idr, "reconcile")
             except PaymentError as exc:  # the refund of money for an expired order was refused
                 db.session.rollback()
                 differences.append(f"payment {payment.id}: paid at Stripe for an expired order, refund failed: {exc}")
                 continue
-            if settled:
-                outcome = "refunded: its order had expired" if payment.refunded_idr else "marked paid"
-                fixed.append(f"payment {payment.id} ({payment.provider_ref}) {outcome}")
+            if outcome.settles_order:
+                settle(outcome)
+                what = "refunded: its order had expired" if outcome.kind is Outcome.LATE_REFUNDED else "marked paid"
+                fixed.append(f"payment {payment.id} ({payment.provider_ref}) {what}")
             else:
                 differences.append(f"payment {payment.id}: {payment.last_error}")
         elif payment.status == PaymentStatus.SUCCEEDED.value and not state.succeeded:
@@ -230,6 +308,14 @@ def _refund_difference(provider, payment: Payment) -> list[str]:
 # Payouts and balances ------------------------------------------------------------------------------
 
 
+def program_businesses(staff) -> list[Business]:
+    """The storefronts whose money ``staff`` handles: their program's sellers (every one for an admin)."""
+    query = select(Business).join(User, Business.owner_id == User.id).options(selectinload(Business.owner))
+    if not is_admin(staff):
+        query = query.where(User.program_id == staff.program_id)
+    return db.session.execute(query.order_by(Business.name)).scalars().all()
+
+
 def record_payout(business_id: int, amount_idr: int, reference: str, actor_id: int, note: str | None = None) -> Payout:
     """Staff transferred money to a seller: a payout and a ledger debit, in one transaction. The
     caller has checked the staff member belongs to the seller's program."""
@@ -242,7 +328,8 @@ def record_payout(business_id: int, amount_idr: int, reference: str, actor_id: i
                     recorded_by_id=actor_id)
     db.session.add(payout)
     db.session.flush()
-    db.session.add(LedgerEntry(business_id=business_id, payout_id=payout.id, kind="payout", amount_idr=-amount_idr))
+    db.session.add(LedgerEntry(business_id=business_id, payout_id=payout.id, kind=LedgerKind.PAYOUT.value,
+                               amount_idr=-amount_idr))
     audit.record(actor_id, "payout.record", "business", business_id, detail=f"Rp {amount_idr} ref {reference}")
     db.session.commit()
     return payout

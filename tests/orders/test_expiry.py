@@ -5,7 +5,7 @@ from datetime import timedelta
 from marketplace.catalog.models import Variant
 from marketplace.extensions import babel
 from marketplace.extensions import db as _db
-from marketplace.orders import services
+from marketplace.orders import closing, settlement
 from marketplace.orders.models import Order
 from tests import factories
 
@@ -42,7 +42,7 @@ def test_the_expiry_email_is_in_the_customers_language(translated_app, db, outbo
         _make_due(db, order)
     babel.domain_instance.cache.clear()  # placing the orders cached the untranslated test catalog
     with translated_app.app_context():
-        assert services.expire_unpaid_orders() == 3
+        assert closing.expire_unpaid_orders() == 3
         _db.session.remove()
     indonesian = outbox("tamu@example.com")[-1].body
     assert "Halo " in indonesian and "Pantau pesanan Anda di sini:" in indonesian
@@ -54,10 +54,10 @@ def test_the_expiry_email_is_in_the_customers_language(translated_app, db, outbo
 
 def test_when_only_one_sellers_part_was_unpaid_the_email_names_just_those_items(db, outbox):
     order, (paid_product, unpaid_product) = factories.unpaid_order(2, email="tamu@example.com")
-    services.confirm_offline_payment(order.parts[0].id, order.parts[0].business.owner_id)
+    settlement.confirm_offline_payment(order.parts[0].id, order.parts[0].business.owner_id)
     _make_due(db, order)
-    assert services.expire_unpaid_orders() == 1
-    assert services.expire_unpaid_orders() == 0
+    assert closing.expire_unpaid_orders() == 1
+    assert closing.expire_unpaid_orders() == 0
     db.session.expire_all()
     order = db.session.get(Order, order.id)
     assert order.status == "paid" and [p.status for p in order.parts] == ["paid", "cancelled"]

@@ -7,7 +7,7 @@ from flask import g
 from sqlalchemy import select
 
 from marketplace.catalog.models import Variant
-from marketplace.orders import services
+from marketplace.orders import closing, services, settlement
 from marketplace.orders.models import Order, OrderEvent
 from marketplace.payments import ledger
 from marketplace.payments.models import LedgerEntry, Payout
@@ -58,7 +58,7 @@ def test_ledger_credits_less_commission_rounded_down_and_a_refund_reverses_it(ap
     app.config["COMMISSION_PERCENT"] = 7
     try:
         seller, product, order, part = _seller_order(db, quantity=1, price=33_333)
-        services.confirm_offline_payment(part.id, seller.id)
+        settlement.confirm_offline_payment(part.id, seller.id)
         total = part.total_idr  # 33.333 + 10.000 same-city delivery
         assert ledger.balance_idr(part.business_id) == total - total * 7 // 100 == 43_333 - 3_033
         login_as(seller)
@@ -77,7 +77,7 @@ def test_cash_on_delivery_leaves_only_the_commission_owed(app, db):
     app.config["COMMISSION_PERCENT"] = 10
     try:
         seller, _, _, part = _seller_order(db, quantity=1, price=90_000, payment_method="cod")
-        services.confirm_offline_payment(part.id, seller.id)
+        settlement.confirm_offline_payment(part.id, seller.id)
         assert ledger.balance_idr(part.business_id) == -10_000  # 10% of 100.000; the seller holds the cash
     finally:
         app.config["COMMISSION_PERCENT"] = 0
@@ -86,10 +86,10 @@ def test_cash_on_delivery_leaves_only_the_commission_owed(app, db):
 def test_unpaid_orders_expire_once_and_release_stock(app, db, outbox):
     _, product, order, part = _seller_order(db, stock=5, quantity=3)
     assert db.session.get(Variant, product.variants[0].id).stock == 2
-    assert services.expire_unpaid_orders() == 0  # not due yet
+    assert closing.expire_unpaid_orders() == 0  # not due yet
     later = order.expires_at + timedelta(minutes=1)
-    assert services.expire_unpaid_orders(now=later) == 1
-    assert services.expire_unpaid_orders(now=later) == 0  # a second run changes nothing
+    assert closing.expire_unpaid_orders(now=later) == 1
+    assert closing.expire_unpaid_orders(now=later) == 0  # a second run changes nothing
     db.session.expire_all()
     assert order.status == "cancelled" and part.status == "cancelled"
     assert db.session.get(Variant, product.variants[0].id).stock == 5
@@ -100,7 +100,7 @@ def test_unpaid_orders_expire_once_and_release_stock(app, db, outbox):
 
 def test_staff_record_payouts_for_their_own_program_only(client, db, login_as):
     seller, _, _, part = _seller_order(db, quantity=1, price=50_000)
-    services.confirm_offline_payment(part.id, seller.id)
+    settlement.confirm_offline_payment(part.id, seller.id)
     staff = login_as("staff", program_id=seller.program_id)
     page = client.get("/staff/payouts").get_data(as_text=True)
     assert part.business.name in page

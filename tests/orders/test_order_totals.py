@@ -2,7 +2,7 @@
 with any refund beside it; the payment says what is still due. Sales totals come from the database."""
 from sqlalchemy import select
 
-from marketplace.orders import services
+from marketplace.orders import services, settlement
 from marketplace.payments.models import Payment
 from tests import factories
 
@@ -38,7 +38,7 @@ def test_a_refunded_order_shows_the_total_and_the_refund(client, db, login_as):
     seller, product = _seller_product(90_000)
     order = factories.order([(product.variants[0], 1)], buyer=customer)
     db.session.commit()
-    services.confirm_offline_payment(order.parts[0].id, seller.id)
+    settlement.confirm_offline_payment(order.parts[0].id, seller.id)
     services.cancel_part(order.parts[0].id, seller.id, "Barang rusak")
     listing = client.get("/orders").get_data(as_text=True)
     assert "Rp 100.000" in listing and "Refunded: <span class=\"price\">Rp 100.000</span>" in listing
@@ -60,7 +60,7 @@ def test_cancelling_one_sellers_unpaid_part_lowers_only_what_is_still_due(client
     assert "Rp 150.000" in detail and "Still to pay, without the cancelled items" in detail
     pay = client.get(f"/pay/{order.public_id}").get_data(as_text=True)
     assert "Amount to pay: <span class=\"price\">Rp 50.000</span>" in pay and "Transfer exactly Rp 50.000" in pay
-    services.confirm_offline_payment(order.parts[1].id, order.parts[1].business.owner_id)
+    settlement.confirm_offline_payment(order.parts[1].id, order.parts[1].business.owner_id)
     assert "Rp 50.000" in outbox(customer.email)[-1].body  # payment_confirmed: what was actually paid
 
 
@@ -69,7 +69,7 @@ def test_the_sales_total_counts_every_sent_part_and_nothing_cancelled(db):
     sold, cancelled, open_ = (factories.order([(product.variants[0], 1)]) for _ in range(3))
     db.session.commit()
     for order in (sold, cancelled, open_):
-        services.confirm_offline_payment(order.parts[0].id, seller.id)
+        settlement.confirm_offline_payment(order.parts[0].id, seller.id)
     services.advance_part(sold.parts[0].id, "packed", seller.id)
     services.advance_part(sold.parts[0].id, "shipped", seller.id, courier="JNE", tracking_number="JNE1")
     services.cancel_part(cancelled.parts[0].id, seller.id, "Rusak")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from marketplace.catalog.models import Variant
 from marketplace.extensions import db as _db
+from marketplace.orders import closing, settlement
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, SystemNote
 from marketplace.payments import ledger
@@ -96,7 +97,7 @@ def test_a_declined_card_leaves_the_order_unpaid_and_the_stock_reserved_until_ex
     response = client.get(f"/pay/{order.public_id}/return")
     assert response.headers["Location"].endswith(f"/pay/{order.public_id}")  # try another card
 
-    assert orders.expire_unpaid_orders(now=order.expires_at + timedelta(minutes=1)) == 1
+    assert closing.expire_unpaid_orders(now=order.expires_at + timedelta(minutes=1)) == 1
     assert _order(db, order).status == "cancelled"
     assert db.session.get(Variant, product.variants[0].id).stock == 3
     assert stripe_live.payment_intents.retrieve(ref).status == "canceled"  # cannot be paid any more
@@ -120,7 +121,7 @@ def test_reconcile_settles_a_payment_whose_webhook_never_came(stripe_live, webho
     client.get(f"/pay/{order.public_id}")
     _pay(stripe_live, payments.payment_for(order).provider_ref)
     assert _order(db, order).status == "awaiting_payment"
-    result = payments.reconcile()
+    result = settlement.reconcile()
     assert len(result.fixed) == 1 and result.differences == []
     assert _order(db, order).status == "paid"
     assert ledger.balance_idr(order.parts[0].business_id) == order.total_idr
@@ -231,7 +232,7 @@ def _expire_as_the_schedule_would(order):
     """The expiry's own steps, as if `flask orders expire` ran a moment before Stripe took the money
     (its check with Stripe said 'not paid yet')."""
     for part in order.parts:
-        orders._cancel_unpaid_part(part, SystemNote.NOT_PAID_IN_TIME, None)
+        closing.cancel_unpaid_part(part, SystemNote.NOT_PAID_IN_TIME, None)
     orders.refresh_order_status(order)
     payments.mark_cancelled(order)
     _db.session.commit()
@@ -254,7 +255,7 @@ def test_money_for_an_expired_order_is_given_back_in_full_and_credits_nobody(str
     assert ledger.balance_idr(product.business_id) == 0
     assert db.session.execute(select(LedgerEntry)).first() is None
     assert db.session.get(Variant, product.variants[0].id).stock == 5  # the stock is not taken again
-    assert payments.reconcile() == payments.ReconcileResult(fixed=[], differences=[])
+    assert settlement.reconcile() == payments.ReconcileResult(fixed=[], differences=[])
     [notice] = [m for m in outbox(order.email) if m.template == "payment_refunded_late"]
     assert order.total_idr == 310_000 and "Rp 310.000" in notice.body and "refunded the full amount" in notice.body
 
@@ -266,19 +267,19 @@ def test_reconcile_gives_back_money_for_an_expired_order_whose_webhook_never_cam
     ref = payments.payment_for(order).provider_ref
     _expire_as_the_schedule_would(order)
     _pay(stripe_live, ref)
-    result = payments.reconcile()
+    result = settlement.reconcile()
     assert result.differences == [] and len(result.fixed) == 1
     assert "refunded: its order had expired" in result.fixed[0]
     assert sum(r.amount for r in stripe_live.refunds.list({"payment_intent": ref}).data) == order.total_idr * 100
     assert _order(db, order).status == "cancelled"
     assert ledger.balance_idr(product.business_id) == 0
-    assert payments.reconcile().fixed == []  # once
+    assert settlement.reconcile().fixed == []  # once
 
 
 def test_reconcile_reports_a_refund_made_in_stripe_that_our_ledger_never_saw(stripe_live, client, db):
     _, product, order, ref = _paid_card_order(stripe_live, client, db)
     stripe_live.refunds.create({"payment_intent": ref, "amount": 5_000_000})  # Rp 50.000, from the dashboard
-    result = payments.reconcile()
+    result = settlement.reconcile()
     assert result.fixed == []
     assert result.differences == [f"payment {payments.payment_for(order).id}: Rp 0 refunded here, Rp 50000 at Stripe"]
     assert ledger.balance_idr(product.business_id) == order.total_idr  # reported, not guessed at
@@ -287,7 +288,7 @@ def test_reconcile_reports_a_refund_made_in_stripe_that_our_ledger_never_saw(str
 def test_reconcile_agrees_with_stripe_after_our_own_refund(stripe_live, client, db):
     seller, _, order, _ = _paid_card_order(stripe_live, client, db)
     orders.cancel_part(order.parts[0].id, seller.id, "Stok habis")
-    assert payments.reconcile() == payments.ReconcileResult(fixed=[], differences=[])
+    assert settlement.reconcile() == payments.ReconcileResult(fixed=[], differences=[])
 
 
 def test_a_late_payment_stripe_will_not_refund_yet_is_answered_503_so_stripe_sends_it_again(stripe_live, client, db):
