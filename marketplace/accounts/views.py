@@ -99,6 +99,11 @@ def _sign_out_everywhere() -> None:
     remember-me cookie holds the old session version, which no request accepts any more. Nothing of
     the last person stays in the session (their orders, a checkout draft): a phone may be shared."""
     services.end_all_sessions(signed_in_user())
+    _forget_this_browser()
+
+
+def _forget_this_browser() -> None:
+    """Sign this browser out and drop everything the session held for the person who leaves it."""
     session.clear()
     logout_user()  # after clear(): it asks for the remember-me cookie to be deleted too
 
@@ -218,7 +223,7 @@ def _new_password_page(token: str, purpose: str, title: str):
             return _link_problem(exc.code, "accounts.forgot_password")
         else:
             if current_user.is_authenticated:
-                logout_user()
+                _forget_this_browser()
             flash(_("Your password is set. Please sign in."), "success")
             return redirect(url_for("accounts.login"))
     status = 400 if request.method == "POST" else 200
@@ -274,7 +279,8 @@ def accept_invitation(token: str):
                                           "%(n)d characters and avoid common passwords.",
                                           n=services.MIN_PASSWORD_LENGTH))
         else:
-            logout_user()
+            if current_user.is_authenticated:  # someone else's session: nothing of it is carried over
+                _forget_this_browser()
             login_user(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
             return _home()
@@ -348,7 +354,7 @@ def delete_account():
         except services.LastAdmin:
             flash(_("You are the only admin. Make someone else an admin before deleting your account."), "error")
         else:
-            logout_user()
+            _forget_this_browser()
             flash(_("Your account is deleted. Thank you for being part of Pasar Bangkit."), "success")
             return _home()
     status = 400 if request.method == "POST" else 200
