@@ -1,3 +1,4 @@
+import hashlib
 import json
 
 from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request,
@@ -35,7 +36,10 @@ def _failed_sign_in(response) -> bool:
 
 
 def _account_key() -> str:
-    return "account:" + services.normalise_email(request.form.get("email", ""))
+    # Hashed: the limiter's storage (Redis in production) holds no email addresses, and a huge
+    # value in the form cannot make a huge key.
+    email = services.normalise_email(request.form.get("email", ""))
+    return "account:" + hashlib.sha256(email.encode()).hexdigest()
 
 
 # Limited per account (guesses spread over many IPs) and, higher, per IP (one guesser, many accounts).
