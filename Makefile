@@ -7,7 +7,8 @@ PORT ?= 5000
 export PORT  # config.py: in development, links in emails and the sitemap point at this port
 export FLASK_APP := wsgi
 
-.PHONY: run test test-e2e chromium axe install translations messages db seed worker clean
+.PHONY: run test test-e2e chromium axe install translations messages db seed worker clean \
+	stack stack-down bench-load bench-soak bench-faults
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +69,25 @@ chromium:
 # Sends queued email when REDIS_URL is set.
 worker: install
 	$(BIN)/flask rq-worker
+
+# A production-shaped stack on 127.0.0.1 (deploy/README.md): nginx, two gunicorn app servers, a private
+# PostgreSQL cluster and redis-server, the RQ worker, moto as the photo bucket, an SMTP sink.
+stack: install
+	$(BIN)/python deploy/stack.py up
+
+stack-down:
+	$(BIN)/python deploy/stack.py down
+
+# Load, soak and fault benchmarks against the stack with the 20,000-product data set (bench/README.md).
+# Not part of CI. Each starts its own stack (with --bench-data) unless one with bench data is running.
+bench-load: install
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
+bench-soak: install
+	$(BIN)/python bench/load.py --soak $(BENCH_ARGS)
+
+bench-faults: install
+	$(BIN)/python bench/faults.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/pasar.db .pytest_cache

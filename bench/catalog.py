@@ -46,7 +46,8 @@ def create_database(admin_url: str) -> str:
     return f"{admin_url}/{BENCH_DB}".replace("postgresql://", "postgresql+psycopg://", 1)
 
 
-def build_schema_and_load(db_url: str) -> None:
+def build_schema_and_load(db_url: str, sellers: int = SELLERS, products: int = PRODUCTS,
+                          migrate: bool = True) -> None:
     from flask_migrate import upgrade
     from sqlalchemy import text
 
@@ -56,7 +57,8 @@ def build_schema_and_load(db_url: str) -> None:
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "SECRET_KEY": "bench"})
     with app.app_context():
-        upgrade()
+        if migrate:
+            upgrade()
         started = time.perf_counter()
         words = "ARRAY[" + ",".join(f"'{w}'" for w in WORDS) + "]"
         cities = "ARRAY[" + ",".join(f"'{c}'" for c in CITIES) + "]"
@@ -66,8 +68,8 @@ def build_schema_and_load(db_url: str) -> None:
             "INSERT INTO categories (slug, name_id, name_en, position) SELECT 'kategori-' || g, "
             "'Kategori ' || g, 'Category ' || g, g FROM generate_series(1, 8) g",
             f"INSERT INTO users (email, password_hash, name, role, locale, program_id, session_version, created_at) "
-            f"SELECT 'seller' || g || '@bench.test', 'x', 'Seller ' || g, 'graduate', 'id', "
-            f"(SELECT id FROM programs LIMIT 1), 1, now() FROM generate_series(1, {SELLERS}) g",
+            f"SELECT 'seller' || g || '@bench.example.com', 'x', 'Seller ' || g, 'graduate', 'id', "
+            f"(SELECT id FROM programs LIMIT 1), 1, now() FROM generate_series(1, {sellers}) g",
             f"INSERT INTO businesses (owner_id, slug, name, description, story, story_opt_in, city, status, "
             f"created_at, updated_at) SELECT id, 'toko-' || id, 'Toko ' || id, 'Produk rumahan', '', false, "
             f"({cities})[1 + id % {len(CITIES)}], 'open', now(), now() FROM users WHERE role = 'graduate'",
@@ -78,8 +80,8 @@ def build_schema_and_load(db_url: str) -> None:
             f"'Buatan tangan: ' || ({words})[1 + (g / 3) % 30] || ' ' || ({words})[1 + (g / 11) % 30] "
             f"|| ' dari ' || b.city || '. Dikirim dari rumah.', 5000 + (g * 7919) % 500000, 250, 'active', "
             f"g % 50 = 0, now() - (g || ' minutes')::interval, now() "
-            f"FROM generate_series(1, {PRODUCTS}) g "
-            f"JOIN businesses b ON b.id = (SELECT min(id) FROM businesses) + g % {SELLERS}",
+            f"FROM generate_series(1, {products}) g "
+            f"JOIN businesses b ON b.id = (SELECT min(id) FROM businesses) + g % {sellers}",
             "INSERT INTO variants (product_id, label, stock, position) SELECT id, '', 10, 0 FROM products",
             "INSERT INTO product_photos (product_id, key, width, height, position) "
             "SELECT id, 'photos/bench-' || (id % 50) || '.webp', 800, 800, 0 FROM products",
@@ -90,7 +92,7 @@ def build_schema_and_load(db_url: str) -> None:
             rebuild_search_index(conn)
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
-        print(f"loaded {SELLERS} sellers and {PRODUCTS} products in {time.perf_counter() - started:.1f}s")
+        print(f"loaded {sellers} sellers and {products} products in {time.perf_counter() - started:.1f}s")
         with db.engine.connect() as conn:
             business_slug, product_slug = conn.execute(text(
                 "SELECT b.slug, p.slug FROM products p JOIN businesses b ON b.id = p.business_id "

@@ -90,6 +90,9 @@ def load_config(env: dict[str, str] | None = None, instance_dir: Path = INSTANCE
         "PUBLIC_URL": public_url or f"http://127.0.0.1:{(env.get('PORT') or '5000').strip()}",
         "PUBLIC_URL_FOLLOWS_SERVER": app_env == "development" and not public_url,
         "REDIS_URL": redis_url,
+        # How many proxies (nginx, a load balancer) stand in front and set X-Forwarded-For/-Proto/-Host.
+        # Behind nginx set 1: otherwise every visitor has nginx's address and shares one rate limit.
+        "TRUSTED_PROXY_COUNT": int(env.get("TRUSTED_PROXY_COUNT", "0")),
         # Sessions and cookies
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,

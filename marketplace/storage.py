@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -16,8 +17,8 @@ from flask import current_app
 _KEY = re.compile(r"^[a-z0-9][a-z0-9/_.-]{0,199}$")
 
 
-class StorageError(Exception):
-    """A file could not be stored or read."""
+class StorageError(OSError):
+    """A file could not be stored or read (a bad key, a full disk, the bucket unreachable)."""
 
 
 def valid_key(key: str) -> bool:
@@ -77,31 +78,55 @@ class S3Storage:
     def __init__(self, bucket: str, endpoint_url: str | None, region: str | None,
                  access_key_id: str | None, secret_access_key: str | None) -> None:
         import boto3
+        from botocore.config import Config
 
         self.bucket = bucket
+        # An unreachable bucket answers within seconds (a clear error for the seller), never holds a
+        # worker for botocore's default minute of retries.
+        config = Config(connect_timeout=3, read_timeout=15, retries={"max_attempts": 2, "mode": "standard"})
         self.client = boto3.client("s3", endpoint_url=endpoint_url, region_name=region or "us-east-1",
-                                   aws_access_key_id=access_key_id, aws_secret_access_key=secret_access_key)
+                                   aws_access_key_id=access_key_id, aws_secret_access_key=secret_access_key,
+                                   config=config)
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
         if not valid_key(key):
             raise StorageError(f"invalid key {key!r}")
-        self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type,
-                               CacheControl="public, max-age=31536000, immutable")
+        with _s3_errors(key):
+            self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type,
+                                   CacheControl="public, max-age=31536000, immutable")
 
     def get(self, key: str) -> bytes | None:
         if not valid_key(key):
             return None
         try:
-            return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+            with _s3_errors(key):
+                return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
         except self.client.exceptions.NoSuchKey:
             return None
 
     def delete(self, key: str) -> None:
         if valid_key(key):
-            self.client.delete_object(Bucket=self.bucket, Key=key)
+            with _s3_errors(key):
+                self.client.delete_object(Bucket=self.bucket, Key=key)
 
     def exists(self, key: str) -> bool:
         return self.get(key) is not None
+
+
+@contextmanager
+def _s3_errors(key: str):
+    """botocore's errors (connection refused, timeouts, 5xx) as StorageError; a missing key stays
+    NoSuchKey for ``get``."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        yield
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            raise
+        raise StorageError(f"storage refused {key}: {exc}") from exc
+    except BotoCoreError as exc:
+        raise StorageError(f"storage unreachable for {key}: {exc}") from exc
 
 
 def get_storage() -> Storage:

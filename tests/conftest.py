@@ -16,7 +16,7 @@ from marketplace.extensions import db as _db
 from tests import factories
 
 # Tables that migrations create outside the models (search indexes) and that need emptying too.
-EXTRA_TABLES: tuple[str, ...] = ("product_search",)
+EXTRA_TABLES: tuple[str, ...] = ("product_search", "vacancy_search")
 
 
 def _test_config(tmp_path_factory) -> dict:

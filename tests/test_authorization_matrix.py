@@ -31,6 +31,9 @@ AREA_CEILING: dict[str, frozenset[str]] = {
     "admin": frozenset({"admin"}),
     "programs": frozenset({"staff", "admin"}),
     "jobs": EVERYONE,
+    "jobs_firm": frozenset({"partner"}),
+    "jobs_graduate": frozenset({"graduate"}),
+    "jobs_staff": frozenset({"staff", "admin"}),
     "mentoring": frozenset({"mentor", "graduate", "staff", "admin"}),
 }
 # Endpoints that must refuse some signed-in roles even inside a broad area.

@@ -108,3 +108,32 @@ def signed_in_user():
     """The real ``User`` behind Flask-Login's proxy: services and sessions must never hold the proxy
     (``login_user(proxy)`` makes ``current_user`` point at itself)."""
     return current_user._get_current_object()
+
+
+# Partner firms and the job board (marketplace/jobs): a firm's members act for it, applicants for
+# their own applications; anything else answers 404.
+
+
+def member_of_firm(user, firm) -> bool:
+    """An approved partner listed among the firm's members now (removal takes effect on the next request)."""
+    return (user.is_authenticated and user.role == PARTNER and user.is_approved and firm is not None
+            and user.id in firm.member_user_ids)
+
+
+def owner_of_firm(user, firm) -> bool:
+    return member_of_firm(user, firm) and any(
+        m.user_id == user.id and m.role == "owner" for m in firm.members)
+
+
+def firm_reads_application(user, application) -> bool:
+    """The firm's members read an application to one of its vacancies, and nothing else about the person."""
+    return application is not None and member_of_firm(user, application.vacancy.firm)
+
+
+def applicant_of(user, application) -> bool:
+    return user.is_authenticated and application is not None and application.applicant_id == user.id
+
+
+def may_moderate_jobs(user) -> bool:
+    """Firms are partners of every program: any program's staff and the admin approve and suspend them."""
+    return user.is_authenticated and (user.role == ADMIN or (user.role == STAFF and user.program_id is not None))

@@ -17,7 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from marketplace.extensions import db
-from marketplace.storage import get_storage
+from marketplace.storage import StorageError, get_storage
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 25_000_000  # ~5000x5000: more than any phone photo, far less than a decompression bomb
@@ -108,16 +108,23 @@ def store_image(processed: ProcessedImage) -> None:
             written.append(key)
     except Exception:
         for key in written:
-            storage.delete(key)
+            _delete_quietly(storage, key)
         raise
 
 
 def delete_image(key: str) -> None:
-    """Delete at once: for files whose rows were never committed (a failed upload)."""
+    """Delete at once: for files whose rows were never committed (a failed upload). Best effort: a
+    file left behind has no row pointing at it, and the error that led here is the one to report."""
     storage = get_storage()
-    storage.delete(key)
-    for width in THUMB_WIDTHS:
-        storage.delete(thumb_key(key, width))
+    for name in (key, *(thumb_key(key, width) for width in THUMB_WIDTHS)):
+        _delete_quietly(storage, name)
+
+
+def _delete_quietly(storage, key: str) -> None:
+    try:
+        storage.delete(key)
+    except StorageError:
+        current_app.logger.warning("could not delete %s; it stays in storage unreferenced", key)
 
 
 _DISCARDED = "discarded_image_keys"

@@ -14,6 +14,7 @@ from marketplace.catalog.models import LOW_STOCK_THRESHOLD
 from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_nav
 from marketplace.extensions import db
+from marketplace.storage import StorageError
 
 bp = Blueprint("seller", __name__, url_prefix="/seller")
 register_nav(_l("My shop"), "seller.dashboard", {GRADUATE}, 30)
@@ -24,6 +25,8 @@ IMAGE_ERRORS = {
     "too_many_pixels": _l("That picture has too many pixels; please resize it."),
     "format": _l("Only JPEG, PNG, WebP or GIF pictures are accepted."),
     "not_an_image": _l("That file is not a picture we can read."),
+    "storage": _l("Your picture could not be saved just now (our photo storage did not answer). Nothing was "
+                  "changed; please try again in a few minutes."),
 }
 CATALOG_ERRORS = {
     "invalid_price": _l("Enter a price between 0 and 100,000,000."),
@@ -92,6 +95,10 @@ def storefront():
         except images.ImageRejected as exc:
             db.session.rollback()
             flash(IMAGE_ERRORS.get(exc.reason, IMAGE_ERRORS["not_an_image"]), "error")
+        except StorageError:
+            db.session.rollback()
+            flash(IMAGE_ERRORS["storage"], "error")
+            return render_template("seller/storefront_form.html", form=form, business=business), 503
         else:
             db.session.commit()
             flash(_("Your shop is saved."), "success")
@@ -290,6 +297,10 @@ def upload_photos(product_id: int):
         db.session.rollback()
         flash(IMAGE_ERRORS.get(exc.reason, IMAGE_ERRORS["not_an_image"]), "error")
         return _back_to(product, 400)
+    except StorageError:
+        db.session.rollback()
+        flash(IMAGE_ERRORS["storage"], "error")
+        return _back_to(product, 503)
     except services.CatalogError as exc:
         db.session.rollback()
         flash(CATALOG_ERRORS.get(exc.code, exc.code), "error")

@@ -12,7 +12,7 @@ from marketplace.accounts.policy import PUBLIC, allow
 from marketplace.catalog import images, services
 from marketplace.catalog.pagecache import cached_render
 from marketplace.catalog.text import plain_text, render_markdown, shorten
-from marketplace.storage import get_storage, valid_key
+from marketplace.storage import StorageError, get_storage, valid_key
 
 bp = Blueprint("catalog", __name__)
 
@@ -222,14 +222,18 @@ def sitemap():
 @bp.get("/media/<path:key>")
 @allow(PUBLIC)
 def media(key: str):
-    """Stored pictures. Keys are content hashes, so a response may be cached for a year unchanged."""
-    if not valid_key(key):
+    """Stored pictures. Keys are content hashes, so a response may be cached for a year unchanged.
+    Keys under ``private/`` (CVs) are never served here: their domain serves them to who may read them."""
+    if not valid_key(key) or key.startswith("private/"):
         abort(404)
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]
     if request.if_none_match and etag in request.if_none_match:
         response = Response(status=304)
     else:
-        data = get_storage().get(key)
+        try:
+            data = get_storage().get(key)
+        except StorageError:
+            abort(503)
         if data is None:
             abort(404)
         response = Response(data, mimetype="image/webp")

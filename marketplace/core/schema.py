@@ -2,7 +2,7 @@
 from marketplace.core.types import UTCDateTime
 
 # Database objects that the models do not describe (search indexes built by raw DDL in migrations).
-UNMODELLED_TABLE_PREFIXES = ("product_search",)
+UNMODELLED_TABLE_PREFIXES = ("product_search", "vacancy_search")
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -36,6 +36,7 @@ def register(app: Flask) -> None:
         # No read timeout on this connection: the worker blocks on the queue for seconds at a time.
         queue = services.mail_queue(url, socket_timeout=None)
         while True:
+            worker = None
             try:
                 requeued = services.requeue_waiting()
                 if requeued:
@@ -46,15 +47,23 @@ def register(app: Flask) -> None:
                 worker.max_connection_wait_time = RETRY_SECONDS
                 worker.work(burst=burst, max_idle_time=None if burst else IDLE_SECONDS)
             except (RedisError, OSError, SQLAlchemyError) as exc:
+                _default_signals()
                 db.session.rollback()
                 if burst:
                     raise click.ClickException(f"Redis or the database is not reachable: {exc}") from exc
+                if worker is not None and worker._shutdown_requested_date:
+                    return  # SIGTERM arrived while Redis was away
                 click.echo(f"Redis or the database is not reachable ({exc}); retrying in {RETRY_SECONDS} s",
                            err=True)
                 time.sleep(RETRY_SECONDS)
                 continue
+            _default_signals()
             if burst or worker._shutdown_requested_date:  # SIGTERM or Ctrl-C reached rq: stop
                 return
-            # Between two workers a signal stops the process at once (no job is running).
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _default_signals() -> None:
+    """Outside ``worker.work`` no job runs: a signal stops the process at once (rq's handlers would
+    talk to a worker that is gone, and to Redis)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)

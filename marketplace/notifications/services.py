@@ -28,25 +28,43 @@ MAIL_QUEUE = "mail"
 QUEUE_WAITING = "waiting for the mail queue: "
 
 
-def send_email(to: str, template: str, locale: str = "id", **context) -> OutboxMessage:
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # "text/calendar; method=REQUEST"
+    text: str
+
+
+def send_email(to: str, template: str, locale: str = "id", attachment: Attachment | None = None,
+               **context) -> OutboxMessage:
     """Render ``templates/emails/<template>.txt`` (its first line is the subject) and queue it."""
     with force_locale(locale):
         rendered = render_template(f"emails/{template}.txt", **context).strip("\n")
     subject, _, body = rendered.partition("\n")
     message = OutboxMessage(to=to, subject=subject.strip()[:200], body=body.strip() + "\n", template=template)
+    if attachment is not None:
+        message.attachment_name = attachment.filename
+        message.attachment_type = attachment.content_type
+        message.attachment = attachment.text
     db.session.add(message)
     db.session.flush()
-    db.session.info.setdefault(_PENDING_KEY, []).append((message.id, message.to, message.subject, message.body))
+    db.session.info.setdefault(_PENDING_KEY, []).append(
+        (message.id, message.to, message.subject, message.body, attachment))
     return message
 
 
-def _smtp_send(to: str, subject: str, body: str) -> None:
+def _smtp_send(to: str, subject: str, body: str, attachment: Attachment | None = None) -> None:
     config = current_app.config
     email = EmailMessage()
     email["From"] = config["MAIL_FROM"]
     email["To"] = to
     email["Subject"] = subject
     email.set_content(body)
+    if attachment is not None:
+        subtype = attachment.content_type.partition("/")[2]
+        subtype, _, params = subtype.partition(";")
+        email.add_attachment(attachment.text, subtype=subtype.strip(), filename=attachment.filename,
+                             params=dict(p.strip().split("=", 1) for p in params.split(";") if "=" in p))
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
@@ -69,11 +87,17 @@ def deliver(message_id: int) -> None:
     if message is None or message.sent_at is not None:
         return
     try:
-        _smtp_send(message.to, message.subject, message.body)
+        _smtp_send(message.to, message.subject, message.body, _stored_attachment(message))
     except (OSError, smtplib.SMTPException) as exc:
         _mark(message_id, str(exc))
         raise
     _mark(message_id, None)
+
+
+def _stored_attachment(message: OutboxMessage) -> Attachment | None:
+    if not message.attachment_name:
+        return None
+    return Attachment(message.attachment_name, message.attachment_type or "text/plain", message.attachment or "")
 
 
 def deliver_job(message_id: int) -> None:
@@ -96,11 +120,11 @@ def _dispatch_after_commit(session) -> None:
     if not pending or not current_app.config["MAIL_SERVER"]:
         return  # development outbox: the stored message is the delivery
     if current_app.config["REDIS_URL"]:
-        _enqueue_or_keep([message_id for message_id, *_ in pending])
+        _enqueue_or_keep([message_id for message_id, *_rest in pending])
         return
-    for message_id, to, subject, body in pending:
+    for message_id, to, subject, body, attachment in pending:
         try:
-            _smtp_send(to, subject, body)
+            _smtp_send(to, subject, body, attachment)
         except (OSError, smtplib.SMTPException) as exc:
             current_app.logger.exception("mail %s not sent; it stays in the outbox", message_id)
             _mark(message_id, str(exc))

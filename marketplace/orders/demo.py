@@ -25,6 +25,9 @@ DEMO_ADDRESSES = [
 
 
 def seed() -> None:
+    from marketplace.orders import demo_history
+
+    demo_history.seed()  # months of past sales first: today's demo orders come after them
     customers = db.session.execute(
         select(User).where(User.email.in_([f"pembeli{i}@pasarbangkit.id" for i in (1, 2, 3)])).order_by(User.email)
     ).scalars().all()

@@ -196,10 +196,11 @@ def monthly_sales(business_ids: Iterable[int], first: date, last: date) -> dict[
     return {bid: list(months.values()) for bid, months in result.items()}
 
 
-def group_monthly_sales(business_ids, first: date, last: date) -> list[MonthSales]:
+def group_monthly_sales(business_ids, first: date, last: date, customers: bool = True) -> list[MonthSales]:
     """The months of a group of businesses (a program, a cohort) added together, with ``sellers``: how
     many of them sold that month. ``business_ids`` may be a list or a SELECT of ids. Customers are
-    counted per business (a buyer of two businesses counts twice)."""
+    counted per business (a buyer of two businesses counts twice); ``customers=False`` skips them (the
+    costliest statement) when a report does not show them."""
     keys = months_between(first, last)
     months = {k: MonthSales(month=k) for k in keys}
     if not keys:
@@ -212,7 +213,7 @@ def group_monthly_sales(business_ids, first: date, last: date) -> list[MonthSale
         months[row.month].cancelled = int(row.cancelled)
     for row in _ship_rows(where, keys[0], keys[-1], by_business=False):
         months[row.month].shipped, months[row.month].avg_hours_to_ship = int(row.shipped), _hours(row.avg_hours)
-    for row in _customer_rows(where, keys[0], keys[-1]):
+    for row in _customer_rows(where, keys[0], keys[-1]) if customers else ():
         months[row.month].customers += int(row.customers)
         months[row.month].repeat_customers += int(row.repeat_customers)
     return list(months.values())

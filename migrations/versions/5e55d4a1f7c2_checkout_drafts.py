@@ -1,7 +1,7 @@
 """orders: checkout drafts on the server, keyed by the cart (no address in the session cookie)
 
 Revision ID: 5e55d4a1f7c2
-Revises: 7d2e4b1c9a30
+Revises: 1813945ffc71
 Create Date: 2026-11-30 12:40:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e55d4a1f7c2'
-down_revision = '7d2e4b1c9a30'
+down_revision = '1813945ffc71'
 branch_labels = None
 depends_on = None
 

@@ -76,3 +76,27 @@ def test_an_upload_lands_in_the_bucket_and_is_served_through_the_app(s3_app, cli
     served = client.get(f"/media/{photo.key}")
     assert served.status_code == 200 and served.data[:4] == b"RIFF"
     assert "immutable" in served.headers["Cache-Control"]
+
+
+@pytest.fixture
+def unreachable_bucket(app):
+    """The S3 settings pointing at a port where nothing listens: the bucket is down."""
+    saved = {k: app.config.get(k) for k in [*S3_KEYS, "S3_ENDPOINT_URL"]}
+    app.config.update(S3_KEYS, S3_ENDPOINT_URL=f"http://127.0.0.1:{_free_port()}")
+    yield app
+    app.config.update(saved)
+
+
+def test_with_the_bucket_down_an_upload_says_so_and_changes_nothing(unreachable_bucket, client, seller):
+    product = factories.product(seller)
+    db.session.commit()
+    response = client.post(f"/seller/products/{product.id}/photos",
+                           data={"photos": [(io.BytesIO(factories.image_bytes()), "a.png")]},
+                           content_type="multipart/form-data")
+    assert response.status_code == 503
+    assert b"could not be saved just now" in response.data
+    assert db.session.execute(select(ProductPhoto)).scalars().all() == []
+
+
+def test_with_the_bucket_down_a_photo_answers_503_not_500(unreachable_bucket, client):
+    assert client.get("/media/photos/abc.webp").status_code == 503

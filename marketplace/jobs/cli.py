@@ -1,0 +1,17 @@
+"""``flask jobs close-expired`` (daily) and ``flask jobs digest`` (weekly)."""
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+
+def register(app: Flask) -> None:
+    group = AppGroup("jobs", help="Job board maintenance.")
+
+    @group.command("close-expired")
+    def close_expired() -> None:
+        """Close open vacancies past their closing date (safe to run on a schedule, and twice)."""
+        from marketplace.jobs.services import close_expired as close
+
+        click.echo(f"{close()} vacancy(ies) closed.")
+
+    app.cli.add_command(group)

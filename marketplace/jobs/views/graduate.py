@@ -1,0 +1,145 @@
+"""The graduate's side (``/kerja``): the work profile, applying with a preview, the status of each application."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from marketplace.accounts.policy import GRADUATE, allow, signed_in_user
+from marketplace.core.ids import parse_id
+from marketplace.core.nav import register_nav
+from marketplace.jobs import forms, services
+from marketplace.jobs.forms import STAGES
+from marketplace.jobs.views.common import error_message
+from marketplace.jobs.views.firm import pdf_response
+
+bp = Blueprint("jobs_graduate", __name__, url_prefix="/kerja")
+register_nav(_l("My applications"), "jobs_graduate.applications", {GRADUATE}, 35)
+
+
+@bp.get("/")
+@allow(GRADUATE)
+def applications():
+    return render_template("jobs/graduate/applications.html",
+                           applications=services.my_applications(signed_in_user()), stages=STAGES)
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+@allow(GRADUATE)
+def profile():
+    user = signed_in_user()
+    current = services.profile_of(user)
+    form = forms.ProfileForm(obj=current)
+    if request.method == "GET":
+        form.skills.data = ", ".join(current.skill_list)
+    if form.validate_on_submit():
+        try:
+            services.save_profile(user, form.to_data())
+        except services.InvalidInput as exc:
+            form.training_finished_on.errors.append(error_message(exc))
+        else:
+            flash(_("Your work profile is saved. Firms see it only in the applications you send."), "success")
+            vacancy_id = parse_id(request.args.get("lowongan"))
+            if vacancy_id:
+                return redirect(url_for("jobs_graduate.apply", vacancy_id=vacancy_id))
+            return redirect(url_for("jobs_graduate.applications"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("jobs/graduate/profile.html", form=form,
+                           has_storefront=services.storefront_url_of(user) is not None), status
+
+
+def _vacancy(vacancy_id: int):
+    try:
+        return services.open_vacancy_for_applying(signed_in_user(), vacancy_id)
+    except services.NotFound:
+        abort(404)
+
+
+@bp.route("/lamar/<int:vacancy_id>", methods=["GET", "POST"])
+@allow(GRADUATE)
+def apply(vacancy_id: int):
+    """Step one: the cover note and the CV. Sending it shows the preview; nothing reaches the firm yet."""
+    user = signed_in_user()
+    vacancy = _vacancy(vacancy_id)
+    if services.already_applied(user, vacancy.id):
+        flash(_("You have already applied for this vacancy."), "info")
+        return redirect(url_for("jobs_graduate.applications"))
+    form = forms.ApplyForm()
+    if form.validate_on_submit():
+        upload = form.cv.data
+        data = upload.read(services._cv_max_bytes() + 1) if upload is not None and getattr(upload, "filename", "") else None
+        try:
+            preview, token = services.prepare_application(
+                user, vacancy.id, cover_note=form.cover_note.data or "", share_phone=form.share_phone.data, cv=data,
+                cv_filename=getattr(upload, "filename", None))
+        except services.NotFound:
+            abort(404)
+        except services.CVRejected as exc:
+            form.cv.errors.append(error_message(exc))
+        except services.JobsError as exc:
+            flash(error_message(exc), "error")
+            return redirect(url_for("jobs_graduate.applications"))
+        else:
+            return render_template("jobs/graduate/preview.html", vacancy=vacancy, preview=preview,
+                                   confirm_form=forms.ConfirmApplicationForm(token=token))
+    status = 400 if request.method == "POST" else 200
+    return render_template("jobs/graduate/apply.html", form=form, vacancy=vacancy,
+                           profile=services.profile_of(user), has_phone=bool(user.phone)), status
+
+
+@bp.post("/lamar/<int:vacancy_id>/kirim")
+@allow(GRADUATE)
+def send(vacancy_id: int):
+    """Step two: the applicant confirms what the preview showed."""
+    form = forms.ConfirmApplicationForm()
+    if not form.validate_on_submit():
+        flash(str(error_message(services.JobsError("preview_expired"))), "error")
+        return redirect(url_for("jobs_graduate.apply", vacancy_id=vacancy_id))
+    try:
+        application = services.submit_application(signed_in_user(), vacancy_id, form.token.data)
+    except services.NotFound:
+        abort(404)
+    except services.JobsError as exc:
+        flash(error_message(exc), "error")
+        if exc.code == "already_applied":
+            return redirect(url_for("jobs_graduate.applications"))
+        return redirect(url_for("jobs_graduate.apply", vacancy_id=vacancy_id))
+    flash(_("Your application is sent. You will get an email at every step."), "success")
+    return redirect(url_for("jobs_graduate.application", application_id=application.id))
+
+
+@bp.get("/lamaran/<int:application_id>")
+@allow(GRADUATE)
+def application(application_id: int):
+    try:
+        found = services.application_for_applicant(signed_in_user(), application_id)
+    except services.NotFound:
+        abort(404)
+    return render_template("jobs/graduate/application.html", application=found, stages=STAGES,
+                           action_form=forms.ActionForm())
+
+
+@bp.post("/lamaran/<int:application_id>/tarik")
+@allow(GRADUATE)
+def withdraw(application_id: int):
+    if not forms.ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.withdraw(signed_in_user(), application_id)
+    except services.NotFound:
+        abort(404)
+    except services.JobsError as exc:
+        flash(error_message(exc), "error")
+    else:
+        flash(_("Your application is withdrawn."), "success")
+    return redirect(url_for("jobs_graduate.application", application_id=application_id))
+
+
+@bp.get("/lamaran/<int:application_id>/cv")
+@allow(GRADUATE)
+def cv(application_id: int):
+    try:
+        data, filename = services.cv_download(signed_in_user(), application_id, as_firm=False)
+    except services.NotFound:
+        abort(404)
+    return pdf_response(data, filename)

@@ -1,0 +1,245 @@
+"""Program impact for staff: what aftercare led to, per program and cohort, over a period.
+
+Every figure is computed by the database (``orders.queries`` for sales) in a fixed number of queries.
+A figure that is about fewer than ``SMALL`` people (1 to 4) is suppressed to "< 5" on the page, in the
+print and in the CSV, so that no one can be recognised from a shared report; 0 is shown as 0.
+"""
+from __future__ import annotations
+
+import csv
+import importlib
+import importlib.util
+import io
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from marketplace.accounts.models import Role, User
+from marketplace.catalog import queries as catalog
+from marketplace.extensions import db
+from marketplace.mentoring.errors import MentoringError
+from marketplace.mentoring.models import Assignment, CheckIn, Support, SupportKind
+from marketplace.mentoring.services import add_months, today_jakarta
+from marketplace.orders import queries as sales
+from marketplace.programs.models import Cohort
+
+SMALL = 5
+SUPPRESSED = "< 5"
+RETENTION_MONTHS = (3, 6, 12)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number and how many people it is about."""
+
+    value: int
+    people: int
+
+    @property
+    def suppressed(self) -> bool:
+        return 0 < self.people < SMALL
+
+    def shown(self) -> str | int:
+        return SUPPRESSED if self.suppressed else self.value
+
+
+@dataclass
+class MonthRow:
+    month: str
+    sellers: Figure
+    orders: Figure
+    revenue_idr: Figure
+
+
+@dataclass
+class SupportRow:
+    kind: str
+    graduates: Figure
+    amount_idr: Figure
+    revenue_idr: Figure      # the period's revenue of those graduates' businesses
+
+
+@dataclass
+class Retention:
+    months: int
+    eligible: Figure         # businesses whose first sale is at least this many months ago
+    still_active: Figure     # of them, those that sold in that month after the first or later
+
+
+@dataclass
+class ImpactReport:
+    program_id: int
+    cohort: Cohort | None
+    first: date
+    last: date
+    graduates: Figure
+    with_business: Figure
+    active_businesses: Figure      # sold at least once in the period
+    orders: Figure
+    revenue_idr: Figure
+    months: list[MonthRow]
+    retention: list[Retention]
+    support: list[SupportRow]
+    mentored: Figure               # graduates with a mentor now
+    check_ins: Figure              # in the period
+    checked_in_recently: Figure    # mentored graduates with a check-in in the last 30 days
+    jobs: dict | None = None       # job applications and hires, when the job board's read API exists
+    cohorts: list[Cohort] = field(default_factory=list)
+
+    @property
+    def check_ins_per_mentee_month(self) -> str:
+        months = len(self.months) or 1
+        if self.mentored.suppressed or not self.mentored.value:
+            return SUPPRESSED if self.mentored.suppressed else "0"
+        return f"{self.check_ins.value / self.mentored.value / months:.1f}"
+
+    @property
+    def coverage_percent(self) -> str:
+        if self.graduates.suppressed or self.mentored.suppressed:
+            return SUPPRESSED
+        return f"{self.mentored.value * 100 // self.graduates.value}%" if self.graduates.value else "0%"
+
+
+def default_period(today: date | None = None) -> tuple[date, date]:
+    today = today or today_jakarta()
+    return add_months(today, -11), today
+
+
+def check_period(first: date | None, last: date | None) -> tuple[date, date]:
+    if first is None or last is None:
+        return default_period()
+    first = date(first.year, first.month, 1)
+    if last < first or (last.year - first.year) * 12 + last.month - first.month > 60 or first.year < 2000:
+        raise MentoringError("bad_period")
+    return first, last
+
+
+def _figure(value: int, people: int) -> Figure:
+    return Figure(int(value), int(people))
+
+
+def impact_report(program_id: int, cohort_id: int | None, first: date | None, last: date | None) -> ImpactReport:
+    first, last = check_period(first, last)
+    cohorts = db.session.execute(select(Cohort).where(Cohort.program_id == program_id)
+                                 .order_by(Cohort.started_on, Cohort.id)).scalars().all()
+    cohort = next((c for c in cohorts if c.id == cohort_id), None) if cohort_id else None
+    if cohort_id and cohort is None:
+        raise MentoringError("not_found", status=404)  # another program's cohort: as if it did not exist
+    graduates = select(User.id).where(User.program_id == program_id, User.role == Role.GRADUATE.value,
+                                      User.deleted_at.is_(None))
+    if cohort is not None:
+        graduates = graduates.where(User.cohort_id == cohort.id)
+    graduate_count = db.session.execute(select(func.count()).select_from(graduates.subquery())).scalar_one()
+    business_ids = catalog.business_ids_of_owners(graduates)
+    with_business = db.session.execute(select(func.count()).select_from(business_ids.subquery())).scalar_one()
+
+    months = sales.group_monthly_sales(business_ids, first, last, customers=False)
+    active = sales.active_months(business_ids, first, last)
+    month_rows = [MonthRow(m.month, _figure(m.sellers, m.sellers), _figure(m.orders, m.sellers),
+                           _figure(m.revenue_idr, m.sellers)) for m in months]
+    active_count = len(active)
+    orders = sum(m.orders for m in months)
+    revenue = sum(m.revenue_idr for m in months)
+
+    retention = _retention(business_ids)
+    support = _support(program_id, graduates, first, last)
+
+    mentored = db.session.execute(
+        select(func.count()).select_from(Assignment)
+        .where(Assignment.graduate_id.in_(graduates), Assignment.ended_at.is_(None))).scalar_one()
+    check_ins, people_met = db.session.execute(
+        select(func.count(), func.count(func.distinct(CheckIn.graduate_id)))
+        .where(CheckIn.graduate_id.in_(graduates), CheckIn.held_on >= first, CheckIn.held_on <= last)).one()
+    recent = db.session.execute(
+        select(func.count(func.distinct(CheckIn.graduate_id)))
+        .join(Assignment, (Assignment.graduate_id == CheckIn.graduate_id) & Assignment.ended_at.is_(None))
+        .where(CheckIn.graduate_id.in_(graduates), CheckIn.held_on >= today_jakarta() - timedelta(days=30))
+    ).scalar_one()
+    return ImpactReport(
+        program_id=program_id, cohort=cohort, first=first, last=last,
+        graduates=_figure(graduate_count, graduate_count), with_business=_figure(with_business, with_business),
+        active_businesses=_figure(active_count, active_count), orders=_figure(orders, active_count),
+        revenue_idr=_figure(revenue, active_count), months=month_rows, retention=retention, support=support,
+        mentored=_figure(mentored, mentored), check_ins=_figure(check_ins, people_met),
+        checked_in_recently=_figure(recent, recent), jobs=_jobs(graduates, first, last), cohorts=cohorts)
+
+
+def _retention(business_ids) -> list[Retention]:
+    """Still selling N months after the first sale: a sale (not refunded) in the N-th month after the
+    first sale's month, or later. Only businesses whose first sale is at least N months ago count."""
+    firsts = sales.first_sale_at(db.session.execute(business_ids).scalars().all())
+    lasts = sales.last_sale_at(list(firsts))
+    this_month = sales.month_key(today_jakarta())
+    out = []
+    for n in RETENTION_MONTHS:
+        eligible = still = 0
+        for bid, first_at in firsts.items():
+            start = (first_at + sales.JAKARTA_OFFSET).date()
+            mark = sales.month_key(add_months(start, n))
+            if mark > this_month:
+                continue
+            eligible += 1
+            last_at = lasts.get(bid)
+            if last_at is not None and sales.month_key((last_at + sales.JAKARTA_OFFSET).date()) >= mark:
+                still += 1
+        out.append(Retention(n, _figure(eligible, eligible), _figure(still, still)))
+    return out
+
+
+def _support(program_id: int, graduates, first: date, last: date) -> list[SupportRow]:
+    rows = db.session.execute(
+        select(Support.kind, Support.graduate_id, func.sum(Support.amount_idr))
+        .where(Support.program_id == program_id, Support.graduate_id.in_(graduates))
+        .group_by(Support.kind, Support.graduate_id)).all()
+    by_kind: dict[str, dict[int, int]] = {}
+    for kind, graduate_id, amount in rows:
+        by_kind.setdefault(kind, {})[graduate_id] = int(amount or 0)
+    owners = {gid for people in by_kind.values() for gid in people}
+    businesses = catalog.businesses_of_owners(owners)
+    totals = sales.sales_totals([b.id for b in businesses.values()], first, last)
+    out = []
+    for kind in (k.value for k in SupportKind):
+        people = by_kind.get(kind, {})
+        revenue = sum(totals[businesses[g].id].revenue_idr for g in people if g in businesses)
+        n = len(people)
+        out.append(SupportRow(kind, _figure(n, n), _figure(sum(people.values()), n), _figure(revenue, n)))
+    return out
+
+
+def _jobs(graduates, first: date, last: date) -> dict | None:
+    """Job applications and hires through the job board's read API, once it exists."""
+    if importlib.util.find_spec("marketplace.jobs") is None or importlib.util.find_spec("marketplace.jobs.queries") is None:
+        return None
+    jobs = importlib.import_module("marketplace.jobs.queries")
+    reader = getattr(jobs, "applications_and_hires", None)
+    if reader is None:
+        return None
+    applications, applicants, hires = reader(graduates, first, last)
+    return {"applications": _figure(applications, applicants), "hires": _figure(hires, hires)}
+
+
+def impact_csv(report: ImpactReport, labels: dict[str, str]) -> str:
+    """The report as CSV (metric, value), small numbers suppressed; ``labels`` are translated names."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([labels["metric"], labels["value"]])
+    writer.writerow([labels["period"], f"{sales.month_key(report.first)} .. {sales.month_key(report.last)}"])
+    writer.writerow([labels["cohort"], report.cohort.name if report.cohort else labels["all"]])
+    for key in ("graduates", "with_business", "active_businesses", "orders", "revenue_idr", "mentored",
+                "check_ins", "checked_in_recently"):
+        writer.writerow([labels[key], getattr(report, key).shown()])
+    for r in report.retention:
+        writer.writerow([labels["retention"] % {"n": r.months}, f"{r.still_active.shown()} / {r.eligible.shown()}"])
+    for s in report.support:
+        writer.writerow([f"{labels['support']}: {labels[s.kind]}", s.graduates.shown()])
+        writer.writerow([f"{labels['support_amount']}: {labels[s.kind]}", s.amount_idr.shown()])
+        writer.writerow([f"{labels['support_revenue']}: {labels[s.kind]}", s.revenue_idr.shown()])
+    if report.jobs:
+        writer.writerow([labels["applications"], report.jobs["applications"].shown()])
+        writer.writerow([labels["hires"], report.jobs["hires"].shown()])
+    for m in report.months:
+        writer.writerow([f"{labels['sellers']} {m.month}", m.sellers.shown()])
+        writer.writerow([f"{labels['orders']} {m.month}", m.orders.shown()])
+        writer.writerow([f"{labels['revenue_idr']} {m.month}", m.revenue_idr.shown()])
+    return out.getvalue()

@@ -1,0 +1,55 @@
+"""What the mentoring views share: turning a refusal into a message or a 404, and the record page."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template
+
+from marketplace.accounts.policy import signed_in_user
+from marketplace.mentoring import services
+from marketplace.mentoring.charts import bar_chart
+from marketplace.mentoring.errors import MentoringError
+from marketplace.mentoring.forms import (
+    METRICS, MILESTONES, MODES, OWNERS, SUPPORT_KINDS, ActionForm, GoalForm, GoalValueForm, MilestoneForm,
+    SupportForm,
+)
+
+LABELS = {"metrics": dict(METRICS), "milestones": dict(MILESTONES), "modes": dict(MODES), "owners": dict(OWNERS),
+          "support": dict(SUPPORT_KINDS)}
+
+
+def refuse(error: MentoringError, back_url: str):
+    """A 404 for what must not be revealed, otherwise the reason as a message and back to the page."""
+    if error.status == 404:
+        abort(404)
+    flash(error.message, "error")
+    return redirect(back_url)
+
+
+def form_errors_flash(form) -> None:
+    for field_errors in form.errors.values():
+        for message in field_errors if isinstance(field_errors, list) else [field_errors]:
+            if isinstance(message, str):
+                flash(message, "error")
+            elif isinstance(message, dict):
+                for sub in message.values():
+                    flash(" ".join(sub), "error")
+
+
+def render_record(graduate_id: int, status: int = 200, **forms):
+    viewer = signed_in_user()
+    try:
+        record = services.record_for(viewer, graduate_id)
+    except MentoringError:
+        abort(404)
+    shared, private = services.visible_notes(viewer, record)
+    charts = {
+        "revenue": bar_chart([(m.month, m.revenue_idr) for m in record.months]),
+        "orders": bar_chart([(m.month, m.orders) for m in record.months]),
+    }
+    return render_template(
+        "mentoring/record.html", record=record, charts=charts, show_notes=shared, show_private=private,
+        is_mentor=services.access.may_mentor(viewer, record.assignment),
+        is_self=services.access.is_graduate_self(viewer, record.graduate),
+        is_staff=services.access.is_program_staff(viewer, record.graduate), labels=LABELS,
+        goal_form=forms.get("goal_form") or GoalForm(), milestone_form=forms.get("milestone_form") or MilestoneForm(),
+        support_form=forms.get("support_form") or SupportForm(), value_form=GoalValueForm(),
+        action_form=ActionForm()), status
