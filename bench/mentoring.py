@@ -57,7 +57,7 @@ LOAD = [
     # Orders over two years; the part's business spreads evenly, customers repeat (20,000 emails).
     f"INSERT INTO orders (public_id, idempotency_key, email, locale, recipient, phone, street, kelurahan, kecamatan, city, "
     f"province, postal_code, payment_method, status, items_idr, delivery_idr, total_idr, expires_at, paid_at, created_at) "
-    f"SELECT md5('o' || g), 'k' || g, 'c' || (g * 7919) % 20000 || '@bench.test', 'id', 'Pembeli', '+6281', 'Jl', 'K', 'K', "
+    f"SELECT md5('o' || g), 'k' || g, 'c' || (g::bigint * 7919) % 20000 || '@bench.test', 'id', 'Pembeli', '+6281', 'Jl', 'K', 'K', "
     f"'Banyuwangi', 'Jawa Timur', '68416', 'bank_transfer', 'paid', 40000 + (g % 50) * 1000, 10000, "
     f"50000 + (g % 50) * 1000, now(), now() - ((g % 730) || ' days')::interval + interval '1 hour', "
     f"now() - ((g % 730) || ' days')::interval FROM generate_series(1, {ORDERS}) g",
@@ -104,6 +104,13 @@ def measure(app, runs: int) -> bool:
     from marketplace.accounts.models import User
     from marketplace.extensions import db
 
+    def fresh_globals():  # one app context serves every request here: forget the previous user
+        from flask import g
+
+        for key in list(g):
+            g.pop(key)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, fresh_globals)
     client = app.test_client()
     ok = True
     for path, email in (("/mentoring/", "mentor1@bench.test"), ("/mentoring/staff/impact", "staf@bench.test")):

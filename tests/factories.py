@@ -78,7 +78,7 @@ def product(business_: Business | None = None, stock: int = 10, variants: list[d
 
 
 def address(**fields):
-    from marketplace.orders.services import Address
+    from marketplace.orders.checkout import Address
 
     return Address(**{"recipient": "Andi Wijaya", "phone": "+6281234567890", "street": "Jl. Ahmad Yani No. 12",
                       "kelurahan": "Penganjuran", "kecamatan": "Banyuwangi", "city": "Banyuwangi",
@@ -90,17 +90,18 @@ def order(items: list[tuple] | None = None, buyer: User | None = None, payment_m
     """Place a real order through the services: ``items`` is a list of (variant, quantity)."""
     import uuid
 
-    from marketplace.orders import services
+    from marketplace.orders import cart as carts
+    from marketplace.orders import checkout
 
     items = items or [(product().variants[0], 1)]
-    cart = services.cart_for_user(buyer.id) if buyer else services.cart_for_token(None)
+    cart = carts.cart_for_user(buyer.id) if buyer else carts.cart_for_token(None)
     for variant, quantity in items:
-        services.add_to_cart(cart.id, variant.id, quantity, buyer.id if buyer else None)
-    request = services.CheckoutRequest(
+        carts.add_to_cart(cart.id, variant.id, quantity, buyer.id if buyer else None)
+    request = checkout.CheckoutRequest(
         cart_id=cart.id, email=buyer.email if buyer else email, address=fields.pop("address", None) or address(),
         delivery=fields.pop("delivery", {}), payment_method=payment_method,
         idempotency_key=key or uuid.uuid4().hex, user_id=buyer.id if buyer else None, **fields)
-    return services.place_order(request)
+    return checkout.place_order(request)
 
 def unpaid_order(sellers: int = 1, buyer: User | None = None, **fields):
     """An order of 2 units from each of ``sellers`` new shops (stock 5, Rp 40.000 each), not paid yet;

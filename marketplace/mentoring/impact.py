@@ -134,15 +134,15 @@ def impact_report(program_id: int, cohort_id: int | None, first: date | None, la
     business_ids = catalog.business_ids_of_owners(graduates)
     with_business = db.session.execute(select(func.count()).select_from(business_ids.subquery())).scalar_one()
 
-    months = sales.group_monthly_sales(business_ids, first, last, customers=False)
-    active = sales.active_months(business_ids, first, last)
+    months = sales.group_monthly_sales(business_ids, first, last, customers=False, shipping=False)
+    spans = sales.sales_spans(business_ids, first, last)
     month_rows = [MonthRow(m.month, _figure(m.sellers, m.sellers), _figure(m.orders, m.sellers),
                            _figure(m.revenue_idr, m.sellers)) for m in months]
-    active_count = len(active)
+    active_count = sum(1 for span in spans.values() if span.sold_in_window)
     orders = sum(m.orders for m in months)
     revenue = sum(m.revenue_idr for m in months)
 
-    retention = _retention(business_ids)
+    retention = _retention(spans)
     support = _support(program_id, graduates, first, last)
 
     mentored = db.session.execute(
@@ -165,23 +165,20 @@ def impact_report(program_id: int, cohort_id: int | None, first: date | None, la
         checked_in_recently=_figure(recent, recent), jobs=_jobs(graduates, first, last), cohorts=cohorts)
 
 
-def _retention(business_ids) -> list[Retention]:
+def _retention(spans: dict) -> list[Retention]:
     """Still selling N months after the first sale: a sale (not refunded) in the N-th month after the
     first sale's month, or later. Only businesses whose first sale is at least N months ago count."""
-    firsts = sales.first_sale_at(db.session.execute(business_ids).scalars().all())
-    lasts = sales.last_sale_at(list(firsts))
     this_month = sales.month_key(today_jakarta())
     out = []
     for n in RETENTION_MONTHS:
         eligible = still = 0
-        for bid, first_at in firsts.items():
-            start = (first_at + sales.JAKARTA_OFFSET).date()
-            mark = sales.month_key(add_months(start, n))
+        for span in spans.values():
+            mark = sales.month_key(add_months((span.first_sale_at + sales.JAKARTA_OFFSET).date(), n))
             if mark > this_month:
                 continue
             eligible += 1
-            last_at = lasts.get(bid)
-            if last_at is not None and sales.month_key((last_at + sales.JAKARTA_OFFSET).date()) >= mark:
+            if span.last_sale_at is not None and sales.month_key(
+                    (span.last_sale_at + sales.JAKARTA_OFFSET).date()) >= mark:
                 still += 1
         out.append(Retention(n, _figure(eligible, eligible), _figure(still, still)))
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, session
 from flask_login import current_user
 
-from marketplace.orders import services
+from marketplace.orders import lookup
 from marketplace.orders.models import Order
 
 GUEST_ORDERS_KEY = "my_orders"
@@ -28,7 +28,7 @@ def can_view(order: Order | None) -> bool:
 
 def visible_order_or_404(public_id: str) -> Order:
     """The order, or 404 for a missing one and for someone else's alike (ids cannot be probed)."""
-    order = services.order_by_public_id(public_id)
+    order = lookup.order_by_public_id(public_id)
     if not can_view(order):
         abort(404)
     return order

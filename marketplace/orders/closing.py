@@ -1,4 +1,5 @@
-"""Closing unpaid orders: expiry (``flask orders expire``) and the customer's cancellation.
+"""Closing: a seller cancels their part (money paid is refunded), unpaid orders expire (``flask orders
+expire``) or their customer cancels them.
 
 An unpaid order is closed the same way whichever way it goes: a card payment is stopped at Stripe
 first (``settlement.check_before_closing``); if Stripe says the money came, the order is marked paid
@@ -12,26 +13,78 @@ from sqlalchemy import select
 
 from marketplace.core.timeutil import as_utc, utcnow
 from marketplace.extensions import db
-from marketplace.orders import services, settlement
-from marketplace.orders.models import (
-    Order,
-    OrderPart,
-    OrderStatus,
-    PartStatus,
-    SystemNote,
-)
-from marketplace.orders.services import InvalidTransition, NotAllowed, PaymentArrived
+from marketplace.orders import settlement
+from marketplace.orders.errors import InvalidTransition, NotAllowed, PaymentArrived, RefundFailed
+from marketplace.orders.models import Order, OrderPart, OrderStatus, PartStatus, SystemNote
+from marketplace.orders.notices import email_customer, email_seller
+from marketplace.orders.status import live_total_idr, record_event, refresh_order_status, transition
+from marketplace.orders.stock import restock
+from marketplace.payments import ledger
 from marketplace.payments import services as payments
+from marketplace.payments.models import PaymentMethod
+from marketplace.payments.providers import PaymentError
+
+
+def cancel_part(part_id: int, actor_id: int | None, reason: str) -> OrderPart:
+    """Cancel one seller's part with a reason: the stock goes back, and money paid is refunded.
+
+    An unpaid part of a card order cannot be cancelled alone (the customer may be paying that exact
+    amount right now); it expires with its order instead."""
+    part = db.session.get(OrderPart, part_id)
+    if part is None:
+        raise NotAllowed()
+    order = part.order
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidTransition("a reason is required")
+    if part.status == PartStatus.AWAITING_PAYMENT.value:
+        if PaymentMethod(order.payment_method).online:
+            raise InvalidTransition("unpaid card orders expire by themselves")
+        if not transition(part_id, {PartStatus.AWAITING_PAYMENT.value}, PartStatus.CANCELLED.value,
+                           cancel_reason=reason):
+            raise InvalidTransition()
+        restock(part)
+        record_event(order, part, PartStatus.CANCELLED.value, reason, actor_id)
+        refresh_order_status(order)
+        # The order keeps its original total; the payment says what the customer still has to pay.
+        payments.set_amount_due(order, live_total_idr(order))
+        if order.status == OrderStatus.CANCELLED.value:
+            payments.mark_cancelled(order)
+        email_customer(order, "order_cancelled", part=part, reason=reason, refunded_idr=0)
+        db.session.commit()
+        return part
+    if part.status not in (PartStatus.PAID.value, PartStatus.PACKED.value):
+        raise InvalidTransition()
+    # The conditional UPDATE comes before the provider is asked, and holds the row until the commit: of
+    # two submits of the cancel form only one gets here, so one refund and one ledger debit.
+    if not transition(part_id, {PartStatus.PAID.value, PartStatus.PACKED.value}, PartStatus.REFUNDED.value,
+                       cancel_reason=reason):
+        raise InvalidTransition()
+    try:
+        payments.refund(order, part.total_idr, idempotency_key=f"refund-part-{part.id}")
+    except PaymentError as exc:
+        db.session.rollback()  # the part stays paid: no money went back
+        raise RefundFailed(exc.message) from exc
+    except Exception:
+        db.session.rollback()
+        raise
+    ledger.reverse_part(part.business_id, part.id)
+    restock(part)
+    record_event(order, part, PartStatus.REFUNDED.value, reason, actor_id)
+    refresh_order_status(order)
+    email_customer(order, "order_cancelled", part=part, reason=reason, refunded_idr=part.total_idr)
+    db.session.commit()
+    return part
 
 
 def cancel_unpaid_part(part: OrderPart, reason: SystemNote, actor_id: int | None) -> bool:
     """True only for the one caller that moved the part, so only that caller releases its stock and
     tells the customer."""
-    if not services.transition(part.id, {PartStatus.AWAITING_PAYMENT.value}, PartStatus.CANCELLED.value,
+    if not transition(part.id, {PartStatus.AWAITING_PAYMENT.value}, PartStatus.CANCELLED.value,
                                cancel_reason=reason.value):
         return False
-    services.restock(part)
-    services.record_event(part.order, part, PartStatus.CANCELLED.value, reason.value, actor_id)
+    restock(part)
+    record_event(part.order, part, PartStatus.CANCELLED.value, reason.value, actor_id)
     return True
 
 
@@ -41,7 +94,7 @@ def _close_unpaid(order: Order, reason: SystemNote, actor_id: int | None = None)
     if settlement.check_before_closing(order) is not None:
         return None
     moved = [part for part in order.parts if cancel_unpaid_part(part, reason, actor_id)]
-    services.refresh_order_status(order)
+    refresh_order_status(order)
     if order.status == OrderStatus.CANCELLED.value:
         payments.mark_cancelled(order)
     return moved
@@ -65,7 +118,7 @@ def expire_unpaid_orders(now: datetime | None = None) -> int:
         if moved:
             expired += 1
             # Sent in this transaction: a run that loses the race moved nothing and sends nothing.
-            services.email_customer(order, "order_expired", expired_parts=moved,
+            email_customer(order, "order_expired", expired_parts=moved,
                                     whole_order=order.status == OrderStatus.CANCELLED.value)
         db.session.commit()
     return expired
@@ -89,9 +142,9 @@ def cancel_unpaid_order(order_id: int, actor_id: int | None) -> Order:
     if not moved:
         db.session.rollback()
         raise InvalidTransition()
-    services.email_customer(order, "order_cancelled_by_customer", cancelled_parts=moved)
+    email_customer(order, "order_cancelled_by_customer", cancelled_parts=moved)
     for part in moved:
-        services.email_seller(part, "order_cancelled_for_seller")
+        email_seller(part, "order_cancelled_for_seller")
     db.session.commit()
     return order
 

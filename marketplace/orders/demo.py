@@ -9,17 +9,18 @@ from sqlalchemy import select
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Business, Product, ProductStatus, Variant
 from marketplace.extensions import db
-from marketplace.orders import services, settlement
+from marketplace.orders import cart as carts
+from marketplace.orders import checkout, closing, fulfilment, lookup, settlement
 from marketplace.payments.models import PaymentMethod
 
 # (key suffix, the state to bring the order to)
 STATES = ("awaiting_payment", "paid", "packed", "shipped", "delivered", "completed", "cancelled", "refunded")
 DEMO_ADDRESSES = [
-    services.Address("Andi Wijaya", "+6281234567801", "Jl. Ahmad Yani No. 12", "Penganjuran", "Banyuwangi",
+    checkout.Address("Andi Wijaya", "+6281234567801", "Jl. Ahmad Yani No. 12", "Penganjuran", "Banyuwangi",
                      "Banyuwangi", "Jawa Timur", "68416"),
-    services.Address("Putri Ayu", "+6281234567802", "Jl. Malioboro No. 40", "Sosromenduran", "Gedong Tengen",
+    checkout.Address("Putri Ayu", "+6281234567802", "Jl. Malioboro No. 40", "Sosromenduran", "Gedong Tengen",
                      "Yogyakarta", "DI Yogyakarta", "55271"),
-    services.Address("Rudi Hartono", "+6281234567803", "Jl. Sudirman No. 7", "Karet", "Setiabudi",
+    checkout.Address("Rudi Hartono", "+6281234567803", "Jl. Sudirman No. 7", "Karet", "Setiabudi",
                      "Jakarta Selatan", "DKI Jakarta", "12920"),
 ]
 
@@ -40,17 +41,17 @@ def seed() -> None:
         return
     for n, state in enumerate(STATES):
         key = f"demo-order-{state}-0001"
-        if services.order_for_key(key) is not None:
+        if lookup.order_for_key(key) is not None:
             continue
         customer = customers[n % len(customers)]
         variant = variants[n % len(variants)]
         if variant.stock < 1 or variant.product.business.owner_id == customer.id:
             continue
-        cart = services.cart_for_user(customer.id)
+        cart = carts.cart_for_user(customer.id)
         for item in list(cart.items):
             db.session.delete(item)
-        services.add_to_cart(cart.id, variant.id, 1, customer.id)
-        order = services.place_order(services.CheckoutRequest(
+        carts.add_to_cart(cart.id, variant.id, 1, customer.id)
+        order = checkout.place_order(checkout.CheckoutRequest(
             cart_id=cart.id, email=customer.email, address=DEMO_ADDRESSES[n % len(DEMO_ADDRESSES)], delivery={},
             payment_method=(PaymentMethod.COD if state == "completed" else PaymentMethod.BANK_TRANSFER).value, idempotency_key=key,
             user_id=customer.id, locale=customer.locale or "id"))
@@ -63,13 +64,13 @@ def _advance(order, state: str) -> None:
     if state == "awaiting_payment":
         return
     if state == "cancelled":
-        services.cancel_part(part.id, seller_id, "Stok habis / out of stock")
+        closing.cancel_part(part.id, seller_id, "Stok habis / out of stock")
         return
     settlement.confirm_offline_payment(part.id, seller_id)
     if state == "refunded":
-        services.cancel_part(part.id, seller_id, "Barang rusak saat dikemas / damaged while packing")
+        closing.cancel_part(part.id, seller_id, "Barang rusak saat dikemas / damaged while packing")
         return
     for step in ("packed", "shipped", "delivered", "completed"):
         if STATES.index(step) > STATES.index(state):
             return
-        services.advance_part(part.id, step, seller_id, courier="JNE", tracking_number=f"JNE{order.id:08d}")
+        fulfilment.advance_part(part.id, step, seller_id, courier="JNE", tracking_number=f"JNE{order.id:08d}")

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from marketplace.core.forms import Form
-from wtforms import BooleanField, EmailField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField, EmailField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from marketplace.core.forms import Form
 from marketplace.core.ids import MAX_ID
 from marketplace.core.phone import indonesian_e164
-from marketplace.orders.services import MAX_QUANTITY_PER_LINE, PROVINCES
+from marketplace.orders.cart import MAX_QUANTITY_PER_LINE
+from marketplace.orders.delivery import PROVINCES
 from marketplace.payments.models import PaymentMethod
 
 PROVINCE_CHOICES = [SelectChoice("", "")] + [SelectChoice(p) for p in PROVINCES]

@@ -11,14 +11,10 @@ import logging
 
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
-from marketplace.orders import services
-from marketplace.orders.models import (
-    Order,
-    OrderPart,
-    OrderStatus,
-    PartStatus,
-    SystemNote,
-)
+from marketplace.orders.errors import InvalidTransition, NotAllowed
+from marketplace.orders.models import Order, OrderPart, OrderStatus, PartStatus, SystemNote
+from marketplace.orders.notices import email_customer, email_seller
+from marketplace.orders.status import amount_due_idr, record_event, refresh_order_status, transition
 from marketplace.payments import ledger
 from marketplace.payments import services as payments
 from marketplace.payments.models import PaymentMethod
@@ -45,15 +41,15 @@ def settle(outcome: PaymentOutcome | None) -> None:
 
 def mark_part_paid(part_id: int, actor_id: int | None, note: str | None = None) -> bool:
     """Awaiting payment -> paid, credit the seller's ledger; False if it was not awaiting payment."""
-    if not services.transition(part_id, {PartStatus.AWAITING_PAYMENT.value}, PartStatus.PAID.value,
+    if not transition(part_id, {PartStatus.AWAITING_PAYMENT.value}, PartStatus.PAID.value,
                                paid_at=utcnow()):
         return False
     part = db.session.get(OrderPart, part_id)
     method = PaymentMethod(part.order.payment_method)
     ledger.credit_sale(part.business_id, part.id, part.total_idr, cash_on_delivery=method is PaymentMethod.COD)
-    services.record_event(part.order, part, PartStatus.PAID.value, note, actor_id)
+    record_event(part.order, part, PartStatus.PAID.value, note, actor_id)
     if method.online:
-        services.email_seller(part, "order_new_for_seller")
+        email_seller(part, "order_new_for_seller")
     return True
 
 
@@ -61,9 +57,9 @@ def mark_order_paid(order: Order, note: str | None = None) -> list[OrderPart]:
     """Every part still awaiting payment becomes paid (caller commits). Returns the parts it moved."""
     moved = [part for part in order.parts if mark_part_paid(part.id, None, note)]
     was_paid = order.paid_at is not None
-    services.refresh_order_status(order)
+    refresh_order_status(order)
     if moved and not was_paid:
-        services.email_customer(order, "payment_confirmed", paid_idr=services.amount_due_idr(order))
+        email_customer(order, "payment_confirmed", paid_idr=amount_due_idr(order))
     return moved
 
 
@@ -71,8 +67,8 @@ def record_late_payment_refund(order: Order, amount_idr: int, source: str) -> No
     """Money came for an order that had already expired and was refunded in full: say so in its
     history and tell the customer, who may otherwise wonder where it went."""
     log.info("order %s: %s paid after expiry, refunded", order.public_id, source)
-    services.record_event(order, None, PartStatus.REFUNDED.value, SystemNote.LATE_PAYMENT_REFUNDED.value, None)
-    services.email_customer(order, "payment_refunded_late", refunded_idr=amount_idr)
+    record_event(order, None, PartStatus.REFUNDED.value, SystemNote.LATE_PAYMENT_REFUNDED.value, None)
+    email_customer(order, "payment_refunded_late", refunded_idr=amount_idr)
 
 
 # Transactions that start from a payment ------------------------------------------------------------
@@ -118,16 +114,16 @@ def confirm_offline_payment(part_id: int, actor_id: int) -> OrderPart:
     """The seller or staff confirm the money for one part arrived (bank transfer or cash)."""
     part = db.session.get(OrderPart, part_id)
     if part is None:
-        raise services.NotAllowed()
+        raise NotAllowed()
     order = part.order
     if PaymentMethod(order.payment_method).online:
-        raise services.NotAllowed("card payments are confirmed by Stripe")
+        raise NotAllowed("card payments are confirmed by Stripe")
     if not mark_part_paid(part_id, actor_id, note=SystemNote.PAYMENT_CONFIRMED.value):
-        raise services.InvalidTransition()
+        raise InvalidTransition()
     was_paid = order.status == OrderStatus.PAID.value
-    services.refresh_order_status(order)
+    refresh_order_status(order)
     if order.status == OrderStatus.PAID.value and not was_paid:
         payments.record_offline_payment(order)
-        services.email_customer(order, "payment_confirmed", paid_idr=services.amount_due_idr(order))
+        email_customer(order, "payment_confirmed", paid_idr=amount_due_idr(order))
     db.session.commit()
     return part

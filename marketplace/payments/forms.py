@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from marketplace.core.forms import Form
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from marketplace.core.forms import Form
 
 
 class PayoutForm(Form):

@@ -4,7 +4,7 @@ from flask_login import login_user
 from sqlalchemy import select
 
 from marketplace.catalog.models import ProductStatus
-from marketplace.orders import services
+from marketplace.orders import cart as carts
 from marketplace.orders.models import Cart, CartItem
 from tests import factories
 
@@ -92,14 +92,14 @@ def test_signing_in_merges_the_guest_cart_capped_by_stock(app, db):
     customer = factories.user("customer")
     a = factories.product(stock=3)
     b = factories.product(stock=10)
-    mine = services.cart_for_user(customer.id)
-    services.add_to_cart(mine.id, a.variants[0].id, 2, customer.id)
+    mine = carts.cart_for_user(customer.id)
+    carts.add_to_cart(mine.id, a.variants[0].id, 2, customer.id)
     with app.test_request_context("/"):
         from flask import session
 
-        guest = services.cart_for_token(None)
-        services.add_to_cart(guest.id, a.variants[0].id, 2, None)
-        services.add_to_cart(guest.id, b.variants[0].id, 1, None)
+        guest = carts.cart_for_token(None)
+        carts.add_to_cart(guest.id, a.variants[0].id, 2, None)
+        carts.add_to_cart(guest.id, b.variants[0].id, 1, None)
         session["cart_token"] = guest.token
         login_user(customer)  # flask_login's user_logged_in signal merges the carts
     quantities = {item.variant_id: item.quantity for item in _items(db)}

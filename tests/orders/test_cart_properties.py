@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
-from marketplace.orders import services
+from marketplace.orders import cart as carts
 from marketplace.orders.models import Cart, CartItem
 from tests import factories
 
@@ -39,7 +39,7 @@ def test_any_sequence_of_cart_requests_keeps_the_cart_within_stock(app, db, step
     db.session.expire_all()
     items = db.session.execute(select(CartItem)).scalars().all()
     for item in items:
-        assert 1 <= item.quantity <= min(item.variant.stock, services.MAX_QUANTITY_PER_LINE)
+        assert 1 <= item.quantity <= min(item.variant.stock, carts.MAX_QUANTITY_PER_LINE)
     cart = db.session.execute(select(Cart)).scalars().first()
-    summary = services.summarize_cart(cart, None)
+    summary = carts.summarize_cart(cart, None)
     assert summary.items_idr == sum(item.quantity * item.variant.unit_price_idr for item in items)

@@ -5,7 +5,10 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.catalog.models import ProductStatus, Variant
-from marketplace.orders import services
+from marketplace.orders import cart as carts
+from marketplace.orders import checkout
+from marketplace.orders import delivery
+from marketplace.orders import errors
 from marketplace.orders.models import Order, OrderPart
 from tests import factories
 
@@ -28,7 +31,7 @@ def _order_count(db) -> int:
 def test_a_guest_checks_out_with_delivery_per_seller(client, db, outbox, checkout_fields):
     near = factories.product(factories.business(city="Banyuwangi"), stock=5, price_idr=30_000)
     far = factories.product(factories.business(city="Medan"), stock=5, price_idr=50_000)
-    services.save_delivery_settings(far.business_id, province="Sumatera Utara", same_city_idr=5_000,
+    delivery.save_delivery_settings(far.business_id, province="Sumatera Utara", same_city_idr=5_000,
                                     same_province_idr=9_000, java_idr=20_000, outside_java_idr=45_000,
                                     delivery_enabled=True, pickup_enabled=True)
     db.session.commit()
@@ -138,13 +141,13 @@ def test_a_product_archived_after_review_is_not_sold(client, db, checkout_fields
 def test_out_of_stock_in_one_line_reserves_nothing(db):
     a = factories.product(stock=5)
     b = factories.product(stock=1)
-    cart = services.cart_for_token(None)
-    services.add_to_cart(cart.id, a.variants[0].id, 2, None)
-    services.add_to_cart(cart.id, b.variants[0].id, 1, None)
+    cart = carts.cart_for_token(None)
+    carts.add_to_cart(cart.id, a.variants[0].id, 2, None)
+    carts.add_to_cart(cart.id, b.variants[0].id, 1, None)
     b.variants[0].stock = 0
     db.session.commit()
-    with pytest.raises(services.OutOfStock) as error:
-        services.place_order(services.CheckoutRequest(
+    with pytest.raises(errors.OutOfStock) as error:
+        checkout.place_order(checkout.CheckoutRequest(
             cart_id=cart.id, email="x@example.test", address=factories.address(), delivery={},
             payment_method="bank_transfer", idempotency_key="z" * 32))
     assert error.value.available == 0

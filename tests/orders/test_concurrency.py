@@ -6,7 +6,9 @@ from sqlalchemy import func, select
 
 from marketplace.catalog.models import Variant
 from marketplace.extensions import db as _db
-from marketplace.orders import services
+from marketplace.orders import cart as cart_service
+from marketplace.orders import checkout
+from marketplace.orders import errors
 from marketplace.orders.models import Order
 from tests import factories
 
@@ -20,8 +22,8 @@ def test_concurrent_checkouts_sell_exactly_the_stock(app, db):
     variant_id = factories.product(stock=UNITS).variants[0].id
     carts = []
     for _ in range(BUYERS):
-        cart = services.cart_for_token(None)
-        services.add_to_cart(cart.id, variant_id, 1, None)
+        cart = cart_service.cart_for_token(None)
+        cart_service.add_to_cart(cart.id, variant_id, 1, None)
         carts.append(cart.id)
     db.session.commit()
     start = threading.Barrier(BUYERS)
@@ -31,11 +33,11 @@ def test_concurrent_checkouts_sell_exactly_the_stock(app, db):
         with app.app_context():
             start.wait()
             try:
-                services.place_order(services.CheckoutRequest(
+                checkout.place_order(checkout.CheckoutRequest(
                     cart_id=cart_id, email=f"buyer{n}@example.test", address=factories.address(), delivery={},
                     payment_method="bank_transfer", idempotency_key=f"concurrent-{n:02d}-xxxxxxxxxxxx"))
                 outcomes.append("ok")
-            except services.OutOfStock as exc:
+            except errors.OutOfStock as exc:
                 outcomes.append(exc)
             finally:
                 _db.session.remove()
@@ -49,6 +51,6 @@ def test_concurrent_checkouts_sell_exactly_the_stock(app, db):
     assert outcomes.count("ok") == UNITS
     failures = [o for o in outcomes if o != "ok"]
     assert len(failures) == BUYERS - UNITS
-    assert all(isinstance(f, services.OutOfStock) and f.available == 0 for f in failures)
+    assert all(isinstance(f, errors.OutOfStock) and f.available == 0 for f in failures)
     assert db.session.get(Variant, variant_id).stock == 0
     assert db.session.execute(select(func.count(Order.id))).scalar_one() == UNITS

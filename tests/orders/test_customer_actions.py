@@ -1,7 +1,9 @@
 """What a customer does with their own order: cancel it before paying (the stock goes back and the
 sellers are told; a paid order cannot be cancelled this way), and say that a parcel arrived."""
 from marketplace.catalog.models import Variant
-from marketplace.orders import services, settlement
+from marketplace.orders import settlement
+from marketplace.orders import fulfilment
+from marketplace.orders import notices
 from marketplace.orders.models import Order
 from marketplace.payments.models import Payment
 from tests import factories
@@ -61,7 +63,7 @@ def test_nobody_else_can_cancel_the_order(client, db, login_as):
 
 def test_a_guest_with_the_emailed_link_may_cancel(client, db, outbox):
     order, products = factories.unpaid_order(1, email="tamu@example.com")
-    assert client.get(services.order_link(order).replace("http://localhost", "")).status_code == 200
+    assert client.get(notices.order_link(order).replace("http://localhost", "")).status_code == 200
     assert client.post(f"/orders/{order.public_id}/cancel").status_code == 302
     assert _stock(db, products[0]) == 5
     body = outbox("tamu@example.com")[-1].body
@@ -71,7 +73,7 @@ def test_a_guest_with_the_emailed_link_may_cancel(client, db, outbox):
 def test_system_notes_read_in_the_customers_language(translated_app, db):
     from flask_babel import force_locale
 
-    from marketplace.orders.views import order_note
+    from marketplace.orders.views.public import order_note
 
     with translated_app.test_request_context(), force_locale("id"):
         assert order_note("cancelled by the customer") == "Dibatalkan oleh pembeli"
@@ -95,8 +97,8 @@ def test_the_customer_confirms_a_parcel_arrived_and_the_part_is_completed(client
     for part in order.parts:
         settlement.confirm_offline_payment(part.id, part.business.owner_id)
     shipped = next(p for p in order.parts if p.business_id == shipped_product.business_id)
-    services.advance_part(shipped.id, "packed", shipped.business.owner_id)
-    services.advance_part(shipped.id, "shipped", shipped.business.owner_id, "JNE", "JNE123")
+    fulfilment.advance_part(shipped.id, "packed", shipped.business.owner_id)
+    fulfilment.advance_part(shipped.id, "shipped", shipped.business.owner_id, "JNE", "JNE123")
     other = next(p for p in order.parts if p.id != shipped.id)
 
     page = client.get(f"/orders/{order.public_id}").get_data(as_text=True)

@@ -7,7 +7,7 @@ from flask import g
 from sqlalchemy import select
 
 from marketplace.catalog.models import Variant
-from marketplace.orders import closing, services, settlement
+from marketplace.orders import closing, delivery, settlement
 from marketplace.orders.models import Order, OrderEvent
 from marketplace.payments import ledger
 from marketplace.payments.models import LedgerEntry, Payout
@@ -144,10 +144,10 @@ def test_the_seller_pages_render_and_delivery_rates_save(client, db, login_as):
         "province": "Jawa Timur", "same_city_idr": "8000", "same_province_idr": "15000", "java_idr": "25000",
         "outside_java_idr": "50000", "delivery_enabled": "y", "pickup_enabled": "y"})
     assert good.status_code == 302
-    assert services.delivery_zone("Banyuwangi", "Jawa Timur", "Kota Surabaya", "Jawa Timur") == "same_province"
-    assert services.delivery_zone("Banyuwangi", "Jawa Timur", "Bandung", "Jawa Barat") == "java"
-    assert services.delivery_zone("Banyuwangi", "Jawa Timur", "Denpasar", "Bali") == "outside_java"
-    assert services.delivery_zone("Banyuwangi", "Jawa Timur", "Kabupaten Banyuwangi", "Jawa Timur") == "same_city"
+    assert delivery.delivery_zone("Banyuwangi", "Jawa Timur", "Kota Surabaya", "Jawa Timur") == "same_province"
+    assert delivery.delivery_zone("Banyuwangi", "Jawa Timur", "Bandung", "Jawa Barat") == "java"
+    assert delivery.delivery_zone("Banyuwangi", "Jawa Timur", "Denpasar", "Bali") == "outside_java"
+    assert delivery.delivery_zone("Banyuwangi", "Jawa Timur", "Kabupaten Banyuwangi", "Jawa Timur") == "same_city"
 
 
 @pytest.mark.parametrize("province", [" ", "Atlantis"])
@@ -158,7 +158,7 @@ def test_a_province_not_on_the_list_is_a_form_error(client, db, login_as, provin
         "province": province, "same_city_idr": "8000", "same_province_idr": "15000", "java_idr": "25000",
         "outside_java_idr": "50000", "delivery_enabled": "y"})
     assert response.status_code == 400
-    assert services.delivery_settings(product.business_id).id is None  # nothing saved
+    assert delivery.delivery_settings(product.business_id).id is None  # nothing saved
 
 
 def test_the_order_and_offline_payment_pages_render_for_the_buyer(client, db, login_as):

@@ -2,7 +2,10 @@
 with any refund beside it; the payment says what is still due. Sales totals come from the database."""
 from sqlalchemy import select
 
-from marketplace.orders import services, settlement
+from marketplace.orders import settlement
+from marketplace.orders import closing
+from marketplace.orders import fulfilment
+from marketplace.orders import lookup
 from marketplace.payments.models import Payment
 from tests import factories
 
@@ -22,7 +25,7 @@ def test_a_cancelled_unpaid_order_is_listed_at_its_original_total(client, db, lo
     seller, product = _seller_product(90_000)
     order = factories.order([(product.variants[0], 1)], buyer=customer)
     db.session.commit()
-    services.cancel_part(order.parts[0].id, seller.id, "Stok habis")
+    closing.cancel_part(order.parts[0].id, seller.id, "Stok habis")
     assert order.total_idr == 100_000
     payment = _payment(db, order)
     assert (payment.status, payment.amount_idr, payment.refunded_idr) == ("cancelled", 0, 0)
@@ -39,7 +42,7 @@ def test_a_refunded_order_shows_the_total_and_the_refund(client, db, login_as):
     order = factories.order([(product.variants[0], 1)], buyer=customer)
     db.session.commit()
     settlement.confirm_offline_payment(order.parts[0].id, seller.id)
-    services.cancel_part(order.parts[0].id, seller.id, "Barang rusak")
+    closing.cancel_part(order.parts[0].id, seller.id, "Barang rusak")
     listing = client.get("/orders").get_data(as_text=True)
     assert "Rp 100.000" in listing and "Refunded: <span class=\"price\">Rp 100.000</span>" in listing
     detail = client.get(f"/orders/{order.public_id}").get_data(as_text=True)
@@ -52,7 +55,7 @@ def test_cancelling_one_sellers_unpaid_part_lowers_only_what_is_still_due(client
     _, product_b = _seller_product(40_000)
     order = factories.order([(product_a.variants[0], 1), (product_b.variants[0], 1)], buyer=customer)
     db.session.commit()
-    services.cancel_part(order.parts[0].id, seller_a.id, "Stok habis")
+    closing.cancel_part(order.parts[0].id, seller_a.id, "Stok habis")
     db.session.expire_all()
     assert order.total_idr == 150_000 and order.status == "awaiting_payment"
     assert _payment(db, order).amount_idr == 50_000
@@ -70,7 +73,7 @@ def test_the_sales_total_counts_every_sent_part_and_nothing_cancelled(db):
     db.session.commit()
     for order in (sold, cancelled, open_):
         settlement.confirm_offline_payment(order.parts[0].id, seller.id)
-    services.advance_part(sold.parts[0].id, "packed", seller.id)
-    services.advance_part(sold.parts[0].id, "shipped", seller.id, courier="JNE", tracking_number="JNE1")
-    services.cancel_part(cancelled.parts[0].id, seller.id, "Rusak")
-    assert services.sales_total_idr(product.business_id) == 30_000
+    fulfilment.advance_part(sold.parts[0].id, "packed", seller.id)
+    fulfilment.advance_part(sold.parts[0].id, "shipped", seller.id, courier="JNE", tracking_number="JNE1")
+    closing.cancel_part(cancelled.parts[0].id, seller.id, "Rusak")
+    assert lookup.sales_total_idr(product.business_id) == 30_000

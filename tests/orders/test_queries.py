@@ -185,3 +185,11 @@ def test_query_count_does_not_grow_with_businesses(shops):
         assert len(statements) == 4
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_sales_spans(shops):
+    a, b = shops
+    spans = queries.sales_spans([a.id, b.id], date(2026, 3, 1), date(2026, 3, 31))
+    assert spans[a.id] == queries.SalesSpan(at(2025, 12, 20), at(2026, 4, 2), False)  # nothing in March
+    assert spans[b.id] == queries.SalesSpan(at(2026, 1, 5), at(2026, 1, 5), False)
+    assert queries.sales_spans([a.id], date(2026, 4, 1), date(2026, 4, 30))[a.id].sold_in_window

@@ -10,7 +10,9 @@ from sqlalchemy import select
 from marketplace.catalog.models import Variant
 from marketplace.extensions import db as _db
 from marketplace.orders import closing, settlement
-from marketplace.orders import services as orders
+from marketplace.orders import errors
+from marketplace.orders import notices
+from marketplace.orders import status
 from marketplace.orders.models import Order, SystemNote
 from marketplace.payments import ledger
 from marketplace.payments import services as payments
@@ -25,7 +27,7 @@ def _card_order(db, client=None, stock=5, price=150_000, quantity=1):
     order = factories.order([(product.variants[0], quantity)], payment_method="stripe")
     db.session.commit()
     if client is not None:  # the customer's browser holds the emailed link
-        assert client.get(orders.order_link(order).replace("http://localhost", "")).status_code == 200
+        assert client.get(notices.order_link(order).replace("http://localhost", "")).status_code == 200
     return seller, product, order
 
 
@@ -109,7 +111,7 @@ def test_a_refund_goes_through_the_api_and_debits_the_ledger(stripe_live, client
     _pay(stripe_live, payments.payment_for(order).provider_ref)
     wait_for(lambda: _order(db, order).status == "paid", "the webhook")
     part = order.parts[0]
-    orders.cancel_part(part.id, seller.id, "Barang rusak saat dikemas")
+    closing.cancel_part(part.id, seller.id, "Barang rusak saat dikemas")
     assert ledger.balance_idr(part.business_id) == 0
     assert payments.payment_for(order).refunded_idr == order.total_idr
     assert _order(db, order).parts[0].status == "refunded"
@@ -178,9 +180,9 @@ def test_two_cancels_at_the_same_moment_refund_once(app, stripe_live, client, db
         with app.app_context():
             start.wait()
             try:
-                orders.cancel_part(part_id, seller.id, "Barang rusak")
+                closing.cancel_part(part_id, seller.id, "Barang rusak")
                 outcomes.append("refunded")
-            except orders.OrderError as exc:
+            except errors.OrderError as exc:
                 outcomes.append(type(exc).__name__)
             finally:
                 _db.session.remove()
@@ -233,7 +235,7 @@ def _expire_as_the_schedule_would(order):
     (its check with Stripe said 'not paid yet')."""
     for part in order.parts:
         closing.cancel_unpaid_part(part, SystemNote.NOT_PAID_IN_TIME, None)
-    orders.refresh_order_status(order)
+    status.refresh_order_status(order)
     payments.mark_cancelled(order)
     _db.session.commit()
 
@@ -287,7 +289,7 @@ def test_reconcile_reports_a_refund_made_in_stripe_that_our_ledger_never_saw(str
 
 def test_reconcile_agrees_with_stripe_after_our_own_refund(stripe_live, client, db):
     seller, _, order, _ = _paid_card_order(stripe_live, client, db)
-    orders.cancel_part(order.parts[0].id, seller.id, "Stok habis")
+    closing.cancel_part(order.parts[0].id, seller.id, "Stok habis")
     assert settlement.reconcile() == payments.ReconcileResult(fixed=[], differences=[])
 
 

@@ -1,19 +1,9 @@
-"""Cart, checkout and the customer's orders (blueprint ``orders``); the seller's order queue lives in
-``seller_views`` (blueprint ``seller_orders``)."""
+"""Cart, checkout and the customer's orders (blueprint ``orders``)."""
 from __future__ import annotations
 
 import uuid
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,15 +11,15 @@ from flask_login import current_user, user_logged_in
 
 from marketplace.accounts.policy import PUBLIC, SIGNED_IN, allow
 from marketplace.core.nav import register_nav
-from marketplace.orders import closing, drafts, services
+from marketplace.orders import cart as carts
+from marketplace.orders import checkout as checkouts
+from marketplace.orders import closing, delivery, drafts, fulfilment, lookup, notices
 from marketplace.orders.access import can_view, remember_order, visible_order_or_404
-from marketplace.orders.forms import (
-    ActionForm,
-    AddToCartForm,
-    PlaceOrderForm,
-    QuantityForm,
-    checkout_form,
+from marketplace.orders.errors import (
+    CartEmpty, DeliveryUnavailable, InvalidQuantity, NotAllowed, OrderError, OutOfStock, OwnStorefront, PaymentArrived,
+    ProductUnavailable,
 )
+from marketplace.orders.forms import ActionForm, AddToCartForm, PlaceOrderForm, QuantityForm, checkout_form
 from marketplace.orders.models import Order, SystemNote
 from marketplace.payments.providers import available_methods
 
@@ -64,8 +54,8 @@ def _buyer_id() -> int | None:
 
 def _current_cart(create: bool = False):
     if current_user.is_authenticated:
-        return services.cart_for_user(current_user.id, create=create)
-    cart = services.cart_for_token(session.get(CART_TOKEN_KEY), create=create)
+        return carts.cart_for_user(current_user.id, create=create)
+    cart = carts.cart_for_token(session.get(CART_TOKEN_KEY), create=create)
     if cart is not None:
         session[CART_TOKEN_KEY] = cart.token
     return cart
@@ -76,23 +66,23 @@ def _merge_cart_at_sign_in(sender, user, **extra) -> None:
     """A guest's cart follows them when they sign in (flask_login's signal; accounts code unchanged)."""
     token = session.pop(CART_TOKEN_KEY, None)
     if token:
-        services.merge_guest_cart(token, user.id)
+        carts.merge_guest_cart(token, user.id)
 
 
-def _error_message(exc: services.OrderError) -> str:
-    if isinstance(exc, services.OutOfStock):
+def _error_message(exc: OrderError) -> str:
+    if isinstance(exc, OutOfStock):
         if exc.available == 0:
             return _("%(title)s is sold out.", title=exc.title)
         return _("Only %(n)d left of %(title)s.", n=exc.available, title=exc.title)
-    if isinstance(exc, services.ProductUnavailable):
+    if isinstance(exc, ProductUnavailable):
         return _("That product is no longer for sale.")
-    if isinstance(exc, services.OwnStorefront):
+    if isinstance(exc, OwnStorefront):
         return _("You cannot buy from your own storefront.")
-    if isinstance(exc, services.InvalidQuantity):
-        return _("Choose a quantity between 1 and %(max)d.", max=services.MAX_QUANTITY_PER_LINE)
-    if isinstance(exc, services.CartEmpty):
+    if isinstance(exc, InvalidQuantity):
+        return _("Choose a quantity between 1 and %(max)d.", max=carts.MAX_QUANTITY_PER_LINE)
+    if isinstance(exc, CartEmpty):
         return _("Your cart is empty.")
-    if isinstance(exc, services.DeliveryUnavailable):
+    if isinstance(exc, DeliveryUnavailable):
         return _("%(name)s does not offer that delivery option.", name=exc.business_name)
     return _("That did not work. Please check your order and try again.")
 
@@ -101,7 +91,7 @@ def _error_message(exc: services.OrderError) -> str:
 
 
 def _render_cart(status: int = 200):
-    summary = services.summarize_cart(_current_cart(), _buyer_id())
+    summary = carts.summarize_cart(_current_cart(), _buyer_id())
     return render_template("orders/cart.html", summary=summary, quantity_form=QuantityForm(),
                            action_form=ActionForm()), status
 
@@ -123,10 +113,10 @@ def add_to_cart():
         return _render_cart(400)
     cart = _current_cart(create=True)
     try:
-        services.add_to_cart(cart.id, form.variant_id.data, form.quantity.data, _buyer_id())
-    except services.OrderError as exc:
+        carts.add_to_cart(cart.id, form.variant_id.data, form.quantity.data, _buyer_id())
+    except OrderError as exc:
         flash(_error_message(exc), "error")
-        return _render_cart(400 if not isinstance(exc, services.ProductUnavailable) else 404)
+        return _render_cart(400 if not isinstance(exc, ProductUnavailable) else 404)
     flash(_("Added to your cart."), "success")
     return redirect(url_for("orders.cart"))
 
@@ -144,8 +134,8 @@ def update_quantity(variant_id: int):
                 flash(error, "error")
         return _render_cart(400)
     try:
-        services.set_quantity(cart.id, variant_id, form.quantity.data, _buyer_id())
-    except services.OrderError as exc:
+        carts.set_quantity(cart.id, variant_id, form.quantity.data, _buyer_id())
+    except OrderError as exc:
         flash(_error_message(exc), "error")
         return _render_cart(400)
     return redirect(url_for("orders.cart"))
@@ -158,7 +148,7 @@ def remove_item(variant_id: int):
     cart = _current_cart()
     if cart is None or not form.validate():
         abort(404 if cart is None else 400)
-    services.remove_from_cart(cart.id, variant_id)
+    carts.remove_from_cart(cart.id, variant_id)
     return redirect(url_for("orders.cart"))
 
 
@@ -168,7 +158,7 @@ def remove_item(variant_id: int):
 def _ready_cart():
     """The cart if it can go to checkout; otherwise a redirect to the cart with the reason."""
     cart = _current_cart()
-    summary = services.summarize_cart(cart, _buyer_id())
+    summary = carts.summarize_cart(cart, _buyer_id())
     if summary.is_empty:
         flash(_("Your cart is empty."), "info")
         return cart, summary, redirect(url_for("orders.cart"))
@@ -180,7 +170,7 @@ def _ready_cart():
 
 def _build_checkout_form(summary, **kwargs):
     businesses = [group.business for group in summary.groups]
-    settings = {b.id: services.delivery_settings(b.id) for b in businesses}
+    settings = {b.id: delivery.delivery_settings(b.id) for b in businesses}
     return checkout_form(businesses, available_methods(),
                          pickup={bid: s.pickup_enabled for bid, s in settings.items()},
                          delivery={bid: s.delivery_enabled for bid, s in settings.items()}, **kwargs)
@@ -200,8 +190,8 @@ def checkout():
     if form.validate_on_submit():
         choices = {group.business.id: form[f"delivery_{group.business.id}"].data for group in summary.groups}
         try:
-            services.quote(summary, form.city.data, form.province.data, choices)
-        except services.OrderError as exc:
+            delivery.quote(summary, form.city.data, form.province.data, choices)
+        except OrderError as exc:
             flash(_error_message(exc), "error")
             return render_template("orders/checkout.html", form=form, summary=summary), 400
         fields = {name: form[name].data for name in ("email", "recipient", "phone", "street", "kelurahan",
@@ -214,11 +204,11 @@ def checkout():
     return render_template("orders/checkout.html", form=form, summary=summary), status
 
 
-def _checkout_request(data: dict, cart_id: int, key: str) -> services.CheckoutRequest:
+def _checkout_request(data: dict, cart_id: int, key: str) -> checkouts.CheckoutRequest:
     fields = data["fields"]
-    address = services.Address(**{name: fields[name] for name in (
+    address = checkouts.Address(**{name: fields[name] for name in (
         "recipient", "phone", "street", "kelurahan", "kecamatan", "city", "province", "postal_code")})
-    return services.CheckoutRequest(
+    return checkouts.CheckoutRequest(
         cart_id=cart_id, email=fields["email"], address=address,
         delivery={int(k): v for k, v in data["delivery"].items()}, payment_method=fields["payment_method"],
         idempotency_key=key, user_id=_buyer_id(), locale=str(get_locale()))
@@ -232,7 +222,7 @@ def review():
         if not form.validate():
             flash(_("Please review your order again."), "error")
             return redirect(url_for("orders.checkout"), 303)
-        existing = services.order_for_key(form.idempotency_key.data)
+        existing = lookup.order_for_key(form.idempotency_key.data)
         if existing is not None:  # the same form sent twice: one order
             if not can_view(existing):
                 abort(400)
@@ -244,16 +234,16 @@ def review():
     if not data:
         return redirect(url_for("orders.checkout"))
     try:
-        quotes = services.quote(summary, data["fields"]["city"], data["fields"]["province"],
+        quotes = delivery.quote(summary, data["fields"]["city"], data["fields"]["province"],
                                 {int(k): v for k, v in data["delivery"].items()})
-    except (services.OrderError, KeyError, ValueError) as exc:
-        if isinstance(exc, services.OrderError):
+    except (OrderError, KeyError, ValueError) as exc:
+        if isinstance(exc, OrderError):
             flash(_error_message(exc), "error")
         return redirect(url_for("orders.checkout"))
     if request.method == "POST":
         try:
-            order = services.place_order(_checkout_request(data, cart.id, form.idempotency_key.data))
-        except services.OrderError as exc:
+            order = checkouts.place_order(_checkout_request(data, cart.id, form.idempotency_key.data))
+        except OrderError as exc:
             flash(_error_message(exc), "error")
             return redirect(url_for("orders.cart"))
         remember_order(order)
@@ -270,7 +260,7 @@ def review():
 @bp.get("/orders")
 @allow(SIGNED_IN)
 def my_orders():
-    return render_template("orders/my_orders.html", orders=services.orders_for_user(current_user.id))
+    return render_template("orders/my_orders.html", orders=lookup.orders_for_user(current_user.id))
 
 
 @bp.get("/orders/<public_id>")
@@ -288,9 +278,9 @@ def cancel_order(public_id: str):
         abort(400)
     try:
         closing.cancel_unpaid_order(order.id, _buyer_id())
-    except services.PaymentArrived:
+    except PaymentArrived:
         flash(_("Your payment had already arrived, so the order goes ahead."), "info")
-    except services.OrderError:
+    except OrderError:
         flash(_("This order cannot be cancelled now. If you have not paid yet, please try again in a few "
                 "minutes."), "error")
     else:
@@ -305,10 +295,10 @@ def confirm_received(public_id: str, part_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        services.confirm_received(order.id, part_id, _buyer_id())
-    except services.NotAllowed:
+        fulfilment.confirm_received(order.id, part_id, _buyer_id())
+    except NotAllowed:
         abort(404)
-    except services.OrderError:
+    except OrderError:
         flash(_("That parcel cannot be marked as received now."), "error")
     else:
         flash(_("Thank you! The seller sees that your parcel arrived."), "success")
@@ -319,7 +309,7 @@ def confirm_received(public_id: str, part_id: int):
 @allow(PUBLIC)
 def guest_order(token: str):
     """The signed link from the order emails: proves the visitor holds the email."""
-    order = services.order_from_token(token)
+    order = notices.order_from_token(token)
     if order is None:
         abort(404)
     remember_order(order)
@@ -327,13 +317,6 @@ def guest_order(token: str):
 
 
 def _render_order(order: Order):
-    order = services.load_order(order.id)  # with its payment
+    order = lookup.load_order(order.id)  # with its payment
     return render_template("orders/order_detail.html", order=order, payment=order.payment,
                            action_form=ActionForm())
-
-
-from marketplace.orders.payment_views import bp as payment_bp
-from marketplace.orders.seller_views import bp as seller_bp
-from marketplace.orders.staff_views import bp as staff_bp
-
-blueprints = [bp, seller_bp, payment_bp, staff_bp]

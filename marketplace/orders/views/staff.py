@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 from marketplace.accounts.policy import ADMIN, STAFF, allow, same_program
 from marketplace.catalog.models import Business
 from marketplace.extensions import db
-from marketplace.orders import services, settlement
+from marketplace.orders import settlement
+from marketplace.orders.errors import OrderError
 from marketplace.orders.forms import ActionForm
 from marketplace.orders.models import Order, OrderPart, PartStatus
 from marketplace.payments import services as payments
@@ -31,7 +32,7 @@ def awaiting_payment():
                Order.payment_method != PaymentMethod.STRIPE.value)
         .options(selectinload(OrderPart.order), selectinload(OrderPart.business))
         .order_by(OrderPart.created_at)).scalars().all() if ids else []
-    return render_template("payments/awaiting_payment.html", parts=parts, form=ActionForm(), bank=bank_account())
+    return render_template("orders/staff_awaiting_payment.html", parts=parts, form=ActionForm(), bank=bank_account())
 
 
 @bp.post("/parts/<int:part_id>/confirm")
@@ -45,7 +46,7 @@ def confirm_part(part_id: int):
         abort(400)
     try:
         settlement.confirm_offline_payment(part.id, current_user.id)
-    except services.OrderError:
+    except OrderError:
         flash(_("This order cannot be marked paid now."), "error")
     else:
         flash(_("Payment confirmed."), "success")

@@ -7,16 +7,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from marketplace.accounts.policy import GRADUATE, allow
+from marketplace.catalog import services as catalog
 from marketplace.core.formatting import rupiah
 from marketplace.core.nav import register_nav
 from marketplace.extensions import db
-from marketplace.orders import services, settlement
-from marketplace.orders.forms import (
-    ActionForm,
-    CancelForm,
-    DeliverySettingsForm,
-    ShipForm,
-)
+from marketplace.orders import closing, delivery, fulfilment, lookup, settlement
+from marketplace.orders.errors import InvalidTransition, MissingShippingDetails, OrderError, RefundFailed
+from marketplace.orders.forms import ActionForm, CancelForm, DeliverySettingsForm, ShipForm
 from marketplace.orders.models import OrderPart, PartStatus
 from marketplace.payments.models import PaymentMethod
 from marketplace.payments.providers import bank_account
@@ -31,7 +28,7 @@ HISTORY_STATUSES = [PartStatus.SHIPPED.value, PartStatus.DELIVERED.value, PartSt
 
 
 def _my_business():
-    return services.business_of(current_user.id)
+    return catalog.business_of(current_user.id)
 
 
 def _my_part(part_id: int) -> OrderPart:
@@ -46,7 +43,7 @@ def _my_part(part_id: int) -> OrderPart:
 @allow(GRADUATE)
 def queue():
     business = _my_business()
-    parts = services.parts_for_business(business.id, OPEN_STATUSES) if business else []
+    parts = lookup.parts_for_business(business.id, OPEN_STATUSES) if business else []
     return render_template("orders/seller_queue.html", business=business, parts=parts, history=False)
 
 
@@ -54,15 +51,15 @@ def queue():
 @allow(GRADUATE)
 def sales():
     business = _my_business()
-    parts = services.parts_for_business(business.id, HISTORY_STATUSES) if business else []
+    parts = lookup.parts_for_business(business.id, HISTORY_STATUSES) if business else []
     return render_template("orders/seller_queue.html", business=business, parts=parts, history=True,
-                           sales_total_idr=services.sales_total_idr(business.id) if business else 0)
+                           sales_total_idr=lookup.sales_total_idr(business.id) if business else 0)
 
 
 def _render_part(part: OrderPart, status: int = 200, **forms):
     forms.setdefault("ship_form", ShipForm())
     forms.setdefault("cancel_form", CancelForm())
-    order = services.load_order(part.order_id)
+    order = lookup.load_order(part.order_id)
     return render_template("orders/seller_part.html", part=part, order=order, action_form=ActionForm(),
                            bank=bank_account(), **forms), status
 
@@ -81,7 +78,7 @@ def confirm_payment(part_id: int):
         abort(400)
     try:
         settlement.confirm_offline_payment(part.id, current_user.id)
-    except services.OrderError:
+    except OrderError:
         flash(_("This order cannot be marked paid now."), "error")
         return _render_part(part, 400)
     flash(_("Payment confirmed."), "success")
@@ -106,12 +103,12 @@ def advance(part_id: int, status: str):
     if not form.validate():
         return _render_part(part, 400, ship_form=form)
     try:
-        services.advance_part(part.id, status, current_user.id, form.courier.data, form.tracking_number.data)
-    except services.InvalidTransition as exc:
-        if status == PartStatus.SHIPPED.value and "tracking" in str(exc):
-            form.tracking_number.errors = [_("Enter the courier and the tracking number.")]
-        else:
-            flash(_("That step is not possible for this order now."), "error")
+        fulfilment.advance_part(part.id, status, current_user.id, form.courier.data, form.tracking_number.data)
+    except MissingShippingDetails:
+        form.tracking_number.errors = [_("Enter the courier and the tracking number.")]
+        return _render_part(part, 400, ship_form=form)
+    except InvalidTransition:
+        flash(_("That step is not possible for this order now."), "error")
         return _render_part(part, 400, ship_form=form)
     flash(STEP_MESSAGES[status], "success")
     return redirect(url_for("seller_orders.detail", part_id=part.id))
@@ -125,13 +122,13 @@ def cancel(part_id: int):
     if not form.validate():
         return _render_part(part, 400, cancel_form=form)
     try:
-        cancelled = services.cancel_part(part.id, current_user.id, form.reason.data)
-    except services.RefundFailed as exc:
+        cancelled = closing.cancel_part(part.id, current_user.id, form.reason.data)
+    except RefundFailed as exc:
         flash(_("The card payment could not be refunded, so the order was not cancelled and nothing was "
                 "changed. The payment provider said: %(error)s. Please try again later, or ask program "
                 "staff for help.", error=exc.message.strip().rstrip(".")), "error")
         return _render_part(part, 502, cancel_form=form)
-    except services.OrderError:
+    except OrderError:
         flash(_("This order cannot be cancelled now. It may have been cancelled already."), "error")
         return _render_part(part, 400, cancel_form=form)
     if cancelled.status == PartStatus.REFUNDED.value and PaymentMethod(cancelled.order.payment_method).online:
@@ -148,12 +145,12 @@ def delivery_settings():
     business = _my_business()
     if business is None:
         return render_template("orders/seller_queue.html", business=None, parts=[], history=False)
-    settings = services.delivery_settings(business.id)
+    settings = delivery.delivery_settings(business.id)
     form = DeliverySettingsForm(obj=settings if request.method == "GET" else None)
     if request.method == "GET":
         form.province.data = settings.province or ""
     if form.validate_on_submit():
-        services.save_delivery_settings(
+        delivery.save_delivery_settings(
             business.id, province=form.province.data or None, same_city_idr=form.same_city_idr.data,
             same_province_idr=form.same_province_idr.data, java_idr=form.java_idr.data,
             outside_java_idr=form.outside_java_idr.data, delivery_enabled=form.delivery_enabled.data,

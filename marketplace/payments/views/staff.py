@@ -1,7 +1,4 @@
-"""The seller's earnings (``earnings``) and staff payouts (``payouts``).
-
-The customer's payment step and the Stripe webhook are order pages (``orders/payment_views.py``):
-payments knows nothing of orders."""
+"""Staff: each program seller's balance, and the payouts staff record (blueprint ``payouts``)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -9,35 +6,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from marketplace.accounts.policy import ADMIN, GRADUATE, STAFF, allow, same_program
-from marketplace.catalog import services as catalog
+from marketplace.accounts.policy import ADMIN, STAFF, allow, same_program
 from marketplace.catalog.models import Business
 from marketplace.core.nav import register_nav
 from marketplace.extensions import db
 from marketplace.payments import ledger, services
 from marketplace.payments.forms import PayoutForm
 
-earnings_bp = Blueprint("earnings", __name__, url_prefix="/seller/earnings")
-payouts_bp = Blueprint("payouts", __name__, url_prefix="/staff/payouts")
+bp = Blueprint("payouts", __name__, url_prefix="/staff/payouts")
 
-register_nav(_l("Earnings"), "earnings.overview", {GRADUATE}, 41)
 register_nav(_l("Payouts"), "payouts.index", {STAFF, ADMIN}, 60)
-
-
-# Seller earnings -----------------------------------------------------------------------------------
-
-
-@earnings_bp.get("")
-@allow(GRADUATE)
-def overview():
-    business = catalog.business_of(current_user.id)
-    if business is None:
-        return render_template("payments/earnings.html", business=None)
-    return render_template("payments/earnings.html", business=business, balance_idr=ledger.balance_idr(business.id),
-                           entries=services.ledger_entries(business.id), payouts=services.payouts_for(business.id))
-
-
-# Staff: payouts and offline payments ---------------------------------------------------------------
 
 
 def _program_business(business_id: int) -> Business:
@@ -47,7 +25,7 @@ def _program_business(business_id: int) -> Business:
     return business
 
 
-@payouts_bp.get("")
+@bp.get("")
 @allow(STAFF, ADMIN)
 def index():
     businesses = services.program_businesses(current_user)
@@ -55,7 +33,7 @@ def index():
                            balances=ledger.balances([b.id for b in businesses]))
 
 
-@payouts_bp.route("/<int:business_id>", methods=["GET", "POST"])
+@bp.route("/<int:business_id>", methods=["GET", "POST"])
 @allow(STAFF, ADMIN)
 def business_payouts(business_id: int):
     business = _program_business(business_id)
@@ -75,6 +53,3 @@ def business_payouts(business_id: int):
     return render_template("payments/payouts_business.html", business=business, form=form,
                            balance_idr=ledger.balance_idr(business.id), entries=services.ledger_entries(business.id),
                            payouts=services.payouts_for(business.id)), status
-
-
-blueprints = [earnings_bp, payouts_bp]

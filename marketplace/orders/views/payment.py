@@ -4,21 +4,13 @@ They live with orders: they load an order and change it through ``orders/settlem
 payments domain knows nothing of orders."""
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from marketplace.accounts.policy import PUBLIC, allow
 from marketplace.core.security import allow_stripe_js
 from marketplace.extensions import csrf
-from marketplace.orders import services, settlement
+from marketplace.orders import settlement, status
 from marketplace.orders.access import visible_order_or_404
 from marketplace.orders.models import OrderStatus
 from marketplace.payments import services as payments
@@ -42,8 +34,8 @@ def pay(public_id: str):
             error = exc.message
         else:
             allow_stripe_js()
-    return render_template("payments/pay.html", order=order, payment=payment, error=error, bank=bank_account(),
-                           amount_due_idr=services.amount_due_idr(order),
+    return render_template("orders/pay.html", order=order, payment=payment, error=error, bank=bank_account(),
+                           amount_due_idr=status.amount_due_idr(order),
                            publishable_key=current_app.config.get("STRIPE_PUBLISHABLE_KEY") or "",
                            return_url=url_for("payments.payment_return", public_id=order.public_id,
                                               _external=True)), (502 if error else 200)

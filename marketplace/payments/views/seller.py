@@ -1,0 +1,25 @@
+"""The seller's earnings: balance, ledger and payouts received (blueprint ``earnings``)."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from marketplace.accounts.policy import GRADUATE, allow
+from marketplace.catalog import services as catalog
+from marketplace.core.nav import register_nav
+from marketplace.payments import ledger, services
+
+bp = Blueprint("earnings", __name__, url_prefix="/seller/earnings")
+
+register_nav(_l("Earnings"), "earnings.overview", {GRADUATE}, 41)
+
+
+@bp.get("")
+@allow(GRADUATE)
+def overview():
+    business = catalog.business_of(current_user.id)
+    if business is None:
+        return render_template("payments/earnings.html", business=None)
+    return render_template("payments/earnings.html", business=business, balance_idr=ledger.balance_idr(business.id),
+                           entries=services.ledger_entries(business.id), payouts=services.payouts_for(business.id))
