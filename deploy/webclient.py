@@ -94,7 +94,24 @@ def forms(html: str) -> list[Form]:
 
 
 class JourneyError(AssertionError):
-    """A page did not answer as a customer or seller would expect."""
+    """A page did not answer as a customer or seller would expect; ``response`` is that answer."""
+
+    def __init__(self, message: str, response=None) -> None:
+        super().__init__(message)
+        self.response = response
+
+
+def what_it_said(response) -> str:
+    """The message a person would read on an error answer: the flashed error, else the page's heading."""
+    if response is None:
+        return ""
+    text = response.text if "html" in response.headers.get("Content-Type", "") else ""
+    for pattern in (r'class="flash flash-error"[^>]*>(.*?)</p>', r"<h1[^>]*>\s*(.*?)\s*</h1>",
+                    r"<title>\s*(.*?)\s*</title>"):
+        match = re.search(pattern, text, re.S)
+        if match:
+            return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", match.group(1)))[:160]
+    return (response.text or "")[:80].strip()
 
 
 class Visitor:
@@ -137,7 +154,7 @@ class Visitor:
     @staticmethod
     def _check(response, expect, what):
         if expect and response.status_code not in expect:
-            raise JourneyError(f"{what} answered {response.status_code}, expected {expect}")
+            raise JourneyError(f"{what} answered {response.status_code}: {what_it_said(response)!r}", response)
         return response
 
     def form(self, response, predicate) -> Form:

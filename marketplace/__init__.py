@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from marketplace.config import INSTANCE_DIR, PROJECT_ROOT, load_config
+from marketplace.core.domains import domain_modules
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -34,8 +35,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    for _models in _domain_modules("models"):  # every table on the metadata, for migrations
+    for _domain, _models in domain_modules("models"):  # every table on the metadata, for migrations
         pass
+    for _domain, hooks in domain_modules("hooks"):  # session events a domain's tables need
+        hooks.install()
     from marketplace.core import audit  # noqa: F401
     from marketplace.core import i18n
     from marketplace.core.formatting import register_filters
@@ -61,31 +64,14 @@ def register_extensions(app: Flask) -> None:
     static_files.register(app)
 
 
-# One folder per domain; each may have views.py (a blueprint ``bp``, or a list ``blueprints``),
-# models.py, cli.py (``register(app)``), demo.py (``seed()``) and privacy.py (see accounts.privacy).
-DOMAINS = ("core", "accounts", "programs", "catalog", "orders", "payments", "notifications",
-           "jobs", "mentoring")
-
-
-def _domain_modules(name: str):
-    import importlib
-    import importlib.util
-
-    for domain in DOMAINS:
-        if (importlib.util.find_spec(f"marketplace.{domain}") is not None
-                and importlib.util.find_spec(f"marketplace.{domain}.{name}") is not None):
-            yield importlib.import_module(f"marketplace.{domain}.{name}")
-
-
 def register_blueprints(app: Flask) -> None:
-    for views in _domain_modules("views"):
+    for _domain, views in domain_modules("views"):
         for bp in getattr(views, "blueprints", None) or [views.bp]:
             app.register_blueprint(bp)
 
 
 def register_request_hooks(app: Flask) -> None:
-    from marketplace.accounts import policy
-    from marketplace.core import errors, public_url, safety, security
+    from marketplace.core import errors, policy, public_url, safety, security
 
     app.before_request(safety.refuse_nul_bytes)
     public_url.register(app)
@@ -98,5 +84,5 @@ def register_cli(app: Flask) -> None:
     from marketplace import cli
 
     cli.register(app)
-    for domain_cli in _domain_modules("cli"):
+    for _domain, domain_cli in domain_modules("cli"):
         domain_cli.register(app)

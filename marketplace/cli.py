@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask_babel import force_locale
 
 from marketplace.extensions import db
 
@@ -22,10 +23,13 @@ def register(app: Flask) -> None:
             email = validate_email(email.strip(), check_deliverability=False).normalized
         except EmailNotValidError as exc:
             raise click.ClickException(f"That is not a valid email address: {exc}") from exc
+        from marketplace.accounts.errors import AccountError
+
         try:
             user = services.create_admin(email=email, name=name, password=password)
-        except services.AccountError as exc:
-            raise click.ClickException(str(exc) or exc.code) from exc
+        except AccountError as exc:
+            with force_locale("en"):  # the operator's console speaks the source language
+                raise click.ClickException(exc.message) from exc
         click.echo(f"Admin {user.email} created.")
 
     @app.cli.command("seed-demo")

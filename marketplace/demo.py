@@ -8,6 +8,7 @@ from sqlalchemy import select
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Business, BusinessStatus
+from marketplace.core.domains import domain_modules
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.programs.models import Cohort, Program
@@ -65,15 +66,10 @@ def seed() -> list[tuple[str, str, str]]:
             whatsapp="+6281234500" + str(100 + len(slug)), status=BusinessStatus.OPEN.value))
     db.session.flush()
 
-    # Each later domain seeds its part on top of the people and storefronts above.
-    import importlib
-    import importlib.util
-
-    for domain in ("catalog", "orders", "payments", "jobs", "mentoring"):
-        if (importlib.util.find_spec(f"marketplace.{domain}") is not None
-                and importlib.util.find_spec(f"marketplace.{domain}.demo") is not None):
-            importlib.import_module(f"marketplace.{domain}.demo").seed()
-            db.session.flush()
+    # Each domain seeds its part on top of the people and storefronts above.
+    for _domain, demo in domain_modules("demo"):
+        demo.seed()
+        db.session.flush()
     return logins
 
 

@@ -9,9 +9,9 @@ import pytest
 from flask import url_for
 from werkzeug.routing import IntegerConverter
 
-from marketplace.accounts.policy import ALL_ROLES, allowed_roles
+from marketplace.core.policy import ALL_ROLES, PARTNER_PENDING, allowed_roles
 
-ROLES = sorted(ALL_ROLES) + ["partner_pending"]
+ROLES = sorted(ALL_ROLES) + [PARTNER_PENDING]
 
 # The most an endpoint in each blueprint may ever admit. A new blueprint must be added here.
 EVERYONE = ALL_ROLES

@@ -1,24 +1,15 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.core.policy import Role
 from marketplace.core.timeutil import utcnow
 from marketplace.core.types import UTCDateTime
 from marketplace.extensions import db
-
-
-class Role(str, enum.Enum):
-    CUSTOMER = "customer"
-    GRADUATE = "graduate"
-    MENTOR = "mentor"
-    PARTNER = "partner"
-    STAFF = "staff"
-    ADMIN = "admin"
 
 
 class User(UserMixin, db.Model):

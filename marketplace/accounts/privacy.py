@@ -1,41 +1,50 @@
 """"Download my data" and "delete my account" across every domain.
 
-Each domain that holds personal data has ``marketplace/<domain>/privacy.py`` with
-``export_user_data(user) -> dict`` and ``erase_user_data(user) -> None``. The helpers below find them
-the same way the app factory finds views and models, so a new domain only adds its own file.
-This module is also the accounts domain's own part (the profile and invitations).
+Each domain whose tables point at users has ``marketplace/<domain>/privacy.py`` declaring, for every
+such table of its own, what happens to it:
+
+- ``COVERS = {"table": "what erasing does"}``: exported by ``export_user_data(user) -> dict`` and erased
+  (deleted or anonymised) by ``erase_user_data(user) -> None``, both required when ``COVERS`` is not empty;
+- ``KEPT_BY_LAW = {"table": "why it must be kept"}``: kept as it is, with the reason.
+
+The helpers below walk the domain registry (``marketplace.core.domains``), so a new domain only adds
+its own file; ``tests/core/test_privacy_coverage.py`` fails when a table pointing at users is in
+neither. This module is also the accounts domain's own part (the profile and invitations).
 """
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from types import ModuleType
 from typing import Iterator
 
 from sqlalchemy import select, update
 
 from marketplace.accounts.models import Invitation, User
+from marketplace.core.domains import domain_modules
 from marketplace.extensions import db
+
+COVERS = {
+    "users": "anonymised: name, email, phone and organisation replaced; the row stays for the records "
+             "that point at it (accounts.services.anonymise)",
+    "invitations": "the invitation that created the account: name and email replaced",
+}
+KEPT_BY_LAW: dict[str, str] = {}
 
 
 def privacy_modules() -> Iterator[tuple[str, ModuleType]]:
-    from marketplace import DOMAINS
-
-    for domain in DOMAINS:
-        if (importlib.util.find_spec(f"marketplace.{domain}") is not None
-                and importlib.util.find_spec(f"marketplace.{domain}.privacy") is not None):
-            yield domain, importlib.import_module(f"marketplace.{domain}.privacy")
+    yield from domain_modules("privacy")
 
 
 def collect_user_data(user: User) -> dict:
     """Everything we hold about the person, one key per domain."""
-    return {domain: module.export_user_data(user) for domain, module in privacy_modules()}
+    return {domain: module.export_user_data(user) for domain, module in privacy_modules()
+            if getattr(module, "COVERS", None)}
 
 
 def erase_user_data_everywhere(user: User) -> None:
     """Called inside the deleting transaction; each domain keeps what the law requires."""
     for _domain, module in privacy_modules():
-        module.erase_user_data(user)
+        if getattr(module, "COVERS", None):
+            module.erase_user_data(user)
 
 
 # The accounts domain's own part -------------------------------------------------------------------

@@ -6,54 +6,17 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.accounts.models import Role, User
-from marketplace.core.phone import indonesian_e164
+from marketplace.accounts.errors import (MIN_PASSWORD_LENGTH, EmailNotVerified, EmailTaken, InvalidCredentials,
+                                         LastAdmin, LinkExpired, LinkInvalid, WeakPassword, WrongPassword)
+from marketplace.accounts.models import User
+from marketplace.core.policy import Role
+from marketplace.core.phone import normalise_phone
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
 # Verifying against this when the email is unknown keeps the response time the same (no user probing).
 _DUMMY_HASH = _hasher.hash("not a real password")
-
-
-class AccountError(Exception):
-    """Base for account errors; ``code`` names the message the view shows."""
-
-    code = "account_error"
-
-
-class InvalidCredentials(AccountError):
-    code = "invalid_credentials"
-
-
-class EmailNotVerified(AccountError):
-    """Right password, but the address was never confirmed: the login offers the link again."""
-
-    code = "email_not_verified"
-
-    def __init__(self, user: User) -> None:
-        super().__init__("This email address has not been confirmed yet.")
-        self.user = user
-
-
-class LinkInvalid(AccountError):
-    code = "link_invalid"
-
-
-class LinkExpired(LinkInvalid):
-    code = "link_expired"
-
-
-class WrongPassword(AccountError):
-    code = "wrong_password"
-
-
-class LastAdmin(AccountError):
-    code = "last_admin"
-
-
-class InvalidPhone(AccountError):
-    code = "invalid_phone"
 
 
 def hash_password(password: str) -> str:
@@ -107,22 +70,6 @@ def load_user_from_session_id(session_id: str) -> User | None:
     return user
 
 
-class EmailTaken(AccountError):
-    code = "email_taken"
-
-    def __str__(self) -> str:
-        return "An account with this email address already exists."
-
-
-class WeakPassword(AccountError):
-    code = "weak_password"
-
-    def __str__(self) -> str:
-        return (f"The password is too easy to guess: use at least {MIN_PASSWORD_LENGTH} characters "
-                "and avoid common passwords.")
-
-
-MIN_PASSWORD_LENGTH = 10
 
 
 def check_password_strength(password: str, email: str = "") -> None:
@@ -329,15 +276,6 @@ def reset_password(token: str, new_password: str, purpose: str) -> User:
 # Profile -----------------------------------------------------------------------------------------
 
 
-def normalise_phone(raw: str | None) -> str | None:
-    """Indonesian numbers as typed (0812..., +62 812...) -> E.164 (+62812...)."""
-    if raw is None or not raw.strip():
-        return None
-    if (number := indonesian_e164(raw)) is None:
-        raise InvalidPhone()
-    return number
-
-
 def update_profile(user: User, *, name: str, phone: str | None, locale: str) -> User:
     user.phone = normalise_phone(phone)
     user.name = name.strip()
@@ -349,7 +287,7 @@ def update_profile(user: User, *, name: str, phone: str | None, locale: str) -> 
 def change_password(user: User, *, current_password: str, new_password: str) -> User:
     """Every other session ends (the version in their cookies no longer matches). Commits."""
     if not password_matches(user, current_password):
-        raise WrongPassword()
+        raise WrongPassword("wrong_current_password")
     check_password_strength(new_password, user.email)
     user.password_hash = hash_password(new_password)
     user.session_version += 1

@@ -7,8 +7,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
-from marketplace.accounts import forms, privacy, services, tokens
-from marketplace.accounts.policy import GUEST, PUBLIC, SIGNED_IN, allow, signed_in_user
+from marketplace.accounts import forms, invitations, privacy, services, tokens
+from marketplace.accounts.errors import (EmailNotVerified, EmailTaken, InvalidCredentials, InvitationUnusable,
+                                         LastAdmin, LinkInvalid, WeakPassword, WrongPassword)
+from marketplace.core.errors import DomainError, InvalidPhone, show_error
+from marketplace.core.policy import GUEST, PARTNER_PENDING, PUBLIC, SIGNED_IN, allow, signed_in_user
 from marketplace.core.nav import register_nav
 from marketplace.core.safety import safe_next_url
 from marketplace.core.timeutil import utcnow
@@ -17,7 +20,7 @@ from marketplace.extensions import limiter
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 # A partner firm awaiting approval is signed in too (``policy.role_of`` calls it partner_pending).
-register_nav(_l("My account"), "accounts.profile", SIGNED_IN | {"partner_pending"}, 80)
+register_nav(_l("My account"), "accounts.profile", SIGNED_IN | {PARTNER_PENDING}, 80)
 register_nav(_l("Register"), "accounts.register", {GUEST}, 90)
 
 
@@ -61,15 +64,9 @@ def _after_login(user, next_url: str | None):
     return redirect(safe_next_url(next_url) or url_for("catalog.home"))
 
 
-LINK_MESSAGES = {
-    "link_expired": _l("This link has expired. Please ask for a new one."),
-    "link_invalid": _l("This link is not valid. Please check that you copied the whole link, or ask for a new one."),
-}
-
-
-def _link_problem(code: str, retry_endpoint: str | None = None):
-    return render_template("accounts/link_problem.html", message=LINK_MESSAGES.get(code, LINK_MESSAGES["link_invalid"]),
-                           retry_endpoint=retry_endpoint), 400
+def _link_problem(error: DomainError, retry_endpoint: str | None = None):
+    """An emailed link that cannot be used: its own page, with the way to ask for a new one."""
+    return render_template("accounts/link_problem.html", message=error.message, retry_endpoint=retry_endpoint), 400
 
 
 # Signing in and out -------------------------------------------------------------------------------
@@ -86,11 +83,11 @@ def login():
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.email.data, form.password.data)
-        except services.EmailNotVerified:
+        except EmailNotVerified:
             resend = forms.EmailOnlyForm(email=form.email.data)
             return render_template("accounts/login.html", form=form, unverified=True, resend_form=resend), 403
-        except services.InvalidCredentials:
-            flash(_("That email and password do not match an account."), "error")
+        except InvalidCredentials as exc:
+            show_error(exc)
             return render_template("accounts/login.html", form=form), 401
         login_user(user, remember=form.remember.data)
         return _after_login(user, form.next.data)
@@ -137,10 +134,8 @@ def _register(form, template: str, register):
     if form.validate_on_submit():
         try:
             register(form)  # an address that has an account gets an email instead: the same answer
-        except services.WeakPassword:
-            form.password.errors.append(_("This password is too easy to guess. Use at least "
-                                          "%(n)d characters and avoid common passwords.",
-                                          n=services.MIN_PASSWORD_LENGTH))
+        except WeakPassword as exc:
+            show_error(exc, form.password)
         else:
             return render_template("accounts/check_email.html", email=services.normalise_email(form.email.data))
     status = 400 if request.method == "POST" else 200
@@ -170,8 +165,8 @@ def register_partner():
 def verify_email(token: str):
     try:
         user = services.verify_email(token)
-    except services.LinkInvalid as exc:
-        return _link_problem(exc.code, "accounts.login")
+    except LinkInvalid as exc:
+        return _link_problem(exc, "accounts.login")
     return render_template("accounts/verified.html", user=user)
 
 
@@ -213,18 +208,16 @@ def forgot_password():
 def _new_password_page(token: str, purpose: str, title: str):
     try:
         user = services.user_for_password_token(token, purpose)
-    except services.LinkInvalid as exc:
-        return _link_problem(exc.code, "accounts.forgot_password")
+    except LinkInvalid as exc:
+        return _link_problem(exc, "accounts.forgot_password")
     form = forms.NewPasswordForm()
     if form.validate_on_submit():
         try:
             services.reset_password(token, form.password.data, purpose)
-        except services.WeakPassword:
-            form.password.errors.append(_("This password is too easy to guess. Use at least "
-                                          "%(n)d characters and avoid common passwords.",
-                                          n=services.MIN_PASSWORD_LENGTH))
-        except services.LinkInvalid as exc:
-            return _link_problem(exc.code, "accounts.forgot_password")
+        except WeakPassword as exc:
+            show_error(exc, form.password)
+        except LinkInvalid as exc:
+            return _link_problem(exc, "accounts.forgot_password")
         else:
             if current_user.is_authenticated:
                 _forget_this_browser()
@@ -248,40 +241,26 @@ def set_up_account(token: str):
 
 # Invitations -------------------------------------------------------------------------------------
 
-INVITATION_MESSAGES = {
-    "expired": _l("This invitation has expired. Please ask the program staff for a new one."),
-    "used": _l("This invitation has already been used. If it was you, please sign in."),
-    "revoked": _l("This invitation was withdrawn. Please contact the program staff."),
-    "invalid": _l("This invitation link is not valid. Please check that you copied the whole link."),
-}
-
-
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 @allow(PUBLIC)
 @throttled
 def accept_invitation(token: str):
-    from marketplace.programs import services as programs
-
     try:
-        invitation = programs.open_invitation(token)
-    except programs.InvitationUnusable as exc:
-        return render_template("accounts/link_problem.html", message=INVITATION_MESSAGES[exc.code],
-                               retry_endpoint=None), 400
+        invitation = invitations.open_invitation(token)
+    except InvitationUnusable as exc:
+        return _link_problem(exc)
     form = forms.AcceptInvitationForm(name=invitation.name)
     if form.validate_on_submit():
         try:
-            user = programs.accept_invitation(token, name=form.name.data, password=form.password.data,
-                                              locale=form.language.data)
-        except programs.InvitationUnusable as exc:
-            return render_template("accounts/link_problem.html", message=INVITATION_MESSAGES[exc.code],
-                                   retry_endpoint=None), 400
-        except services.EmailTaken:
-            flash(_("An account with this email address already exists. Please sign in."), "error")
+            user = invitations.accept_invitation(token, name=form.name.data, password=form.password.data,
+                                                 locale=form.language.data)
+        except InvitationUnusable as exc:
+            return _link_problem(exc)
+        except EmailTaken as exc:
+            show_error(exc)
             return redirect(url_for("accounts.login"))
-        except services.WeakPassword:
-            form.password.errors.append(_("This password is too easy to guess. Use at least "
-                                          "%(n)d characters and avoid common passwords.",
-                                          n=services.MIN_PASSWORD_LENGTH))
+        except WeakPassword as exc:
+            show_error(exc, form.password)
         else:
             if current_user.is_authenticated:  # someone else's session: nothing of it is carried over
                 _forget_this_browser()
@@ -303,8 +282,8 @@ def profile():
         try:
             services.update_profile(signed_in_user(), name=form.name.data, phone=form.phone.data,
                                     locale=form.language.data)
-        except services.InvalidPhone:
-            form.phone.errors.append(_("Please enter an Indonesian phone number, e.g. 0812 3456 7890."))
+        except InvalidPhone as exc:
+            show_error(exc, form.phone)
         else:
             flash(_("Your details are saved."), "success")
             return redirect(url_for("accounts.profile"))
@@ -320,12 +299,10 @@ def change_password():
         try:
             user = services.change_password(signed_in_user(), current_password=form.current_password.data,
                                             new_password=form.password.data)
-        except services.WrongPassword:
-            form.current_password.errors.append(_("That is not your current password."))
-        except services.WeakPassword:
-            form.password.errors.append(_("This password is too easy to guess. Use at least "
-                                          "%(n)d characters and avoid common passwords.",
-                                          n=services.MIN_PASSWORD_LENGTH))
+        except WrongPassword as exc:
+            show_error(exc, form.current_password)
+        except WeakPassword as exc:
+            show_error(exc, form.password)
         else:
             # The new session version ends every other session; this one is signed in again.
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
@@ -353,10 +330,10 @@ def delete_account():
     if form.validate_on_submit():
         try:
             services.delete_account(signed_in_user(), password=form.password.data)
-        except services.WrongPassword:
-            form.password.errors.append(_("That is not your password."))
-        except services.LastAdmin:
-            flash(_("You are the only admin. Make someone else an admin before deleting your account."), "error")
+        except WrongPassword as exc:
+            show_error(exc, form.password)
+        except LastAdmin as exc:
+            show_error(exc)
         else:
             _forget_this_browser()
             flash(_("Your account is deleted. Thank you for being part of Pasar Bangkit."), "success")

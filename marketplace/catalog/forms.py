@@ -9,6 +9,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from marketplace.catalog import services
+from marketplace.core.errors import InvalidPhone
+from marketplace.core.phone import normalise_phone
 from marketplace.catalog.models import BusinessStatus, ProductStatus
 
 _NO_ADDRESS = _l("A city or regency only: never a street address.")
@@ -16,8 +18,8 @@ _NO_ADDRESS = _l("A city or regency only: never a street address.")
 
 def _whatsapp(form, field) -> None:
     try:
-        services.normalise_whatsapp(field.data)
-    except services.InvalidPhone:
+        normalise_phone(field.data)
+    except InvalidPhone:
         raise ValidationError(_l("Enter an Indonesian mobile number, e.g. 0812 3456 7890.")) from None
 
 

@@ -16,6 +16,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from marketplace.catalog.errors import ImageRejected
 from marketplace.extensions import db
 from marketplace.storage import StorageError, get_storage
 
@@ -27,14 +28,6 @@ ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
 
 # Pillow warns above MAX_IMAGE_PIXELS and raises above twice that; we turn the warning into an error.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-
-
-class ImageRejected(Exception):
-    """The upload is not an image we accept; ``reason`` is a short code the view turns into words."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)

@@ -166,16 +166,3 @@ class CatalogState(db.Model):
 
 
 LOW_STOCK_THRESHOLD = 3
-
-# The search table follows product saves (see marketplace/catalog/search.py).
-from marketplace.catalog import search as _search  # noqa: E402
-
-_search.install_sync()
-
-from marketplace.catalog import pagecache as _pagecache  # noqa: E402
-
-_pagecache.install()
-
-from marketplace.catalog import images as _images  # noqa: E402
-
-_images.install()

@@ -26,8 +26,10 @@ from markupsafe import Markup
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
-from marketplace.accounts.policy import role_of
+from marketplace.catalog.models import CatalogState
+from marketplace.core.policy import role_of
 from marketplace.core.timeutil import utcnow
+from marketplace.extensions import db
 
 CSRF_PLACEHOLDER = "__catalog_csrf_" + secrets.token_hex(8) + "__"
 MAX_ENTRIES = 512
@@ -46,9 +48,6 @@ def _placeholder() -> Markup:
 
 
 def current_token() -> str:
-    from marketplace.catalog.models import CatalogState
-    from marketplace.extensions import db
-
     return db.session.execute(select(CatalogState.token).where(CatalogState.id == 1)).scalar() or "none"
 
 
@@ -82,8 +81,6 @@ _WATCHED = ("Product", "Variant", "ProductPhoto", "Business", "Category")
 
 
 def _bump_after_flush(session_: Session, flush_context) -> None:
-    from marketplace.catalog.models import CatalogState
-
     changed = list(session_.new) + list(session_.dirty) + list(session_.deleted)
     if not any(type(o).__name__ in _WATCHED and type(o).__module__ == "marketplace.catalog.models"
                for o in changed):

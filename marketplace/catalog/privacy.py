@@ -8,6 +8,12 @@ from marketplace.catalog import images
 from marketplace.catalog.models import Business, BusinessStatus, Product, ProductPhoto
 from marketplace.extensions import db
 
+COVERS = {
+    "businesses": "the storefront is closed and anonymised; its pictures are deleted; products stay "
+                  "hidden because orders refer to them",
+}
+KEPT_BY_LAW: dict[str, str] = {}
+
 
 def _business(user) -> Business | None:
     return db.session.execute(

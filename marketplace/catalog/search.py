@@ -10,15 +10,14 @@ User text never reaches the query syntax: it is cut into plain word tokens first
 """
 from __future__ import annotations
 
-import re
 
 from sqlalchemy import column, event, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
+from marketplace.catalog.models import Product
+from marketplace.core.search_words import match_text, tokens  # noqa: F401  (the catalog's callers use them from here)
+
 SEARCH_TABLE = "product_search"
-MAX_TOKENS = 8
-MAX_TOKEN_LENGTH = 40
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def create_search_schema(connection) -> None:
@@ -78,21 +77,6 @@ def unindex_products(connection, ids: list[int]) -> None:
                        [{"id": i} for i in ids])
 
 
-def tokens(query: str | None) -> list[str]:
-    """Plain lowercase words from whatever the visitor typed; operators and quotes fall away."""
-    if not query:
-        return []
-    words = _WORD.findall(query[:1000].lower())
-    return [w[:MAX_TOKEN_LENGTH] for w in words][:MAX_TOKENS]
-
-
-def match_text(dialect: str, words: list[str]) -> str:
-    """The query text ``match_clause`` binds: every word, as a prefix."""
-    if dialect == "postgresql":
-        return " & ".join(f"{w}:*" for w in words)
-    return " AND ".join(f'"{w}"*' for w in words)
-
-
 def match_clause(dialect: str, match):
     """(join target, on-clause, where-clause, rank expression ascending=better) for ``match``, a bound
     parameter (or value) holding ``match_text(dialect, words)``."""
@@ -119,8 +103,6 @@ def ranked_candidates(dialect: str, match, limit):
 
 
 def _sync_after_flush(session: Session, flush_context) -> None:
-    from marketplace.catalog.models import Product
-
     changed = [o for o in list(session.new) + list(session.dirty) if isinstance(o, Product)]
     deleted = [o.id for o in session.deleted if isinstance(o, Product) and o.id is not None]
     if not changed and not deleted:

@@ -12,10 +12,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from marketplace.accounts.models import User
 from marketplace.catalog import images
 from marketplace.catalog import search as fts
+from marketplace.catalog.errors import CatalogError, ImageRejected, SlugTaken
 from marketplace.catalog.models import (Business, BusinessStatus, Category, Product, ProductPhoto,
                                         ProductStatus, Variant)
 from marketplace.core import audit
-from marketplace.core.phone import indonesian_e164
+from marketplace.core.errors import NotFound
+from marketplace.core.policy import is_admin, may_moderate, owns_product
+from marketplace.core.phone import normalise_phone
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 
@@ -26,30 +29,6 @@ MAX_STOCK = 100_000
 MAX_WEIGHT_GRAMS = 50_000
 PUBLIC_BUSINESS_STATUSES = (BusinessStatus.OPEN.value, BusinessStatus.HOLIDAY.value)
 OWNER_STATUSES = (BusinessStatus.DRAFT.value, BusinessStatus.OPEN.value, BusinessStatus.HOLIDAY.value)
-
-
-class CatalogError(Exception):
-    """A catalog rule refused the action; ``code`` names which."""
-
-    def __init__(self, code: str, **detail) -> None:
-        super().__init__(code)
-        self.code = code
-        self.detail = detail
-
-
-class SlugTaken(CatalogError):
-    def __init__(self) -> None:
-        super().__init__("slug_taken")
-
-
-class InvalidPhone(CatalogError):
-    def __init__(self) -> None:
-        super().__init__("invalid_phone")
-
-
-class NotFound(CatalogError):
-    def __init__(self) -> None:
-        super().__init__("not_found")
 
 
 # Storefronts ----------------------------------------------------------------------------------
@@ -65,15 +44,6 @@ class BusinessData:
     story_opt_in: bool = False
     whatsapp: str = ""
     status: str = BusinessStatus.DRAFT.value
-
-
-def normalise_whatsapp(raw: str | None) -> str | None:
-    """``0812-3456-7890`` -> ``+6281234567890``; empty stays empty; anything else is refused."""
-    if not (raw or "").strip():
-        return None
-    if (number := indonesian_e164(raw)) is None:
-        raise InvalidPhone()
-    return number
 
 
 def business_of(owner_id: int) -> Business | None:
@@ -92,7 +62,7 @@ def save_business(owner_id: int, data: BusinessData, logo: bytes | None = None,
     clash = db.session.execute(select(Business.id).where(Business.slug == slug)).scalar_one_or_none()
     if clash is not None and (business is None or clash != business.id):
         raise SlugTaken()
-    whatsapp = normalise_whatsapp(data.whatsapp)
+    whatsapp = normalise_phone(data.whatsapp)
     processed_logo = images.process_image(logo, prefix="logos", max_side=512) if logo else None
     processed_banner = images.process_image(banner, prefix="banners", max_side=1600) if banner else None
 
@@ -209,14 +179,13 @@ def update_product(product: Product, data: ProductData) -> Product:
     return product
 
 
-def owned_product(owner_id: int, product_id: int) -> Product:
+def owned_product(owner: User, product_id: int) -> Product:
     """The owner's product, or NotFound: someone else's id in a URL looks exactly like a missing one."""
     product = db.session.execute(
-        select(Product).join(Product.business)
-        .where(Product.id == product_id, Business.owner_id == owner_id)
-        .options(selectinload(Product.variants), selectinload(Product.photos))
+        select(Product).where(Product.id == product_id)
+        .options(joinedload(Product.business), selectinload(Product.variants), selectinload(Product.photos))
     ).scalar_one_or_none()
-    if product is None:
+    if not owns_product(owner, product):
         raise NotFound()
     return product
 
@@ -342,7 +311,7 @@ def add_photos(product: Product, uploads: list[bytes]) -> list[ProductPhoto]:
     """Check every upload first, then store them all; a refusal stores nothing."""
     uploads = [u for u in uploads if u]
     if not uploads:
-        raise images.ImageRejected("empty")
+        raise ImageRejected("empty")
     if len(product.photos) + len(uploads) > MAX_PHOTOS:
         raise CatalogError("too_many_photos", limit=MAX_PHOTOS)
     processed = [images.process_image(data) for data in uploads]  # raises before anything is stored
@@ -607,33 +576,25 @@ def sitemap_entries(limit: int = 45_000) -> tuple[list[Category], list[Business]
 # Moderation -----------------------------------------------------------------------------------
 
 
-def can_moderate(actor: User, business: Business) -> bool:
-    """Admins moderate everyone; staff only businesses whose owner is in their program."""
-    if actor.role == "admin":
-        return True
-    owner_program = business.owner.program_id if business.owner else None
-    return actor.role == "staff" and actor.program_id is not None and actor.program_id == owner_program
-
-
 def moderatable_businesses(actor: User) -> list[Business]:
     query = (select(Business).join(Business.owner)
              .options(selectinload(Business.products), joinedload(Business.owner))
              .order_by(Business.name))
-    if actor.role != "admin":
+    if not is_admin(actor):
         query = query.where(User.program_id == actor.program_id, User.program_id.is_not(None))
     return list(db.session.execute(query).unique().scalars())
 
 
 def _moderated_business(actor: User, business_id: int) -> Business:
     business = db.session.get(Business, business_id)
-    if business is None or not can_moderate(actor, business):
+    if not may_moderate(actor, business):
         raise NotFound()
     return business
 
 
 def _moderated_product(actor: User, product_id: int) -> Product:
     product = db.session.get(Product, product_id)
-    if product is None or not can_moderate(actor, product.business):
+    if product is None or not may_moderate(actor, product.business):
         raise NotFound()
     return product
 

@@ -7,7 +7,7 @@ from flask import current_app
 from flask_babel import LazyString
 from flask_login import current_user
 
-from marketplace.accounts.policy import role_of
+from marketplace.core.policy import role_names, role_of
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ def register_nav(label: LazyString, endpoint: str, roles, position: int = 50) ->
     """Called at import time of a domain's views module, e.g.
     ``register_nav(_l("My orders"), "orders.my_orders", {CUSTOMER}, 20)``."""
     if not any(link.endpoint == endpoint for link in _LINKS):
-        _LINKS.append(NavLink(label, endpoint, frozenset(roles), position))
+        _LINKS.append(NavLink(label, endpoint, role_names(roles), position))
 
 
 def links_for_current_user() -> list[NavLink]:

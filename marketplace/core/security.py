@@ -1,6 +1,7 @@
 """Security headers for every response; the CSP forbids inline script everywhere."""
 from flask import g, request
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError
 
 
 def allow_stripe_js() -> None:
@@ -31,6 +32,15 @@ def _content_security_policy() -> str:
     ])
 
 
+def _signed_in_or_unknown() -> bool:
+    """Whether the page may hold someone's own data. When the database went away during the request
+    (the user cannot be reloaded), assume it does: the answer must still go out, and uncached."""
+    try:
+        return current_user.is_authenticated
+    except OperationalError:
+        return True
+
+
 def register(app) -> None:
     @app.after_request
     def set_security_headers(response):
@@ -40,7 +50,7 @@ def register(app) -> None:
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if (request.endpoint != "static" and not response.cache_control.public
-                and current_user.is_authenticated):
+                and _signed_in_or_unknown()):
             # A signed-in page holds someone's own data: no shared cache, and no copy left on a
             # shared phone for the back button after signing out. (Pictures and static files, the
             # same for everyone, keep the long cache their views give them.)

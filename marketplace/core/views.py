@@ -1,7 +1,7 @@
 from flask import Blueprint, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from marketplace.accounts.policy import PUBLIC, allow
+from marketplace.core.policy import PUBLIC, allow
 from marketplace.core.i18n import LANGUAGE_COOKIE
 from marketplace.core.safety import safe_next_url
 from marketplace.extensions import db

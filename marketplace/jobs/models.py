@@ -255,9 +255,3 @@ class ApplicationNote(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     author = relationship("User")
-
-
-# The search table follows vacancy saves (see marketplace/jobs/search.py).
-from marketplace.jobs import search as _search  # noqa: E402
-
-_search.install_sync()

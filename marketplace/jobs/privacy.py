@@ -13,6 +13,17 @@ from marketplace.jobs.models import (Application, ApplicationEvent, ApplicationN
                                      Vacancy, WorkProfile)
 from marketplace.storage import get_storage
 
+COVERS = {
+    "work_profiles": "exported; deleted",
+    "applications": "exported; the CV file is deleted and every personal field blanked (a hire's stage and "
+                    "dates stay, unnamed, because the impact report counts placements)",
+    "application_notes": "notes written by the person are exported and stay with the firm unsigned; notes "
+                         "about the person's applications are deleted",
+    "firm_members": "exported; the membership ends",
+    "firm_invitations": "exported; the invited name and address are blanked, the sender is forgotten",
+}
+KEPT_BY_LAW: dict[str, str] = {}
+
 
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None

@@ -9,7 +9,8 @@ from __future__ import annotations
 from sqlalchemy import column, event, func, literal_column, table, text
 from sqlalchemy.orm import Session
 
-from marketplace.catalog.search import match_text, tokens  # noqa: F401  (one tokenizer for both)
+from marketplace.core.search_words import match_text, tokens  # noqa: F401  (one tokenizer for both)
+from marketplace.jobs.models import Vacancy
 
 SEARCH_TABLE = "vacancy_search"
 
@@ -89,8 +90,6 @@ def match_clause(dialect: str, match):
 
 
 def _sync_after_flush(session: Session, flush_context) -> None:
-    from marketplace.jobs.models import Vacancy
-
     changed = [o for o in list(session.new) + list(session.dirty) if isinstance(o, Vacancy)]
     deleted = [o.id for o in session.deleted if isinstance(o, Vacancy) and o.id is not None]
     if not changed and not deleted:

@@ -24,9 +24,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from marketplace.accounts import services as accounts
 from marketplace.accounts import tokens
 from marketplace.accounts.models import Role, User
-from marketplace.accounts.policy import (applicant_of, firm_reads_application, may_moderate_jobs,
-                                         member_of_firm, owner_of_firm)
-from marketplace.catalog.services import business_of
+from marketplace.core.policy import (applicant_of, firm_reads_application, may_moderate_jobs,
+                                     member_of_firm, owner_of_firm)
+from marketplace.catalog import queries as storefronts
 from marketplace.core import audit
 from marketplace.core.phone import indonesian_e164
 from marketplace.core.ids import MAX_ID
@@ -680,7 +680,7 @@ def save_profile(user: User, data: ProfileData) -> WorkProfile:
 
 def storefront_url_of(user: User) -> str | None:
     """The graduate's public storefront, if it is open to the public (a portfolio they may link)."""
-    business = business_of(user.id)
+    business = storefronts.businesses_of_owners([user.id]).get(user.id)
     if business is None or not business.is_public:
         return None
     return tokens.public_link("catalog.storefront", slug=business.slug)

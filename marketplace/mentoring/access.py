@@ -9,21 +9,21 @@
 """
 from __future__ import annotations
 
-from marketplace.accounts.policy import ADMIN, GRADUATE, MENTOR, STAFF, same_program
+from marketplace.core.policy import Role, same_program
 
 
 def is_graduate_self(user, graduate) -> bool:
-    return user.is_authenticated and user.role == GRADUATE and user.id == graduate.id
+    return user.is_authenticated and user.role == Role.GRADUATE and user.id == graduate.id
 
 
 def mentors_now(user, assignment) -> bool:
     """The user is the graduate's mentor today (``assignment`` is the current one, or None)."""
-    return (user.is_authenticated and user.role == MENTOR and assignment is not None
+    return (user.is_authenticated and user.role == Role.MENTOR and assignment is not None
             and assignment.ended_at is None and assignment.mentor_id == user.id)
 
 
 def is_program_staff(user, graduate) -> bool:
-    return user.is_authenticated and user.role in (STAFF, ADMIN) and same_program(user, graduate)
+    return user.is_authenticated and user.role in (Role.STAFF, Role.ADMIN) and same_program(user, graduate)
 
 
 def may_view_record(user, graduate, assignment) -> bool:

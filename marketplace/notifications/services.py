@@ -10,10 +10,11 @@ queues it once Redis answers again (``requeue_waiting``).
 from __future__ import annotations
 
 import smtplib
+import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from flask import current_app, has_app_context, render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import event, select, update
 
@@ -94,25 +95,36 @@ def deliver(message_id: int) -> None:
     _mark(message_id, None)
 
 
+# The RQ job is ``marketplace.worker.deliver_email`` (named, not imported: the worker module sits above
+# every domain, since a bare ``rq worker`` process has to build the app).
+DELIVER_JOB = "marketplace.worker.deliver_email"
+
+
 def _stored_attachment(message: OutboxMessage) -> Attachment | None:
     if not message.attachment_name:
         return None
     return Attachment(message.attachment_name, message.attachment_type or "text/plain", message.attachment or "")
 
 
-def deliver_job(message_id: int) -> None:
-    """RQ entry point. ``flask rq-worker`` runs jobs inside its app context; a bare ``rq worker``
-    process has none, so it builds one."""
-    if has_app_context():
+DATABASE_RETRIES = (1, 2, 4, 8, 15)  # seconds between tries: rides out a PostgreSQL restart or failover
+
+
+def deliver_through_database_blips(message_id: int) -> None:
+    """The job fails for good only if the database stays away for half a minute; RQ does not retry,
+    and a job that failed on a restart would leave its message unsent."""
+    from sqlalchemy.exc import OperationalError
+
+    for pause in (*DATABASE_RETRIES, None):
         try:
             deliver(message_id)
+            return
+        except OperationalError:
+            if pause is None:
+                raise
+            current_app.logger.warning("database unavailable; mail %s tried again in %s s", message_id, pause)
+            time.sleep(pause)
         finally:
             db.session.remove()  # one worker serves many jobs: start each from a fresh session
-        return
-    from marketplace import create_app
-
-    with create_app().app_context():
-        deliver(message_id)
 
 
 def _dispatch_after_commit(session) -> None:
@@ -150,7 +162,7 @@ def _enqueue_or_keep(message_ids: list[int]) -> None:
     try:
         queue = mail_queue()
         while waiting:
-            queue.enqueue(deliver_job, waiting[0])
+            queue.enqueue(DELIVER_JOB, waiting[0])
             waiting.pop(0)
     except (RedisError, OSError) as exc:
         current_app.logger.warning("mail queue unavailable (%s): %d message(s) wait in the outbox", exc,
@@ -180,7 +192,7 @@ def requeue_waiting(limit: int = 500) -> int:
         if not claimed:
             continue
         try:
-            queue.enqueue(deliver_job, message_id)
+            queue.enqueue(DELIVER_JOB, message_id)
         except Exception as exc:
             _mark(message_id, QUEUE_WAITING + str(exc))
             raise

@@ -19,6 +19,16 @@ from sqlalchemy.orm import selectinload
 from marketplace.extensions import db
 from marketplace.orders.models import Cart, CartItem, CheckoutDraft, Order, PartStatus
 
+COVERS = {
+    "orders": "detached from the account, email replaced, phone and street blanked (kept while in transit)",
+    "carts": "deleted with their items",
+    "checkout_drafts": "exported; deleted with the cart (a guest's after six hours, orders/drafts.py)",
+}
+KEPT_BY_LAW = {
+    "order_events": "an order's history is part of its bookkeeping record (UU KUP art. 28, 10 years); "
+                    "it names the acting account by id only",
+}
+
 IN_TRANSIT = {PartStatus.PAID.value, PartStatus.PACKED.value, PartStatus.SHIPPED.value}
 
 

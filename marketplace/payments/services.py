@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
-from marketplace.accounts.policy import is_admin
+from marketplace.core.policy import is_admin
 from marketplace.catalog.models import Business
 from marketplace.core import audit
 from marketplace.core.timeutil import utcnow

@@ -2,19 +2,19 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
-from marketplace.accounts import services as accounts
-from marketplace.accounts.policy import ADMIN, allow
+from marketplace.core.policy import Role, allow, signed_in_user
+from marketplace.core.errors import show_error
 from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_nav
 from marketplace.notifications import services as notifications
 from marketplace.programs import services
+from marketplace.programs.errors import AlreadyRegistered, NameTaken
 from marketplace.programs.forms import CohortForm, ProgramForm, StaffForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-register_nav(_l("Admin"), "admin.home", {ADMIN}, 75)
+register_nav(_l("Admin"), "admin.home", {Role.ADMIN}, 75)
 
 
 def _render_home(status: int = 200, program_form=None, cohort_form=None, staff_form=None, form_program_id=None):
@@ -25,35 +25,33 @@ def _render_home(status: int = 200, program_form=None, cohort_form=None, staff_f
 
 
 @bp.get("/")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def home():
     return _render_home()
 
 
 @bp.post("/programs")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def create_program():
     form = ProgramForm()
     if not form.validate_on_submit():
         return _render_home(400, program_form=form)
-    program = services.create_program(current_user, name=form.name.data, institution=form.institution.data,
+    program = services.create_program(signed_in_user(), name=form.name.data, institution=form.institution.data,
                                       city=form.city.data)
     flash(_("Program %(name)s created.", name=program.name), "success")
     return redirect(url_for("admin.home"))
 
 
 @bp.post("/programs/<int:program_id>/cohorts")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def create_cohort(program_id: int):
     form = CohortForm()
     if form.validate_on_submit():
         try:
-            cohort = services.create_cohort(current_user, program_id, name=form.name.data,
+            cohort = services.create_cohort(signed_in_user(), program_id, name=form.name.data,
                                             started_on=form.started_on.data, graduated_on=form.graduated_on.data)
-        except services.NotFound:
-            abort(404)
-        except services.NameTaken:
-            form.name.errors.append(_("This program already has a cohort with that name."))
+        except NameTaken as exc:
+            show_error(exc, form.name)
         else:
             flash(_("Cohort %(name)s created.", name=cohort.name), "success")
             return redirect(url_for("admin.home"))
@@ -61,17 +59,15 @@ def create_cohort(program_id: int):
 
 
 @bp.post("/programs/<int:program_id>/staff")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def create_staff(program_id: int):
     form = StaffForm()
     if form.validate_on_submit():
         try:
-            user = services.create_staff_account(current_user, program_id, name=form.name.data,
+            user = services.create_staff_account(signed_in_user(), program_id, name=form.name.data,
                                                  email=form.email.data, locale=form.language.data)
-        except services.NotFound:
-            abort(404)
-        except accounts.EmailTaken:
-            form.email.errors.append(_("An account with this email address already exists."))
+        except AlreadyRegistered as exc:
+            show_error(exc, form.email)
         else:
             flash(_("Staff account for %(email)s created; a link to set the password was emailed.",
                     email=user.email), "success")
@@ -80,7 +76,7 @@ def create_staff(program_id: int):
 
 
 @bp.get("/outbox")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def outbox():
     before = request.args.get("before", type=parse_id)
     page = notifications.outbox_page(before_id=before)
@@ -88,7 +84,7 @@ def outbox():
 
 
 @bp.get("/outbox/<int:message_id>")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def outbox_message(message_id: int):
     message = notifications.outbox_message(message_id)
     if message is None:

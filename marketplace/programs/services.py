@@ -16,48 +16,19 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts import tokens
-from marketplace.accounts.models import Invitation, Role, User
-from marketplace.accounts.policy import is_admin, same_program
+from marketplace.accounts.errors import EmailTaken
+from marketplace.accounts.invitations import INVITATION_DAYS, invitation_link, invitation_status
+from marketplace.accounts.models import Invitation, User
 from marketplace.core import audit
-from marketplace.core.timeutil import as_utc, utcnow
+from marketplace.core.errors import NotFound
+from marketplace.core.policy import Role, is_admin, same_program
+from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.notifications.services import send_email
+from marketplace.programs.errors import AlreadyRegistered, CohortRequired, InvalidRole, InvitationClosed, NameTaken
 from marketplace.programs.models import Cohort, Program
 
-INVITATION_DAYS = 7
 INVITABLE_ROLES = (Role.GRADUATE.value, Role.MENTOR.value)
-
-
-class ProgramError(Exception):
-    code = "program_error"
-
-
-class NotFound(ProgramError):
-    """Missing, or belongs to another program: the caller answers 404 either way."""
-
-    code = "not_found"
-
-
-class InvitationUnusable(ProgramError):
-    """Expired, used, revoked or forged; ``code`` says which, for the message."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-class CohortRequired(ProgramError):
-    code = "cohort_required"
-
-
-class InvitationClosed(ProgramError):
-    """Accepted or withdrawn: there is nothing to send again."""
-
-    code = "invitation_closed"
-
-
-class NameTaken(ProgramError):
-    code = "name_taken"
 
 
 # Reading a program ------------------------------------------------------------------------------
@@ -122,23 +93,13 @@ def person_for_staff(actor: User, user_id: int) -> User:
 # Invitations ------------------------------------------------------------------------------------
 
 
-def invitation_status(invitation: Invitation) -> str:
-    if invitation.revoked_at is not None:
-        return "revoked"
-    if invitation.used_at is not None:
-        return "used"
-    if as_utc(invitation.expires_at) <= utcnow():
-        return "expired"
-    return "open"
-
-
 def create_invitation(actor: User, program: Program, *, role: str, name: str, email: str,
                       cohort_id: int | None, locale: str) -> Invitation:
     """Invite a graduate (into a cohort of the program) or a mentor, and email the link. Commits."""
     if not (is_admin(actor) or (actor.role == Role.STAFF.value and actor.program_id == program.id)):
         raise NotFound()
     if role not in INVITABLE_ROLES:
-        raise ProgramError("role")
+        raise InvalidRole()
     cohort = None
     if cohort_id:
         cohort = db.session.get(Cohort, cohort_id)
@@ -155,7 +116,7 @@ def _issue_invitation(actor: User, *, program_id: int, cohort_id: int | None, ro
     """A new invitation with a fresh expiry, emailed; the one it replaces can no longer be used."""
     email = accounts.normalise_email(email)
     if accounts.find_user_by_email(email) is not None:
-        raise accounts.EmailTaken()
+        raise AlreadyRegistered()
     if replaces is not None and replaces.revoked_at is None:
         replaces.revoked_at = utcnow()
     invitation = Invitation(program_id=program_id, cohort_id=cohort_id, role=role, email=email, name=name.strip(),
@@ -164,17 +125,12 @@ def _issue_invitation(actor: User, *, program_id: int, cohort_id: int | None, ro
     db.session.add(invitation)
     db.session.flush()
     send_email(email, "invitation", locale, invitation=invitation, program=invitation.program,
-               link=tokens.public_link("accounts.accept_invitation", token=invitation_token(invitation)),
+               link=invitation_link(invitation),
                days=INVITATION_DAYS)
     audit.record(actor.id, "invitation.resend" if replaces else "invitation.create", "invitation", invitation.id,
                  program_id=program_id, detail=role)
     db.session.commit()
     return invitation
-
-
-def invitation_token(invitation: Invitation) -> str:
-    # Only the id travels; expiry, use and revocation are read from the row, so staff can revoke.
-    return tokens.make_token(tokens.INVITATION, {"i": invitation.id})
 
 
 def _invitation_for_staff(actor: User, invitation_id: int) -> Invitation:
@@ -203,37 +159,6 @@ def resend_invitation(actor: User, invitation_id: int) -> Invitation:
     return _issue_invitation(actor, program_id=invitation.program_id, cohort_id=invitation.cohort_id,
                              role=invitation.role, email=invitation.email, name=invitation.name,
                              locale=invitation.locale, replaces=invitation)
-
-
-def open_invitation(token: str) -> Invitation:
-    """The invitation a link points to, if it may still be accepted."""
-    try:
-        data = tokens.read_token(tokens.INVITATION, token, max_age_seconds=INVITATION_DAYS * 24 * 3600)
-    except tokens.TokenExpired as exc:
-        raise InvitationUnusable("expired") from exc
-    except tokens.TokenInvalid as exc:
-        raise InvitationUnusable("invalid") from exc
-    invitation_id = data.get("i") if isinstance(data, dict) else None
-    invitation = db.session.get(Invitation, invitation_id) if isinstance(invitation_id, int) else None
-    if invitation is None:
-        raise InvitationUnusable("invalid")
-    status = invitation_status(invitation)
-    if status != "open":
-        raise InvitationUnusable(status)
-    return invitation
-
-
-def accept_invitation(token: str, *, name: str, password: str, locale: str) -> User:
-    """Create the invited account (the link proved the address). Commits; raises before creating."""
-    invitation = open_invitation(token)
-    user = accounts.create_user(email=invitation.email, name=name, password=password, role=invitation.role,
-                                program_id=invitation.program_id, cohort_id=invitation.cohort_id,
-                                locale=accounts.clean_locale(locale), email_verified_at=utcnow())
-    invitation.used_at = utcnow()
-    invitation.accepted_user_id = user.id
-    audit.record(user.id, "invitation.accept", "invitation", invitation.id, program_id=invitation.program_id)
-    db.session.commit()
-    return user
 
 
 # Partner firms ------------------------------------------------------------------------------------
@@ -328,9 +253,12 @@ def create_staff_account(actor: User, program_id: int, *, name: str, email: str,
     if program is None or not is_admin(actor):
         raise NotFound()
     # A random password nobody knows until the link replaces it.
-    user = accounts.create_user(email=email, name=name, password=secrets.token_urlsafe(24),
-                                role=Role.STAFF.value, program_id=program.id,
-                                locale=accounts.clean_locale(locale))
+    try:
+        user = accounts.create_user(email=email, name=name, password=secrets.token_urlsafe(24),
+                                    role=Role.STAFF.value, program_id=program.id,
+                                    locale=accounts.clean_locale(locale))
+    except EmailTaken as exc:
+        raise AlreadyRegistered() from exc
     send_email(user.email, "account_staff_setup", user.locale, user=user, program=program,
                link=accounts.account_setup_link(user), days=accounts.ACCOUNT_SETUP_MAX_AGE // 86400)
     audit.record(actor.id, "staff.create", "user", user.id, program_id=program.id)

@@ -4,10 +4,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from marketplace.accounts import invitations
 from marketplace.accounts.models import Invitation, User
 from marketplace.core.audit import AuditLog
 from marketplace.core.timeutil import utcnow
-from marketplace.programs import services
 from tests import factories
 from tests.accounts.helpers import link_path
 
@@ -98,7 +98,7 @@ def test_inviting_an_existing_account_is_refused(client, login_as, staff, outbox
 def test_expired_used_and_revoked_invitations_create_nothing(client, state, words):
     invitation = factories.invitation(**state)
     factories.db.session.commit()
-    path = f"/account/invitation/{services.invitation_token(invitation)}"
+    path = f"/account/invitation/{invitations.invitation_token(invitation)}"
     before = user_count()
     assert client.get(path).status_code == 400
     response = client.post(path, data=ACCEPT)
@@ -109,7 +109,7 @@ def test_expired_used_and_revoked_invitations_create_nothing(client, state, word
 def test_an_invitation_works_only_once(client):
     invitation = factories.invitation()
     factories.db.session.commit()
-    path = f"/account/invitation/{services.invitation_token(invitation)}"
+    path = f"/account/invitation/{invitations.invitation_token(invitation)}"
     assert client.post(path, data=ACCEPT).status_code == 302
     client.post("/account/logout")
     before = user_count()
@@ -121,7 +121,7 @@ def test_an_invitation_works_only_once(client):
 def test_forged_invitation_links_create_nothing(client):
     invitation = factories.invitation()
     factories.db.session.commit()
-    genuine = services.invitation_token(invitation)
+    genuine = invitations.invitation_token(invitation)
     from marketplace.accounts import tokens
 
     other_purpose = tokens.make_token(tokens.VERIFY_EMAIL, {"i": invitation.id})
@@ -135,7 +135,7 @@ def test_forged_invitation_links_create_nothing(client):
 def test_a_weak_password_on_the_accept_page_keeps_the_invitation_open(client):
     invitation = factories.invitation()
     factories.db.session.commit()
-    path = f"/account/invitation/{services.invitation_token(invitation)}"
+    path = f"/account/invitation/{invitations.invitation_token(invitation)}"
     response = client.post(path, data={**ACCEPT, "password": "short", "confirm": "short"})
     assert response.status_code == 400 and b"too easy to guess" in response.data
     factories.db.session.expire_all()
@@ -229,7 +229,7 @@ def test_an_expired_invitation_is_sent_again_in_its_language_and_only_the_new_li
     first, second = outbox("dedi@example.com")
     assert second.template == "invitation" and second.body != first.body
     new = factories.db.session.execute(select(Invitation).where(Invitation.id != old.id)).scalar_one()
-    assert (new.cohort_id, new.role, new.name, new.locale, services.invitation_status(new)) == (
+    assert (new.cohort_id, new.role, new.name, new.locale, invitations.invitation_status(new)) == (
         old.cohort_id, "graduate", "Dedi", "en", "open")
     assert factories.db.session.execute(
         select(AuditLog).where(AuditLog.action == "invitation.resend")).scalar_one().subject_id == new.id
@@ -244,7 +244,7 @@ def test_resending_an_open_invitation_withdraws_the_old_link(client, login_as, s
     login_as(staff)
     assert client.post(f"/staff/invitations/{invitation.id}/resend").status_code == 302
     factories.db.session.expire_all()
-    assert services.invitation_status(factories.db.session.get(Invitation, invitation.id)) == "revoked"
+    assert invitations.invitation_status(factories.db.session.get(Invitation, invitation.id)) == "revoked"
     assert len(outbox(invitation.email)) == 1
 
 
@@ -266,7 +266,7 @@ def test_an_invitation_is_not_resent_to_an_address_that_has_joined_meanwhile(cli
     assert b"already exists" in response.data
     assert outbox() == []
     factories.db.session.expire_all()
-    assert services.invitation_status(factories.db.session.get(Invitation, invitation.id)) == "open"
+    assert invitations.invitation_status(factories.db.session.get(Invitation, invitation.id)) == "open"
 
 
 def test_staff_cannot_resend_another_programs_invitation(client, login_as, staff, outbox):

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts import services as accounts
-from marketplace.accounts.policy import PARTNER, allow, owner_of_firm, signed_in_user
+from marketplace.core.policy import Role, allow, owner_of_firm, signed_in_user
 from marketplace.core.nav import register_nav
 from marketplace.jobs import forms, services
 from marketplace.jobs.forms import STAGES
@@ -18,7 +18,7 @@ from marketplace.jobs.models import FINAL_STAGES
 from marketplace.jobs.views.common import error_message
 
 bp = Blueprint("jobs_firm", __name__, url_prefix="/mitra")
-register_nav(_l("My firm"), "jobs_firm.dashboard", {PARTNER}, 30)
+register_nav(_l("My firm"), "jobs_firm.dashboard", {Role.PARTNER}, 30)
 
 
 def _firm():
@@ -29,7 +29,7 @@ def _firm():
 
 
 @bp.get("/")
-@allow(PARTNER)
+@allow(Role.PARTNER)
 def dashboard():
     user = signed_in_user()
     firm = services.firm_of(user)
@@ -40,7 +40,7 @@ def dashboard():
 
 
 @bp.route("/profil", methods=["GET", "POST"])
-@allow(PARTNER)
+@allow(Role.PARTNER)
 def profile():
     user = signed_in_user()
     firm = services.firm_of(user)
@@ -79,13 +79,13 @@ def _render_team(firm, form, status: int = 200):
 
 
 @bp.get("/tim")
-@allow(PARTNER)
+@allow(Role.PARTNER)
 def team():
     return _render_team(_firm(), forms.InviteColleagueForm())
 
 
 @bp.post("/tim/undang")
-@allow(PARTNER)
+@allow(Role.PARTNER)
 def invite():
     firm = _firm()
     form = forms.InviteColleagueForm()
@@ -104,7 +104,7 @@ def invite():
 
 
 @bp.post("/tim/<int:member_id>/hapus")
-@allow(PARTNER)
+@allow(Role.PARTNER)
 def remove_member(member_id: int):
     if not forms.ActionForm().validate_on_submit():
         abort(400)
@@ -117,7 +117,7 @@ def remove_member(member_id: int):
 
 
 @bp.post("/tim/undangan/<int:invitation_id>/batal")
-@allow(PARTNER)
+@allow(Role.PARTNER)
 def revoke_invitation(invitation_id: int):
     if not forms.ActionForm().validate_on_submit():
         abort(400)
@@ -143,7 +143,7 @@ def _vacancy_form_error(form, exc) -> None:
 
 
 @bp.route("/lowongan/baru", methods=["GET", "POST"])
-@allow(PARTNER)
+@allow(Role.PARTNER)
 def new_vacancy():
     firm = _firm()
     form = forms.VacancyForm()
@@ -163,7 +163,7 @@ def new_vacancy():
 
 
 @bp.route("/lowongan/<int:vacancy_id>/ubah", methods=["GET", "POST"])
-@allow(PARTNER)
+@allow(Role.PARTNER)
 def edit_vacancy(vacancy_id: int):
     user = signed_in_user()
     try:
@@ -197,7 +197,7 @@ VACANCY_STATUS_DONE = {
 
 
 @bp.post("/lowongan/<int:vacancy_id>/status/<status>")
-@allow(PARTNER)
+@allow(Role.PARTNER)
 def vacancy_status(vacancy_id: int, status: str):
     if not forms.ActionForm().validate_on_submit():
         abort(400)
@@ -216,7 +216,7 @@ def vacancy_status(vacancy_id: int, status: str):
 
 
 @bp.get("/lowongan/<int:vacancy_id>")
-@allow(PARTNER)
+@allow(Role.PARTNER)
 def pipeline(vacancy_id: int):
     try:
         vacancy, applications = services.pipeline(signed_in_user(), vacancy_id)
@@ -227,7 +227,7 @@ def pipeline(vacancy_id: int):
 
 
 @bp.post("/lowongan/<int:vacancy_id>/pindah")
-@allow(PARTNER)
+@allow(Role.PARTNER)
 def bulk_move(vacancy_id: int):
     form = forms.BulkMoveForm()
     if not form.validate_on_submit():
@@ -255,13 +255,13 @@ def _render_application(application_id: int, move_form=None, note_form=None, sta
 
 
 @bp.get("/lamaran/<int:application_id>")
-@allow(PARTNER)
+@allow(Role.PARTNER)
 def application(application_id: int):
     return _render_application(application_id)
 
 
 @bp.post("/lamaran/<int:application_id>/pindah")
-@allow(PARTNER)
+@allow(Role.PARTNER)
 def move(application_id: int):
     form = forms.MoveForm()
     if form.validate_on_submit():
@@ -283,7 +283,7 @@ def move(application_id: int):
 
 
 @bp.post("/lamaran/<int:application_id>/catatan")
-@allow(PARTNER)
+@allow(Role.PARTNER)
 def add_note(application_id: int):
     form = forms.NoteForm()
     if form.validate_on_submit():
@@ -300,7 +300,7 @@ def add_note(application_id: int):
 
 
 @bp.get("/lamaran/<int:application_id>/cv")
-@allow(PARTNER)
+@allow(Role.PARTNER)
 def cv(application_id: int):
     try:
         data, filename = services.cv_download(signed_in_user(), application_id, as_firm=True)

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from marketplace.accounts.policy import GRADUATE, allow, signed_in_user
+from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_nav
 from marketplace.jobs import forms, services
@@ -14,18 +14,18 @@ from marketplace.jobs.views.common import error_message
 from marketplace.jobs.views.firm import pdf_response
 
 bp = Blueprint("jobs_graduate", __name__, url_prefix="/kerja")
-register_nav(_l("My applications"), "jobs_graduate.applications", {GRADUATE}, 35)
+register_nav(_l("My applications"), "jobs_graduate.applications", {Role.GRADUATE}, 35)
 
 
 @bp.get("/")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def applications():
     return render_template("jobs/graduate/applications.html",
                            applications=services.my_applications(signed_in_user()), stages=STAGES)
 
 
 @bp.route("/profil", methods=["GET", "POST"])
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def profile():
     user = signed_in_user()
     current = services.profile_of(user)
@@ -56,7 +56,7 @@ def _vacancy(vacancy_id: int):
 
 
 @bp.route("/lamar/<int:vacancy_id>", methods=["GET", "POST"])
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def apply(vacancy_id: int):
     """Step one: the cover note and the CV. Sending it shows the preview; nothing reaches the firm yet."""
     user = signed_in_user()
@@ -88,7 +88,7 @@ def apply(vacancy_id: int):
 
 
 @bp.post("/lamar/<int:vacancy_id>/kirim")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def send(vacancy_id: int):
     """Step two: the applicant confirms what the preview showed."""
     form = forms.ConfirmApplicationForm()
@@ -109,7 +109,7 @@ def send(vacancy_id: int):
 
 
 @bp.get("/lamaran/<int:application_id>")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def application(application_id: int):
     try:
         found = services.application_for_applicant(signed_in_user(), application_id)
@@ -120,7 +120,7 @@ def application(application_id: int):
 
 
 @bp.post("/lamaran/<int:application_id>/tarik")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def withdraw(application_id: int):
     if not forms.ActionForm().validate_on_submit():
         abort(400)
@@ -136,7 +136,7 @@ def withdraw(application_id: int):
 
 
 @bp.get("/lamaran/<int:application_id>/cv")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def cv(application_id: int):
     try:
         data, filename = services.cv_download(signed_in_user(), application_id, as_firm=False)

@@ -10,8 +10,8 @@ from flask_login import current_user, login_user, logout_user
 
 from marketplace.accounts import forms as account_forms
 from marketplace.accounts import services as accounts
-from marketplace.accounts.policy import PUBLIC, allow
-from marketplace.catalog.text import plain_text, shorten
+from marketplace.core.policy import Role, PUBLIC, allow
+from marketplace.core.text import plain_text, shorten
 from marketplace.core.nav import register_nav
 from marketplace.jobs import services
 from marketplace.jobs.forms import EMPLOYMENT_TYPES, STAGES

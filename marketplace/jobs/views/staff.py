@@ -5,13 +5,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from marketplace.accounts.policy import ADMIN, STAFF, allow, signed_in_user
+from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.core.nav import register_nav
 from marketplace.jobs import forms, services
 from marketplace.jobs.views.common import error_message
 
 bp = Blueprint("jobs_staff", __name__, url_prefix="/staff/jobs")
-register_nav(_l("Firms and jobs"), "jobs_staff.index", {STAFF, ADMIN}, 72)
+register_nav(_l("Firms and jobs"), "jobs_staff.index", {Role.STAFF, Role.ADMIN}, 72)
 
 
 def _render_index(reason_form=None, status: int = 200):
@@ -27,7 +27,7 @@ def _render_index(reason_form=None, status: int = 200):
 
 
 @bp.get("/")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def index():
     return _render_index()
 
@@ -49,42 +49,42 @@ def _act(action, needs_reason: bool, done: str):
 
 
 @bp.post("/firms/<int:firm_id>/approve")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def approve_firm(firm_id: int):
     return _act(lambda reason: services.decide_firm(signed_in_user(), firm_id, True, reason), False,
                 _("The firm is approved; its owner has been told by email."))
 
 
 @bp.post("/firms/<int:firm_id>/reject")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def reject_firm(firm_id: int):
     return _act(lambda reason: services.decide_firm(signed_in_user(), firm_id, False, reason), True,
                 _("The firm is rejected; its owner has been told why by email."))
 
 
 @bp.post("/firms/<int:firm_id>/suspend")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def suspend_firm(firm_id: int):
     return _act(lambda reason: services.suspend_firm(signed_in_user(), firm_id, reason), True,
                 _("The firm is suspended: its vacancies are hidden."))
 
 
 @bp.post("/firms/<int:firm_id>/reinstate")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def reinstate_firm(firm_id: int):
     return _act(lambda reason: services.reinstate_firm(signed_in_user(), firm_id), False,
                 _("The firm is reinstated."))
 
 
 @bp.post("/vacancies/<int:vacancy_id>/suspend")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def suspend_vacancy(vacancy_id: int):
     return _act(lambda reason: services.suspend_vacancy(signed_in_user(), vacancy_id, reason), True,
                 _("The vacancy is suspended and hidden from the public."))
 
 
 @bp.post("/vacancies/<int:vacancy_id>/reinstate")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def reinstate_vacancy(vacancy_id: int):
     return _act(lambda reason: services.reinstate_vacancy(signed_in_user(), vacancy_id), False,
                 _("The vacancy is visible again."))

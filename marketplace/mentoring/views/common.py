@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template
 
-from marketplace.accounts.policy import signed_in_user
+from marketplace.core.policy import signed_in_user
 from marketplace.mentoring import services
 from marketplace.mentoring.charts import bar_chart
 from marketplace.mentoring.errors import MentoringError

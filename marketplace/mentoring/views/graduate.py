@@ -3,40 +3,40 @@ from __future__ import annotations
 
 from flask import redirect, request, url_for
 
-from marketplace.accounts.policy import ADMIN, GRADUATE, MENTOR, STAFF, allow, signed_in_user
+from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.mentoring import services
 from marketplace.mentoring.errors import MentoringError
 from marketplace.mentoring.forms import ActionForm, GoalValueForm
-from marketplace.mentoring.views import bp
+from marketplace.mentoring.views.blueprint import bp
 from marketplace.mentoring.views.common import form_errors_flash, refuse, render_record
 from marketplace.mentoring.views.mentor import render_dashboard
 
 
 @bp.get("/")
-@allow(MENTOR, GRADUATE, STAFF, ADMIN)
+@allow(Role.MENTOR, Role.GRADUATE, Role.STAFF, Role.ADMIN)
 def home():
     user = signed_in_user()
-    if user.role == GRADUATE:
+    if user.role == Role.GRADUATE:
         return redirect(url_for("mentoring.my_progress"))
-    if user.role in (STAFF, ADMIN):
+    if user.role in (Role.STAFF, Role.ADMIN):
         return redirect(url_for("mentoring.staff_home"))
     return render_dashboard()
 
 
 @bp.get("/me")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def my_progress():
     return render_record(signed_in_user().id)
 
 
 def _back(graduate_id: int) -> str:
-    if signed_in_user().role == GRADUATE:
+    if signed_in_user().role == Role.GRADUATE:
         return url_for("mentoring.my_progress")
     return url_for("mentoring.mentee", graduate_id=graduate_id)
 
 
 @bp.post("/actions/<int:action_id>/done")
-@allow(GRADUATE, MENTOR)
+@allow(Role.GRADUATE, Role.MENTOR)
 def action_done(action_id: int):
     back = url_for("mentoring.home")
     if not ActionForm().validate_on_submit():
@@ -49,7 +49,7 @@ def action_done(action_id: int):
 
 
 @bp.post("/goals/<int:goal_id>/value")
-@allow(GRADUATE, MENTOR)
+@allow(Role.GRADUATE, Role.MENTOR)
 def goal_value(goal_id: int):
     form = GoalValueForm()
     back = url_for("mentoring.home")

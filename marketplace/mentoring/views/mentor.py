@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from marketplace.accounts.policy import ADMIN, MENTOR, STAFF, allow, signed_in_user
+from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.mentoring import services
 from marketplace.mentoring.charts import bar_chart
 from marketplace.mentoring.errors import MentoringError
 from marketplace.mentoring.forms import CheckInForm, GoalForm, MilestoneForm
-from marketplace.mentoring.views import bp
+from marketplace.mentoring.views.blueprint import bp
 from marketplace.mentoring.views.common import LABELS, refuse, render_record
 
 
@@ -22,13 +22,13 @@ def render_dashboard():
 
 
 @bp.get("/mentees/<int:graduate_id>")
-@allow(MENTOR, STAFF, ADMIN)
+@allow(Role.MENTOR, Role.STAFF, Role.ADMIN)
 def mentee(graduate_id: int):
     return render_record(graduate_id)
 
 
 @bp.post("/mentees/<int:graduate_id>/goals")
-@allow(MENTOR)
+@allow(Role.MENTOR)
 def add_goal(graduate_id: int):
     form = GoalForm()
     if not form.validate_on_submit():
@@ -46,7 +46,7 @@ def add_goal(graduate_id: int):
 
 
 @bp.post("/mentees/<int:graduate_id>/milestones")
-@allow(MENTOR)
+@allow(Role.MENTOR)
 def add_milestone(graduate_id: int):
     form = MilestoneForm()
     if not form.validate_on_submit():
@@ -60,7 +60,7 @@ def add_milestone(graduate_id: int):
 
 
 @bp.route("/mentees/<int:graduate_id>/check-ins/new", methods=["GET", "POST"])
-@allow(MENTOR)
+@allow(Role.MENTOR)
 def new_check_in(graduate_id: int):
     user = signed_in_user()
     try:

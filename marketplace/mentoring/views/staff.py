@@ -6,14 +6,14 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from marketplace.accounts.policy import ADMIN, STAFF, allow, signed_in_user
+from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.core.ids import parse_id
 from marketplace.extensions import db
 from marketplace.mentoring import impact, services
 from marketplace.mentoring.charts import bar_chart
 from marketplace.mentoring.errors import MentoringError
 from marketplace.mentoring.forms import ActionForm, AssignForm, ImpactFilterForm, SupportForm
-from marketplace.mentoring.views import bp
+from marketplace.mentoring.views.blueprint import bp
 from marketplace.mentoring.views.common import LABELS, form_errors_flash, refuse, render_record
 from marketplace.programs.models import Program
 
@@ -21,7 +21,7 @@ from marketplace.programs.models import Program
 def _program() -> Program | None:
     """The staff member's program; for the admin the one named by ``?program_id=`` (None: choose)."""
     user = signed_in_user()
-    if user.role == STAFF:
+    if user.role == Role.STAFF:
         program = db.session.get(Program, user.program_id) if user.program_id else None
         if program is None:
             abort(404)
@@ -33,7 +33,7 @@ def _program() -> Program | None:
 
 
 def _home_url(program: Program) -> str:
-    return url_for("mentoring.staff_home", program_id=program.id if signed_in_user().role == ADMIN else None)
+    return url_for("mentoring.staff_home", program_id=program.id if signed_in_user().role == Role.ADMIN else None)
 
 
 def _choose(endpoint: str):
@@ -42,7 +42,7 @@ def _choose(endpoint: str):
 
 
 @bp.get("/staff")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def staff_home():
     program = _program()
     if program is None:
@@ -50,11 +50,11 @@ def staff_home():
     people = services.program_people(program.id)
     form = AssignForm().set_people(people.graduates, people.mentors)
     return render_template("mentoring/staff_home.html", program=program, people=people, form=form,
-                           action_form=ActionForm(), admin=signed_in_user().role == ADMIN)
+                           action_form=ActionForm(), admin=signed_in_user().role == Role.ADMIN)
 
 
 @bp.post("/staff/assign")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def assign():
     program = _program()
     if program is None:
@@ -73,7 +73,7 @@ def assign():
 
 
 @bp.post("/staff/graduates/<int:graduate_id>/end")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def end_assignment(graduate_id: int):
     program = _program()
     if program is None or not ActionForm().validate_on_submit():
@@ -87,7 +87,7 @@ def end_assignment(graduate_id: int):
 
 
 @bp.get("/staff/graduates/<int:graduate_id>/notes")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def staff_notes(graduate_id: int):
     try:
         graduate, check_ins = services.notes_for_staff(signed_in_user(), graduate_id)
@@ -97,7 +97,7 @@ def staff_notes(graduate_id: int):
 
 
 @bp.post("/staff/graduates/<int:graduate_id>/support")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def add_support(graduate_id: int):
     form = SupportForm()
     if not form.validate_on_submit():
@@ -115,7 +115,7 @@ def add_support(graduate_id: int):
 
 
 @bp.post("/staff/check-ins/<int:check_in_id>/resolve")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def resolve_flag(check_in_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -141,7 +141,7 @@ def _impact(program: Program):
 
 
 @bp.get("/staff/impact")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def impact_page():
     program = _program()
     if program is None:
@@ -164,7 +164,7 @@ def impact_page():
 
 
 @bp.get("/staff/impact.csv")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def impact_csv():
     program = _program()
     if program is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from marketplace.accounts.policy import PUBLIC, allow
+from marketplace.core.policy import PUBLIC, allow
 from marketplace.core.security import allow_stripe_js
 from marketplace.extensions import csrf
 from marketplace.orders import settlement, status

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, user_logged_in
 
-from marketplace.accounts.policy import PUBLIC, SIGNED_IN, allow
+from marketplace.core.policy import PUBLIC, SIGNED_IN, allow
 from marketplace.core.nav import register_nav
 from marketplace.orders import cart as carts
 from marketplace.orders import checkout as checkouts

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from marketplace.accounts.policy import GRADUATE, allow
+from marketplace.core.policy import Role, allow
 from marketplace.catalog import services as catalog
 from marketplace.core.formatting import rupiah
 from marketplace.core.nav import register_nav
@@ -20,7 +20,7 @@ from marketplace.payments.providers import bank_account
 
 bp = Blueprint("seller_orders", __name__, url_prefix="/seller/orders")
 
-register_nav(_l("Incoming orders"), "seller_orders.queue", {GRADUATE}, 40)
+register_nav(_l("Incoming orders"), "seller_orders.queue", {Role.GRADUATE}, 40)
 
 OPEN_STATUSES = [PartStatus.AWAITING_PAYMENT.value, PartStatus.PAID.value, PartStatus.PACKED.value]
 HISTORY_STATUSES = [PartStatus.SHIPPED.value, PartStatus.DELIVERED.value, PartStatus.COMPLETED.value,
@@ -40,7 +40,7 @@ def _my_part(part_id: int) -> OrderPart:
 
 
 @bp.get("")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def queue():
     business = _my_business()
     parts = lookup.parts_for_business(business.id, OPEN_STATUSES) if business else []
@@ -48,7 +48,7 @@ def queue():
 
 
 @bp.get("/sales")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def sales():
     business = _my_business()
     parts = lookup.parts_for_business(business.id, HISTORY_STATUSES) if business else []
@@ -65,13 +65,13 @@ def _render_part(part: OrderPart, status: int = 200, **forms):
 
 
 @bp.get("/<int:part_id>")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def detail(part_id: int):
     return _render_part(_my_part(part_id))
 
 
 @bp.post("/<int:part_id>/confirm-payment")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def confirm_payment(part_id: int):
     part = _my_part(part_id)
     if not ActionForm().validate():
@@ -94,7 +94,7 @@ STEP_MESSAGES = {
 
 
 @bp.post("/<int:part_id>/advance/<status>")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def advance(part_id: int, status: str):
     part = _my_part(part_id)
     if status not in STEP_MESSAGES:
@@ -115,7 +115,7 @@ def advance(part_id: int, status: str):
 
 
 @bp.post("/<int:part_id>/cancel")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def cancel(part_id: int):
     part = _my_part(part_id)
     form = CancelForm()
@@ -140,7 +140,7 @@ def cancel(part_id: int):
 
 
 @bp.route("/delivery", methods=["GET", "POST"])
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def delivery_settings():
     business = _my_business()
     if business is None:

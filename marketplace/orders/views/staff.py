@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from marketplace.accounts.policy import ADMIN, STAFF, allow, same_program
+from marketplace.core.policy import Role, allow, same_program
 from marketplace.catalog.models import Business
 from marketplace.extensions import db
 from marketplace.orders import settlement
@@ -23,7 +23,7 @@ bp = Blueprint("staff_orders", __name__, url_prefix="/staff/payouts")
 
 
 @bp.get("/awaiting-payment")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def awaiting_payment():
     ids = [b.id for b in payments.program_businesses(current_user)]
     parts = db.session.execute(
@@ -36,7 +36,7 @@ def awaiting_payment():
 
 
 @bp.post("/parts/<int:part_id>/confirm")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def confirm_part(part_id: int):
     part = db.session.get(OrderPart, part_id)
     business = db.session.get(Business, part.business_id) if part is not None else None

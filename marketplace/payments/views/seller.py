@@ -5,18 +5,18 @@ from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from marketplace.accounts.policy import GRADUATE, allow
+from marketplace.core.policy import Role, allow
 from marketplace.catalog import services as catalog
 from marketplace.core.nav import register_nav
 from marketplace.payments import ledger, services
 
 bp = Blueprint("earnings", __name__, url_prefix="/seller/earnings")
 
-register_nav(_l("Earnings"), "earnings.overview", {GRADUATE}, 41)
+register_nav(_l("Earnings"), "earnings.overview", {Role.GRADUATE}, 41)
 
 
 @bp.get("")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def overview():
     business = catalog.business_of(current_user.id)
     if business is None:

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from marketplace.accounts.policy import ADMIN, STAFF, allow, same_program
+from marketplace.core.policy import Role, allow, same_program
 from marketplace.catalog.models import Business
 from marketplace.core.nav import register_nav
 from marketplace.extensions import db
@@ -15,7 +15,7 @@ from marketplace.payments.forms import PayoutForm
 
 bp = Blueprint("payouts", __name__, url_prefix="/staff/payouts")
 
-register_nav(_l("Payouts"), "payouts.index", {STAFF, ADMIN}, 60)
+register_nav(_l("Payouts"), "payouts.index", {Role.STAFF, Role.ADMIN}, 60)
 
 
 def _program_business(business_id: int) -> Business:
@@ -26,7 +26,7 @@ def _program_business(business_id: int) -> Business:
 
 
 @bp.get("")
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def index():
     businesses = services.program_businesses(current_user)
     return render_template("payments/payouts_index.html", businesses=businesses,
@@ -34,7 +34,7 @@ def index():
 
 
 @bp.route("/<int:business_id>", methods=["GET", "POST"])
-@allow(STAFF, ADMIN)
+@allow(Role.STAFF, Role.ADMIN)
 def business_payouts(business_id: int):
     business = _program_business(business_id)
     form = PayoutForm()

@@ -8,36 +8,19 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from marketplace.accounts.policy import GRADUATE, allow
+from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.catalog import forms, images, services
 from marketplace.catalog.models import LOW_STOCK_THRESHOLD
+from marketplace.catalog.views.public import render_product
+from marketplace.catalog.errors import CatalogError, ImageRejected, PhotoStorageDown, SlugTaken
+from marketplace.core.errors import show_error
 from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_nav
 from marketplace.extensions import db
 from marketplace.storage import StorageError
 
 bp = Blueprint("seller", __name__, url_prefix="/seller")
-register_nav(_l("My shop"), "seller.dashboard", {GRADUATE}, 30)
-
-IMAGE_ERRORS = {
-    "empty": _l("Choose a picture to upload."),
-    "too_large": _l("That file is too large (8 MB at most)."),
-    "too_many_pixels": _l("That picture has too many pixels; please resize it."),
-    "format": _l("Only JPEG, PNG, WebP or GIF pictures are accepted."),
-    "not_an_image": _l("That file is not a picture we can read."),
-    "storage": _l("Your picture could not be saved just now (our photo storage did not answer). Nothing was "
-                  "changed; please try again in a few minutes."),
-}
-CATALOG_ERRORS = {
-    "invalid_price": _l("Enter a price between 0 and 100,000,000."),
-    "invalid_stock": _l("Enter a stock between 0 and 100,000."),
-    "too_many_variants": _l("A product can have at most 20 variants."),
-    "variant_needs_label": _l("Give the variant a size or a colour."),
-    "last_variant": _l("A product needs at least one variant."),
-    "too_many_photos": _l("A product can have at most 6 photos."),
-    "not_found": _l("Not found."),
-}
-
+register_nav(_l("My shop"), "seller.dashboard", {Role.GRADUATE}, 30)
 
 def _business_or_none():
     return services.business_of(current_user.id)
@@ -51,10 +34,8 @@ def _business():
 
 
 def _product(product_id: int):
-    try:
-        return services.owned_product(current_user.id, product_id)
-    except services.NotFound:
-        abort(404)
+    """The signed-in seller's product (another seller's id answers 404 through ``NotFound``)."""
+    return services.owned_product(signed_in_user(), product_id)
 
 
 def _upload(field) -> bytes | None:
@@ -65,7 +46,7 @@ def _upload(field) -> bytes | None:
 
 
 @bp.get("/")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def dashboard():
     business = _business_or_none()
     if business is None:
@@ -77,7 +58,7 @@ def dashboard():
 
 
 @bp.route("/storefront", methods=["GET", "POST"])
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def storefront():
     business = _business_or_none()
     form = forms.StorefrontForm(obj=business)
@@ -90,14 +71,14 @@ def storefront():
             story_opt_in=form.story_opt_in.data, status=form.status.data)
         try:
             services.save_business(current_user.id, data, logo=_upload(form.logo), banner=_upload(form.banner))
-        except services.SlugTaken:
-            form.slug.errors.append(_("That web address is already taken; choose another."))
-        except images.ImageRejected as exc:
+        except SlugTaken as exc:
+            show_error(exc, form.slug)
+        except ImageRejected as exc:
             db.session.rollback()
-            flash(IMAGE_ERRORS.get(exc.reason, IMAGE_ERRORS["not_an_image"]), "error")
+            show_error(exc)
         except StorageError:
             db.session.rollback()
-            flash(IMAGE_ERRORS["storage"], "error")
+            show_error(PhotoStorageDown())
             return render_template("seller/storefront_form.html", form=form, business=business), 503
         else:
             db.session.commit()
@@ -110,7 +91,7 @@ def storefront():
 
 
 @bp.get("/preview")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def preview():
     business = _business()
     page = services.Page(items=[services.ProductCard.of(p) for p in services.seller_products(business.id)
@@ -137,7 +118,7 @@ def _product_data(form) -> services.ProductData:
 
 
 @bp.route("/products/new", methods=["GET", "POST"])
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def new_product():
     business = _business_or_none()
     if business is None:
@@ -152,7 +133,7 @@ def new_product():
 
 
 @bp.route("/products/<int:product_id>", methods=["GET", "POST"])
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def edit_product(product_id: int):
     product = _product(product_id)
     form = _product_form(product)
@@ -168,15 +149,13 @@ def edit_product(product_id: int):
 
 
 @bp.get("/products/<int:product_id>/preview")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def preview_product(product_id: int):
-    from marketplace.catalog.views import render_product
-
     return render_product(_product(product_id), preview=True)
 
 
 @bp.post("/products/<int:product_id>/quick")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def quick_edit(product_id: int):
     product = _product(product_id)
     form = forms.QuickEditForm()
@@ -194,7 +173,7 @@ def quick_edit(product_id: int):
 
 
 @bp.post("/products/<int:product_id>/duplicate")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def duplicate_product(product_id: int):
     product = _product(product_id)
     if not forms.ConfirmForm().validate_on_submit():
@@ -206,7 +185,7 @@ def duplicate_product(product_id: int):
 
 
 @bp.post("/products/archive")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def archive_products():
     business = _business()
     if not forms.BulkArchiveForm().validate_on_submit():
@@ -227,7 +206,7 @@ def _variant_data(form) -> services.VariantData:
 
 
 @bp.post("/products/<int:product_id>/variants")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def add_variant(product_id: int):
     product = _product(product_id)
     form = forms.VariantForm()
@@ -235,7 +214,7 @@ def add_variant(product_id: int):
 
 
 @bp.post("/products/<int:product_id>/variants/<int:variant_id>")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def update_variant(product_id: int, variant_id: int):
     product = _product(product_id)
     if not any(v.id == variant_id for v in product.variants):
@@ -245,7 +224,7 @@ def update_variant(product_id: int, variant_id: int):
 
 
 @bp.post("/products/<int:product_id>/variants/<int:variant_id>/delete")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def delete_variant(product_id: int, variant_id: int):
     product = _product(product_id)
     if not any(v.id == variant_id for v in product.variants):
@@ -260,9 +239,9 @@ def _variant_action(product, form, action):
         return _back_to(product, 400)
     try:
         action()
-    except services.CatalogError as exc:
+    except CatalogError as exc:
         db.session.rollback()
-        flash(CATALOG_ERRORS.get(exc.code, exc.code), "error")
+        show_error(exc)
         return _back_to(product, 400)
     db.session.commit()
     flash(_("Variants saved."), "success")
@@ -283,7 +262,7 @@ def _back_to(product, status: int):
 
 
 @bp.post("/products/<int:product_id>/photos")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def upload_photos(product_id: int):
     product = _product(product_id)
     form = forms.PhotoUploadForm()
@@ -293,48 +272,38 @@ def upload_photos(product_id: int):
                if getattr(f, "filename", None)]
     try:
         services.add_photos(product, uploads)
-    except images.ImageRejected as exc:
+    except CatalogError as exc:  # ImageRejected included
         db.session.rollback()
-        flash(IMAGE_ERRORS.get(exc.reason, IMAGE_ERRORS["not_an_image"]), "error")
+        show_error(exc)
         return _back_to(product, 400)
     except StorageError:
         db.session.rollback()
-        flash(IMAGE_ERRORS["storage"], "error")
+        show_error(PhotoStorageDown())
         return _back_to(product, 503)
-    except services.CatalogError as exc:
-        db.session.rollback()
-        flash(CATALOG_ERRORS.get(exc.code, exc.code), "error")
-        return _back_to(product, 400)
     db.session.commit()
     flash(_("Photos added."), "success")
     return redirect(url_for("seller.edit_product", product_id=product.id) + "#photos")
 
 
 @bp.post("/products/<int:product_id>/photos/<int:photo_id>/delete")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def remove_photo(product_id: int, photo_id: int):
     product = _product(product_id)
     if not forms.ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        services.remove_photo(product, photo_id)
-    except services.NotFound:
-        abort(404)
+    services.remove_photo(product, photo_id)
     db.session.commit()
     flash(_("Photo removed."), "success")
     return redirect(url_for("seller.edit_product", product_id=product.id) + "#photos")
 
 
 @bp.post("/products/<int:product_id>/photos/<int:photo_id>/move")
-@allow(GRADUATE)
+@allow(Role.GRADUATE)
 def move_photo(product_id: int, photo_id: int):
     product = _product(product_id)
     form = forms.MovePhotoForm()
     if not form.validate_on_submit() or form.direction.data not in ("up", "down"):
         abort(400)
-    try:
-        services.move_photo(product, photo_id, form.direction.data)
-    except services.NotFound:
-        abort(404)
+    services.move_photo(product, photo_id, form.direction.data)
     db.session.commit()
     return redirect(url_for("seller.edit_product", product_id=product.id) + "#photos")

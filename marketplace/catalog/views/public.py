@@ -8,10 +8,10 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from marketplace.accounts.policy import PUBLIC, allow
+from marketplace.core.policy import PUBLIC, allow
 from marketplace.catalog import images, services
 from marketplace.catalog.pagecache import cached_render
-from marketplace.catalog.text import plain_text, render_markdown, shorten
+from marketplace.core.text import plain_text, render_markdown, shorten
 from marketplace.storage import StorageError, get_storage, valid_key
 
 bp = Blueprint("catalog", __name__)
@@ -240,8 +240,3 @@ def media(key: str):
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     response.set_etag(etag)
     return response
-
-
-from marketplace.catalog import moderation_views, seller_views  # noqa: E402
-
-blueprints = [bp, seller_views.bp, moderation_views.bp]
