@@ -134,7 +134,7 @@ def test_every_way_a_person_leaves_a_browser_clears_its_session(client, customer
         path = services.password_reset_link(customer).split("http://localhost", 1)[1]
         response = client.post(path, data={"password": "layang layang biru", "confirm": "layang layang biru"})
     else:
-        from marketplace.programs.services import invitation_token
+        from marketplace.accounts.invitations import invitation_token
 
         invitation = factories.invitation()
         factories.db.session.commit()
