@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 PORT ?= 5000
+export PORT  # config.py: in development, links in emails and the sitemap point at this port
 export FLASK_APP := wsgi
 
 .PHONY: run test test-e2e chromium axe install translations messages db seed worker clean \

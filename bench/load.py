@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -164,6 +165,7 @@ def main() -> None:
             with psycopg.connect(stack.database_url) as conn:
                 orders = consistency.summary(conn)["orders"] - before
             results.append((users, *print_step(users, seconds, out, orders)))
+            shutil.rmtree(Path(out).parent, ignore_errors=True)
             connections.append(pg_connections(stack))
             if args.soak:
                 print("\nresident memory (MB), start -> end:")

@@ -71,10 +71,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from marketplace.core import policy
-    from marketplace.core import errors, safety, security
+    from marketplace.core import errors, policy, public_url, safety, security
 
     app.before_request(safety.refuse_nul_bytes)
+    public_url.register(app)
     app.before_request(policy.enforce)
     security.register(app)
     errors.register(app)

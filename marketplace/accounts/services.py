@@ -120,22 +120,49 @@ def clean_locale(locale: str | None) -> str:
     return locale if locale in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def register_customer(*, email: str, name: str, password: str, locale: str) -> User:
-    """A new customer who must confirm the address before signing in. Commits."""
-    user = create_user(email=email, name=name, password=password, role=Role.CUSTOMER.value,
-                       locale=clean_locale(locale))
-    send_verification(user)
-    db.session.commit()
-    return user
+def register_customer(*, email: str, name: str, password: str, locale: str) -> User | None:
+    """A new customer who must confirm the address before signing in. Commits. ``None`` when the
+    address already has an account (see ``_register``)."""
+    return _register(email=email, name=name, password=password, role=Role.CUSTOMER.value,
+                     locale=clean_locale(locale))
 
 
-def register_partner(*, email: str, name: str, password: str, organisation: str, locale: str) -> User:
+def register_partner(*, email: str, name: str, password: str, organisation: str, locale: str) -> User | None:
     """A partner firm: confirms its address, then waits for program staff to approve it. Commits."""
-    user = create_user(email=email, name=name, password=password, role=Role.PARTNER.value,
-                       organisation=organisation.strip(), locale=clean_locale(locale))
-    send_verification(user)
+    return _register(email=email, name=name, password=password, role=Role.PARTNER.value,
+                     organisation=organisation.strip(), locale=clean_locale(locale))
+
+
+def _register(*, email: str, password: str, **fields) -> User | None:
+    """Make the account and email its confirmation link; or, when the address already has an account,
+    email its owner that someone tried to register with it and return ``None``. The caller answers
+    both alike ("check your email"), so a registration form cannot tell anyone whether a person (a
+    graduate, say) has an account here."""
+    check_password_strength(password, email)  # the form's own errors reveal nothing about the address
+    owner = find_user_by_email(email)
+    if owner is None:
+        try:
+            user = create_user(email=email, password=password, **fields)
+        except EmailTaken:  # registered at this very moment by another request
+            owner = find_user_by_email(email)
+        else:
+            send_verification(user)
+            db.session.commit()
+            return user
+    hash_password(password)  # the work a new account costs, so the time taken tells nothing either
+    if owner is not None:
+        _tell_owner_of_registration_attempt(owner)
     db.session.commit()
-    return user
+    return None
+
+
+def _tell_owner_of_registration_attempt(owner: User) -> None:
+    from marketplace.accounts import tokens
+    from marketplace.notifications.services import send_email
+
+    send_email(owner.email, "account_exists", owner.locale, user=owner,
+               login_link=tokens.public_link("accounts.login"),
+               reset_link=tokens.public_link("accounts.forgot_password"))
 
 
 def send_verification(user: User) -> None:

@@ -13,7 +13,7 @@ from marketplace.core.policy import PUBLIC, SIGNED_IN, allow
 from marketplace.core.nav import register_nav
 from marketplace.orders import cart as carts
 from marketplace.orders import checkout as checkouts
-from marketplace.orders import closing, delivery, fulfilment, lookup, notices
+from marketplace.orders import closing, delivery, drafts, fulfilment, lookup, notices
 from marketplace.orders.access import can_view, remember_order, visible_order_or_404
 from marketplace.orders.errors import (
     CartEmpty, DeliveryUnavailable, InvalidQuantity, NotAllowed, OrderError, OutOfStock, OwnStorefront, PaymentArrived,
@@ -29,7 +29,6 @@ register_nav(_l("Cart"), "orders.cart", PUBLIC, 80)
 register_nav(_l("My orders"), "orders.my_orders", SIGNED_IN, 81)
 
 CART_TOKEN_KEY = "cart_token"
-CHECKOUT_KEY = "checkout"
 
 
 SYSTEM_NOTE_LABELS = {
@@ -183,7 +182,7 @@ def checkout():
     cart, summary, stop = _ready_cart()
     if stop:
         return stop
-    saved = session.get(CHECKOUT_KEY) or {}
+    saved = drafts.load_draft(cart.id) or {}  # on the server: no address in the cookie (issue 11)
     defaults = dict(saved.get("fields", {}))
     if not defaults.get("email") and current_user.is_authenticated:
         defaults["email"] = current_user.email
@@ -199,7 +198,7 @@ def checkout():
                                                      "kecamatan", "city", "province", "postal_code",
                                                      "payment_method")}
         fields.update({f"delivery_{bid}": choice for bid, choice in choices.items()})
-        session[CHECKOUT_KEY] = {"fields": fields, "delivery": {str(k): v for k, v in choices.items()}}
+        drafts.save_draft(cart.id, {"fields": fields, "delivery": {str(k): v for k, v in choices.items()}})
         return redirect(url_for("orders.review"))
     status = 400 if request.method == "POST" else 200
     return render_template("orders/checkout.html", form=form, summary=summary), status
@@ -228,10 +227,10 @@ def review():
             if not can_view(existing):
                 abort(400)
             return redirect(url_for("payments.pay", public_id=existing.public_id))
-    data = session.get(CHECKOUT_KEY)
     cart, summary, stop = _ready_cart()
     if stop:
         return stop
+    data = drafts.load_draft(cart.id)
     if not data:
         return redirect(url_for("orders.checkout"))
     try:
@@ -248,7 +247,7 @@ def review():
             flash(_error_message(exc), "error")
             return redirect(url_for("orders.cart"))
         remember_order(order)
-        session.pop(CHECKOUT_KEY, None)
+        drafts.discard_draft(cart.id)
         return redirect(url_for("payments.pay", public_id=order.public_id))
     form.idempotency_key.data = uuid.uuid4().hex
     return render_template("orders/review.html", form=form, summary=summary, quotes=quotes, data=data["fields"],
