@@ -16,10 +16,9 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
 from marketplace.catalog import queries as catalog
-from marketplace.core import audit
+from marketplace.core import audit, policy
 from marketplace.core.timeutil import as_utc, utcnow
 from marketplace.extensions import db
-from marketplace.core import policy
 from marketplace.mentoring.errors import MentoringError, NotFound
 from marketplace.mentoring.models import (
     Action,
