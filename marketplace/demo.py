@@ -13,7 +13,7 @@ from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.programs.models import Cohort, Program
 
-DEMO_PASSWORD = "bangkit-demo-2026"
+DEMO_PASSWORD = "bangkit-demo-2026"  # nosec B105  # the published password of the demo accounts (seed-demo)
 
 # (email prefix, name, business name, slug, city, what they make); every town is in Jawa Timur
 GRADUATES = [

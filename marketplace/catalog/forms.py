@@ -1,17 +1,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from marketplace.core.forms import Form
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import (BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField,
-                     ValidationError)
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from marketplace.catalog import services
-from marketplace.core.errors import InvalidPhone
-from marketplace.core.phone import normalise_phone
 from marketplace.catalog.models import BusinessStatus, ProductStatus
+from marketplace.core.errors import InvalidPhone
+from marketplace.core.forms import Form
+from marketplace.core.phone import normalise_phone
 from marketplace.core.regions import PROVINCES
 
 _NO_ADDRESS = _l("A city or regency only: never a street address.")

@@ -69,7 +69,7 @@ class Business(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     owner = relationship("User")
-    products: Mapped[list["Product"]] = relationship(back_populates="business")
+    products: Mapped[list[Product]] = relationship(back_populates="business")
 
     @property
     def is_public(self) -> bool:
@@ -106,9 +106,9 @@ class Product(db.Model):
 
     business: Mapped[Business] = relationship(back_populates="products")
     category: Mapped[Category | None] = relationship()
-    variants: Mapped[list["Variant"]] = relationship(
+    variants: Mapped[list[Variant]] = relationship(
         back_populates="product", order_by="Variant.position", cascade="all, delete-orphan")
-    photos: Mapped[list["ProductPhoto"]] = relationship(
+    photos: Mapped[list[ProductPhoto]] = relationship(
         back_populates="product", order_by="ProductPhoto.position", cascade="all, delete-orphan")
 
     @property

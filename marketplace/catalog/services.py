@@ -13,12 +13,11 @@ from marketplace.accounts.models import User
 from marketplace.catalog import images
 from marketplace.catalog import search as fts
 from marketplace.catalog.errors import CatalogError, ImageRejected, ProvinceRequired, SlugTaken
-from marketplace.catalog.models import (Business, BusinessStatus, Category, Product, ProductPhoto,
-                                        ProductStatus, Variant)
+from marketplace.catalog.models import Business, BusinessStatus, Category, Product, ProductPhoto, ProductStatus, Variant
 from marketplace.core import audit
 from marketplace.core.errors import NotFound
-from marketplace.core.policy import is_admin, may_moderate, owns_product
 from marketplace.core.phone import normalise_phone
+from marketplace.core.policy import is_admin, may_moderate, owns_product
 from marketplace.core.regions import PROVINCES
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db

@@ -15,7 +15,13 @@ from marketplace.orders.cart import CartSummary, summarize_cart, title
 from marketplace.core.regions import PROVINCES
 from marketplace.orders.delivery import DeliveryQuote, quote
 from marketplace.orders.errors import (
-    CartEmpty, NotAllowed, OrderError, OutOfStock, OwnStorefront, PricesChanged, ProductUnavailable,
+    CartEmpty,
+    NotAllowed,
+    OrderError,
+    OutOfStock,
+    OwnStorefront,
+    PricesChanged,
+    ProductUnavailable,
     UnknownProvince,
 )
 from marketplace.orders.lookup import order_for_key

@@ -26,11 +26,21 @@ from marketplace.extensions import db
 from marketplace.payments import ledger
 from marketplace.payments.errors import PayoutError
 from marketplace.payments.models import (
-    LedgerEntry, LedgerKind, Payment, PaymentMethod, PaymentStatus, Payout, WebhookEvent,
+    LedgerEntry,
+    LedgerKind,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Payout,
+    WebhookEvent,
 )
 from marketplace.payments.outcomes import OrderRef, Outcome, PayableOrder, PaymentOutcome, Refund
 from marketplace.payments.providers import (
-    PaymentError, StripeProvider, provider_for, stripe_configured, stripe_provider,
+    PaymentError,
+    StripeProvider,
+    provider_for,
+    stripe_configured,
+    stripe_provider,
 )
 
 log = logging.getLogger(__name__)

@@ -6,9 +6,7 @@ from sqlalchemy import func, select
 
 from marketplace.catalog.models import ProductStatus, Variant
 from marketplace.orders import cart as carts
-from marketplace.orders import checkout
-from marketplace.orders import delivery
-from marketplace.orders import errors
+from marketplace.orders import checkout, delivery, errors
 from marketplace.orders.models import Order, OrderPart
 from tests import factories
 

@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.catalog import forms, images, services
 from marketplace.catalog.models import LOW_STOCK_THRESHOLD
 from marketplace.catalog.views.public import render_product
@@ -16,6 +15,7 @@ from marketplace.catalog.errors import CatalogError, ImageRejected, PhotoStorage
 from marketplace.core.errors import show_error
 from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_nav
+from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.extensions import db
 from marketplace.storage import StorageError
 

@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, user_logged_in
 
-from marketplace.core.policy import PUBLIC, SIGNED_IN, allow
 from marketplace.core.errors import show_error
 from marketplace.core.nav import register_nav
+from marketplace.core.policy import PUBLIC, SIGNED_IN, allow
 from marketplace.orders import cart as carts
 from marketplace.orders import checkout as checkouts
-from marketplace.orders import closing, delivery, fulfilment, lookup, notices
+from marketplace.orders import closing, delivery, drafts, fulfilment, lookup, notices
 from marketplace.orders.access import can_view, remember_order, visible_order_or_404
 from marketplace.orders.errors import NotAllowed, OrderError, PaymentArrived, PricesChanged
 from marketplace.orders.forms import ActionForm, AddToCartForm, PlaceOrderForm, QuantityForm, checkout_form
@@ -26,8 +26,7 @@ bp = Blueprint("orders", __name__)
 register_nav(_l("Cart"), "orders.cart", PUBLIC, 80)
 register_nav(_l("My orders"), "orders.my_orders", SIGNED_IN, 81)
 
-CART_TOKEN_KEY = "cart_token"
-CHECKOUT_KEY = "checkout"
+CART_TOKEN_KEY = "cart_token"  # nosec B105  # a session key name, not a secret
 REVIEWED_KEY = "reviewed"  # the prices on the review page this browser was shown last
 
 
@@ -164,7 +163,7 @@ def checkout():
     cart, summary, stop = _ready_cart()
     if stop:
         return stop
-    saved = session.get(CHECKOUT_KEY) or {}
+    saved = drafts.load_draft(cart.id) or {}  # on the server: no address in the cookie (issue 11)
     defaults = dict(saved.get("fields", {}))
     if not defaults.get("email") and current_user.is_authenticated:
         defaults["email"] = current_user.email
@@ -180,7 +179,7 @@ def checkout():
                                                      "kecamatan", "city", "province", "postal_code",
                                                      "payment_method")}
         fields.update({f"delivery_{bid}": choice for bid, choice in choices.items()})
-        session[CHECKOUT_KEY] = {"fields": fields, "delivery": {str(k): v for k, v in choices.items()}}
+        drafts.save_draft(cart.id, {"fields": fields, "delivery": {str(k): v for k, v in choices.items()}})
         return redirect(url_for("orders.review"))
     status = 400 if request.method == "POST" else 200
     return render_template("orders/checkout.html", form=form, summary=summary), status
@@ -210,10 +209,10 @@ def review():
             if not can_view(existing):
                 abort(400)
             return redirect(url_for("payments.pay", public_id=existing.public_id))
-    data = session.get(CHECKOUT_KEY)
     cart, summary, stop = _ready_cart()
     if stop:
         return stop
+    data = drafts.load_draft(cart.id)
     if not data:
         return redirect(url_for("orders.checkout"))
     try:
@@ -237,8 +236,8 @@ def review():
             show_error(exc)
             return redirect(url_for("orders.cart"))
         remember_order(order)
-        session.pop(CHECKOUT_KEY, None)
         session.pop(REVIEWED_KEY, None)
+        drafts.discard_draft(cart.id)
         return redirect(url_for("payments.pay", public_id=order.public_id))
     return _render_review(form, summary, quotes, data)
 
