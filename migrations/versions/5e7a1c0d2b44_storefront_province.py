@@ -1,7 +1,7 @@
 """catalog: a storefront's province (moved from the seller's delivery settings); delivery zones use it
 
 Revision ID: 5e7a1c0d2b44
-Revises: 1813945ffc71
+Revises: 5e55d4a1f7c2
 Create Date: 2026-11-30 13:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e7a1c0d2b44'
-down_revision = '1813945ffc71'
+down_revision = '5e55d4a1f7c2'
 branch_labels = None
 depends_on = None
 
