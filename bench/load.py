@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,7 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from deploy import consistency, stack as deploy_stack  # noqa: E402
+from deploy import consistency  # noqa: E402
+from deploy import stack as deploy_stack
 
 GOAL_P99_MS = 300
 BENCH_LOGIN_LIMIT = "100000 per hour"  # one machine plays every customer: nginx sees one address
@@ -154,7 +156,7 @@ def main() -> None:
             connections = [pg_connections(stack)]
             last_sample = [time.monotonic()]
 
-            def sample() -> None:
+            def sample(last_sample=last_sample, connections=connections) -> None:  # this step's lists
                 if args.soak and time.monotonic() - last_sample[0] >= 60:
                     last_sample[0] = time.monotonic()
                     connections.append(pg_connections(stack))
@@ -164,6 +166,7 @@ def main() -> None:
             with psycopg.connect(stack.database_url) as conn:
                 orders = consistency.summary(conn)["orders"] - before
             results.append((users, *print_step(users, seconds, out, orders)))
+            shutil.rmtree(Path(out).parent, ignore_errors=True)
             connections.append(pg_connections(stack))
             if args.soak:
                 print("\nresident memory (MB), start -> end:")

@@ -14,4 +14,11 @@ def register(app: Flask) -> None:
 
         click.echo(f"{close()} vacancy(ies) closed.")
 
+    @group.command("digest")
+    def digest() -> None:
+        """Email graduates the week's new vacancies that match them (weekly; running it twice sends nothing new)."""
+        from marketplace.jobs.services import send_weekly_digest
+
+        click.echo(f"{send_weekly_digest()} digest email(s) sent.")
+
     app.cli.add_command(group)

@@ -10,8 +10,9 @@ import functools
 import hashlib
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -24,18 +25,36 @@ from sqlalchemy.orm import joinedload, selectinload
 from marketplace.accounts import services as accounts
 from marketplace.accounts import tokens
 from marketplace.accounts.models import Role, User
-from marketplace.core.policy import (applicant_of, firm_reads_application, may_moderate_jobs,
-                                     member_of_firm, owner_of_firm)
 from marketplace.catalog import queries as storefronts
 from marketplace.core import audit
-from marketplace.core.phone import indonesian_e164
 from marketplace.core.ids import MAX_ID
+from marketplace.core.phone import indonesian_e164
+from marketplace.core.policy import (
+    applicant_of,
+    firm_reads_application,
+    may_moderate_jobs,
+    member_of_firm,
+    owner_of_firm,
+)
 from marketplace.core.timeutil import as_utc, utcnow
 from marketplace.extensions import db
 from marketplace.jobs import search as fts
-from marketplace.jobs.models import (FINAL_STAGES, Application, ApplicationEvent, ApplicationNote,
-                                     EmploymentType, Firm, FirmInvitation, FirmMember, FirmStatus,
-                                     MemberRole, Stage, Vacancy, VacancyStatus, WorkProfile)
+from marketplace.jobs.models import (
+    FINAL_STAGES,
+    Application,
+    ApplicationEvent,
+    ApplicationNote,
+    EmploymentType,
+    Firm,
+    FirmInvitation,
+    FirmMember,
+    FirmStatus,
+    MemberRole,
+    Stage,
+    Vacancy,
+    VacancyStatus,
+    WorkProfile,
+)
 from marketplace.notifications.services import Attachment, send_email
 from marketplace.storage import get_storage
 
@@ -611,10 +630,25 @@ def _browse_statement(dialect: str, searching: bool, by_city: bool, by_type: boo
             .select_from(paged).join(Vacancy, Vacancy.id == paged.c.id).join(Vacancy.firm).order_by(*outer_order))
 
 
+CITIES_CACHE_SECONDS = 60
+
+
 def listing_cities() -> list[str]:
-    return list(db.session.execute(
-        select(Vacancy.city).join(Vacancy.firm).where(_public_filter(jakarta_today()), Vacancy.city != "")
+    """The cities of open vacancies, for the listing's filter. Grouping every open vacancy cost more than the
+    page's own query, so each worker keeps the list for a minute: a new city shows in the menu a little late,
+    while the listing itself is always live."""
+    cache = current_app.extensions.setdefault("jobs_cities", {})
+    today = jakarta_today()
+    hit = cache.get(today)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    cities = list(db.session.execute(
+        select(Vacancy.city).join(Vacancy.firm).where(_public_filter(today), Vacancy.city != "")
         .group_by(Vacancy.city).order_by(Vacancy.city)).scalars())
+    cache.clear()
+    cache[today] = (time.monotonic() + int(current_app.config.get("JOBS_CITIES_CACHE_SECONDS",
+                                                                   CITIES_CACHE_SECONDS)), cities)
+    return cities
 
 
 def public_vacancy(vacancy_id: int) -> Vacancy | None:
@@ -880,12 +914,59 @@ def cv_download(user: User, application_id: int, as_firm: bool) -> tuple[bytes, 
 # The firm's pipeline ------------------------------------------------------------------------------
 
 
-def pipeline(actor: User, vacancy_id: int) -> tuple[Vacancy, list[Application]]:
+class PipelineRow(NamedTuple):
+    """One application on the firm's pipeline page, read as a plain row (a vacancy may have hundreds)."""
+
+    id: int
+    name: str
+    skills: str
+    stage: str
+    created_at: datetime
+
+    @property
+    def skill_list(self) -> list[str]:
+        return [s for s in self.skills.split(",") if s]
+
+    @property
+    def applied_on(self) -> str:
+        return as_utc(self.created_at).astimezone(JAKARTA).strftime("%d-%m-%Y")
+
+
+PIPELINE_PAGE_SIZE = 50
+
+
+@dataclass
+class PipelinePage:
+    vacancy: Vacancy
+    rows: list[PipelineRow]
+    counts: dict[str, int]  # applications per stage, for the stage tabs
+    stage: str | None
+    page: int
+    has_next: bool
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def pipeline(actor: User, vacancy_id: int, stage: str | None = None, page: int = 1,
+             per_page: int = PIPELINE_PAGE_SIZE) -> PipelinePage:
+    """One page of a vacancy's applications (optionally of one stage), oldest first, with the count per stage.
+    Pages keep the screen usable on a phone and the page fast when a vacancy draws hundreds."""
     vacancy = firm_vacancy(actor, vacancy_id)
-    applications = list(db.session.execute(
-        select(Application).where(Application.vacancy_id == vacancy.id)
-        .order_by(Application.created_at, Application.id)).scalars())
-    return vacancy, applications
+    stage = stage if stage in {s.value for s in Stage} else None
+    page = min(max(page, 1), 10_000)
+    counts = dict(db.session.execute(
+        select(Application.stage, func.count()).where(Application.vacancy_id == vacancy.id)
+        .group_by(Application.stage)).all())
+    query = (select(Application.id, Application.name, Application.skills, Application.stage, Application.created_at)
+             .where(Application.vacancy_id == vacancy.id))
+    if stage:
+        query = query.where(Application.stage == stage)
+    rows = db.session.execute(query.order_by(Application.created_at, Application.id)
+                              .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    return PipelinePage(vacancy, [PipelineRow._make(r) for r in rows[:per_page]], counts, stage, page,
+                        len(rows) > per_page)
 
 
 def application_for_firm(actor: User, application_id: int) -> tuple[Application, list[ApplicationNote]]:
@@ -930,7 +1011,7 @@ def _set_stage(application: Application, stage: str, move: Move | None = None) -
     application.stage_changed_at = utcnow()
     event = ApplicationEvent(stage=stage)
     if stage == Stage.INTERVIEW.value and move is not None:
-        application.interview_at = move.interview_at.astimezone(timezone.utc)
+        application.interview_at = move.interview_at.astimezone(UTC)
         application.interview_place = move.interview_place.strip()[:300]
         event.interview_at, event.interview_place = application.interview_at, application.interview_place
     if stage == Stage.HIRED.value and move is not None:
@@ -1000,7 +1081,7 @@ def _ics_text(value: str) -> str:
 
 def interview_ics(application: Application) -> Attachment:
     """An RFC 5545 calendar event for the interview, in UTC (calendars show it in local time)."""
-    start = as_utc(application.interview_at).astimezone(timezone.utc)
+    start = as_utc(application.interview_at).astimezone(UTC)
     end = start + timedelta(hours=1)
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
     summary = f"Interview: {application.vacancy.title} - {application.vacancy.firm.legal_name}"
@@ -1013,3 +1094,71 @@ def interview_ics(application: Application) -> Attachment:
         "END:VEVENT", "END:VCALENDAR",
     ]
     return Attachment("interview.ics", "text/calendar; method=PUBLISH", "\r\n".join(lines) + "\r\n")
+
+
+# The weekly digest --------------------------------------------------------------------------------
+
+DIGEST_DAYS = 7
+DIGEST_MAX_VACANCIES = 10
+
+
+def _matches(vacancy: Vacancy, skills: set[str], city: str) -> bool:
+    """A shared skill, or the graduate's city (where remote work counts everywhere)."""
+    if skills & set(vacancy.skill_list):
+        return True
+    return bool(city) and ((vacancy.city or "").strip().lower() == city or vacancy.remote)
+
+
+def send_weekly_digest(now: datetime | None = None) -> int:
+    """Email each graduate who wants it the vacancies published since their last digest (at most a week)
+    that match their skills or city; one email each, queued through the outbox like all mail. Running it
+    twice sends nothing new: a digest covers only vacancies published after the previous one. Commits;
+    returns how many emails were sent."""
+    now = now or utcnow()
+    since = now - timedelta(days=DIGEST_DAYS)
+    vacancies = db.session.execute(
+        select(Vacancy).join(Vacancy.firm).where(_public_filter(now.astimezone(JAKARTA).date()),
+                                                 Vacancy.published_at >= since)
+        .options(joinedload(Vacancy.firm)).order_by(Vacancy.published_at.desc(), Vacancy.id.desc())).scalars().all()
+    if not vacancies:
+        return 0
+    profiles = db.session.execute(
+        select(WorkProfile).join(User, User.id == WorkProfile.user_id)
+        .where(WorkProfile.digest_opt_in.is_(True), User.deleted_at.is_(None), User.role == Role.GRADUATE.value)
+        .options(joinedload(WorkProfile.user))).scalars().all()
+    sent = 0
+    for profile in profiles:
+        last = as_utc(profile.digest_sent_at) if profile.digest_sent_at else since
+        skills, city = set(profile.skill_list), (profile.city or "").strip().lower()
+        applied = set(db.session.execute(select(Application.vacancy_id).where(
+            Application.applicant_id == profile.user_id)).scalars())
+        matching = [v for v in vacancies if as_utc(v.published_at) > last and v.id not in applied
+                    and _matches(v, skills, city)][:DIGEST_MAX_VACANCIES]
+        if not matching:
+            continue
+        user = profile.user
+        token = tokens.make_token(DIGEST_OFF, {"u": user.id})
+        send_email(user.email, "jobs_digest", user.locale, user=user, vacancies=matching,
+                   links={v.id: tokens.public_link("jobs.vacancy", vacancy_id=v.id) for v in matching},
+                   stop_link=tokens.public_link("jobs.stop_digest", token=token),
+                   profile_link=tokens.public_link("jobs_graduate.profile"))
+        profile.digest_sent_at = now
+        sent += 1
+    db.session.commit()
+    return sent
+
+
+def stop_digest(token: str) -> User:
+    """The one-click opt-out from the digest email (no sign-in needed: the signed link is the proof)."""
+    try:
+        data = tokens.read_token(DIGEST_OFF, token, max_age_seconds=None)
+    except tokens.TokenInvalid as exc:
+        raise JobsError("link_invalid") from exc
+    user_id = data.get("u") if isinstance(data, dict) else None
+    profile = db.session.execute(select(WorkProfile).where(WorkProfile.user_id == user_id)).scalar_one_or_none() \
+        if isinstance(user_id, int) else None
+    if profile is None:
+        raise JobsError("link_invalid")
+    profile.digest_opt_in = False
+    db.session.commit()
+    return profile.user

@@ -22,11 +22,14 @@ def test_my_shop_walks_a_new_seller_through_the_first_steps(client, login_as):
 
     assert client.post("/seller/storefront", data={"name": "Anyaman Dedi", "city": "Banyuwangi",
                                                    "status": "draft"}).status_code == 302
+    assert [s for s, (_, done) in _checklist(client.get("/seller/").get_data(as_text=True)).items() if done] == []
+    assert client.post("/seller/storefront", data={"name": "Anyaman Dedi", "city": "Banyuwangi",
+                                                   "province": "Jawa Timur", "status": "draft"}).status_code == 302
     assert [s for s, (_, done) in _checklist(client.get("/seller/").get_data(as_text=True)).items() if done] == [
         "storefront"]
 
     assert client.post("/seller/orders/delivery", data={
-        "province": "Jawa Timur", "same_city_idr": "8.000", "same_province_idr": "15.000", "java_idr": "25.000",
+        "same_city_idr": "8.000", "same_province_idr": "15.000", "java_idr": "25.000",
         "outside_java_idr": "50.000", "delivery_enabled": "y"}).status_code == 302
     assert client.post("/seller/products/new", data={
         "title": "Tas Anyaman", "price_idr": "Rp 85.000", "stock": "4", "weight_grams": "400", "category_id": "0",
@@ -36,19 +39,9 @@ def test_my_shop_walks_a_new_seller_through_the_first_steps(client, login_as):
     assert "3 of 4 steps done" in page
 
     assert client.post("/seller/storefront", data={"name": "Anyaman Dedi", "city": "Banyuwangi",
-                                                   "status": "open"}).status_code == 302
+                                                   "province": "Jawa Timur", "status": "open"}).status_code == 302
     done = client.get("/seller/").get_data(as_text=True)
     assert _checklist(done) == {} and "Get your shop ready" not in done  # all done: the list steps aside
-
-
-def test_rates_saved_without_a_province_leave_that_step_open(client, login_as):
-    seller = login_as("graduate")
-    factories.business(seller, status="draft")
-    factories.db.session.commit()
-    client.post("/seller/orders/delivery", data={
-        "province": "", "same_city_idr": "8000", "same_province_idr": "15000", "java_idr": "25000",
-        "outside_java_idr": "50000", "delivery_enabled": "y"})
-    assert _checklist(client.get("/seller/").get_data(as_text=True))["delivery"][1] is False
 
 
 def test_my_shop_links_to_the_delivery_rates(client, login_as):

@@ -61,7 +61,7 @@ def test_quick_edit_variants_delivery_rates_and_payouts_take_dotted_amounts(clie
     assert client.post(f"/seller/products/{product.id}/variants/{product.variants[0].id}", data={
         "size": "S", "stock": "2", "price_idr": "22.500"}).status_code == 302
     assert client.post("/seller/orders/delivery", data={
-        "province": "Jawa Timur", "same_city_idr": "Rp 8.000", "same_province_idr": "15.000",
+        "same_city_idr": "Rp 8.000", "same_province_idr": "15.000",
         "java_idr": "25000", "outside_java_idr": "Rp 50.000,-", "delivery_enabled": "y"}).status_code == 302
     db.session.expire_all()
     assert product.price_idr == 21_000 and product.variants[0].price_idr == 22_500

@@ -12,8 +12,7 @@ from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.jobs import services
 from marketplace.jobs.demo import demo_pdf
-from marketplace.jobs.models import (Application, ApplicationEvent, Firm, FirmMember, FirmStatus, Vacancy,
-                                     WorkProfile)
+from marketplace.jobs.models import Application, ApplicationEvent, Firm, FirmMember, FirmStatus, Vacancy, WorkProfile
 from tests import factories
 
 _seq = itertools.count(1)
@@ -81,6 +80,7 @@ def application(vacancy_: Vacancy | None = None, applicant=None, stage: str = "a
 
 @pytest.fixture(autouse=True)
 def empty_upload_dir(app):
+    app.extensions.pop("jobs_cities", None)  # the listing's city menu is kept a minute per app
     root = Path(app.config["UPLOAD_DIR"])
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True, exist_ok=True)

@@ -146,3 +146,19 @@ def test_the_pipeline_page_lists_the_vacancys_applications(client, login_as):
     login_as(owner_of(v.firm))
     page = client.get(f"/mitra/lowongan/{v.id}").get_data(as_text=True)
     assert first.name in page and f'value="{first.id}"' in page
+
+
+def test_the_pipeline_pages_by_50_and_filters_by_stage(client, login_as):
+    v = vacancy()
+    for i in range(55):
+        application(v, stage="screening" if i < 5 else "applied")
+    db.session.commit()
+    login_as(owner_of(v.firm))
+    first = client.get(f"/mitra/lowongan/{v.id}").get_data(as_text=True)
+    assert first.count('name="application_ids"') == 50 and 'rel="next"' in first
+    assert "(55)" in first and "(5)" in first
+    second = client.get(f"/mitra/lowongan/{v.id}?page=2").get_data(as_text=True)
+    assert second.count('name="application_ids"') == 5
+    screening = client.get(f"/mitra/lowongan/{v.id}?tahap=screening").get_data(as_text=True)
+    assert screening.count('name="application_ids"') == 5
+    assert client.get(f"/mitra/lowongan/{v.id}?tahap=%27&page=abc").status_code == 200

@@ -8,11 +8,11 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from marketplace.core.policy import PUBLIC, allow
 from marketplace.catalog import images, services
 from marketplace.catalog.models import LOW_STOCK_THRESHOLD
 from marketplace.catalog.pagecache import cached_render
 from marketplace.core.forms import parse_rupiah
+from marketplace.core.policy import PUBLIC, allow
 from marketplace.core.text import plain_text, render_markdown, shorten
 from marketplace.storage import StorageError, get_storage, valid_key
 

@@ -8,14 +8,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.catalog import forms, images, services
 from marketplace.catalog.models import LOW_STOCK_THRESHOLD, BusinessStatus
 from marketplace.catalog.views.public import render_product
-from marketplace.catalog.errors import CatalogError, ImageRejected, PhotoStorageDown, SlugTaken
+from marketplace.catalog.errors import CatalogError, ImageRejected, PhotoStorageDown, ProvinceRequired, SlugTaken
 from marketplace.core.errors import show_error
 from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_home, register_nav
+from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.core.setup_steps import register_step, steps_for
 from marketplace.extensions import db
 from marketplace.storage import StorageError
@@ -30,9 +30,13 @@ def _is_open(user_id: int) -> bool:
     return business is not None and business.status == BusinessStatus.OPEN.value
 
 
-# A new seller's path ("My shop" checklist); orders adds the province and delivery rates (position 20).
-register_step("storefront", _l("Create your storefront"), "seller.storefront", 10,
-              lambda user_id: services.business_of(user_id) is not None)
+# A new seller's path ("My shop" checklist); orders adds the delivery rates (position 20).
+def _has_storefront(user_id: int) -> bool:
+    business = services.business_of(user_id)
+    return business is not None and business.province is not None  # delivery costs start from the province
+
+
+register_step("storefront", _l("Create your storefront with its province"), "seller.storefront", 10, _has_storefront)
 register_step("first_product", _l("Add your first product"), "seller.new_product", 30, services.has_listed_product)
 register_step("open", _l("Open your shop"), "seller.storefront", 40, _is_open)
 
@@ -83,12 +87,14 @@ def storefront():
     if form.validate_on_submit():
         data = services.BusinessData(
             name=form.name.data, slug=form.slug.data or "", description=form.description.data or "",
-            city=form.city.data, whatsapp=form.whatsapp.data or "", story=form.story.data or "",
-            story_opt_in=form.story_opt_in.data, status=form.status.data)
+            city=form.city.data, province=form.province.data or "", whatsapp=form.whatsapp.data or "",
+            story=form.story.data or "", story_opt_in=form.story_opt_in.data, status=form.status.data)
         try:
             services.save_business(current_user.id, data, logo=_upload(form.logo), banner=_upload(form.banner))
         except SlugTaken as exc:
             show_error(exc, form.slug)
+        except ProvinceRequired as exc:
+            show_error(exc, form.province)
         except ImageRejected as exc:
             db.session.rollback()
             show_error(exc)

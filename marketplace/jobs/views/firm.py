@@ -10,12 +10,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts import services as accounts
-from marketplace.core.policy import Role, allow, owner_of_firm, signed_in_user
 from marketplace.core.nav import register_nav
+from marketplace.core.policy import Role, allow, owner_of_firm, signed_in_user
 from marketplace.jobs import forms, services
 from marketplace.jobs.forms import STAGES
 from marketplace.jobs.models import FINAL_STAGES
-from marketplace.jobs.views.common import error_message
+from marketplace.jobs.views.common import error_message, page_arg
 
 bp = Blueprint("jobs_firm", __name__, url_prefix="/mitra")
 register_nav(_l("My firm"), "jobs_firm.dashboard", {Role.PARTNER}, 30)
@@ -218,12 +218,17 @@ def vacancy_status(vacancy_id: int, status: str):
 @bp.get("/lowongan/<int:vacancy_id>")
 @allow(Role.PARTNER)
 def pipeline(vacancy_id: int):
+    stage = request.args.get("tahap") or None
     try:
-        vacancy, applications = services.pipeline(signed_in_user(), vacancy_id)
+        found = services.pipeline(signed_in_user(), vacancy_id, stage=stage, page=page_arg())
     except services.NotFound:
         abort(404)
-    return render_template("jobs/firm/pipeline.html", vacancy=vacancy, applications=applications, stages=STAGES,
-                           bulk_form=forms.BulkMoveForm(formdata=None), final_stages=FINAL_STAGES)
+    args = {"vacancy_id": vacancy_id, "tahap": found.stage} if found.stage else {"vacancy_id": vacancy_id}
+    prev_url = url_for("jobs_firm.pipeline", **args, page=found.page - 1) if found.page > 1 else None
+    next_url = url_for("jobs_firm.pipeline", **args, page=found.page + 1) if found.has_next else None
+    return render_template("jobs/firm/pipeline.html", pipeline=found, vacancy=found.vacancy,
+                           applications=found.rows, stages=STAGES, bulk_form=forms.BulkMoveForm(formdata=None),
+                           final_stages=FINAL_STAGES, prev_url=prev_url, next_url=next_url)
 
 
 @bp.post("/lowongan/<int:vacancy_id>/pindah")

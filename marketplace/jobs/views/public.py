@@ -10,9 +10,9 @@ from flask_login import current_user, login_user, logout_user
 
 from marketplace.accounts import forms as account_forms
 from marketplace.accounts import services as accounts
-from marketplace.core.policy import Role, PUBLIC, allow
-from marketplace.core.text import plain_text, shorten
 from marketplace.core.nav import register_nav
+from marketplace.core.policy import PUBLIC, allow
+from marketplace.core.text import plain_text, shorten
 from marketplace.jobs import services
 from marketplace.jobs.forms import EMPLOYMENT_TYPES, STAGES
 from marketplace.jobs.models import EmploymentType
@@ -156,3 +156,14 @@ def join_firm(token: str):
             return redirect(url_for("jobs_firm.dashboard"))
     status = 400 if request.method == "POST" else 200
     return render_template("jobs/join_firm.html", form=form, invitation=invitation), status
+
+
+@bp.get("/lowongan/berhenti/<token>")
+@allow(PUBLIC)
+def stop_digest(token: str):
+    """One click from the weekly email: no more digests (the graduate can turn it on again in the profile)."""
+    try:
+        services.stop_digest(token)
+    except services.JobsError as exc:
+        return render_template("accounts/link_problem.html", message=error_message(exc), retry_endpoint=None), 400
+    return render_template("jobs/digest_stopped.html")

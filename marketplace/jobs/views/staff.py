@@ -1,14 +1,16 @@
 """Program staff and the admin: approve, reject and suspend firms, suspend vacancies, read placements."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from marketplace.core.policy import Role, allow, signed_in_user
+from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_nav
-from marketplace.jobs import forms, services
+from marketplace.core.policy import Role, allow, signed_in_user
+from marketplace.jobs import forms, queries, services
 from marketplace.jobs.views.common import error_message
+from marketplace.programs import services as programs
 
 bp = Blueprint("jobs_staff", __name__, url_prefix="/staff/jobs")
 register_nav(_l("Firms and jobs"), "jobs_staff.index", {Role.STAFF, Role.ADMIN}, 72)
@@ -88,3 +90,18 @@ def suspend_vacancy(vacancy_id: int):
 def reinstate_vacancy(vacancy_id: int):
     return _act(lambda reason: services.reinstate_vacancy(signed_in_user(), vacancy_id), False,
                 _("The vacancy is visible again."))
+
+
+@bp.get("/placements")
+@allow(Role.STAFF, Role.ADMIN)
+def placements():
+    """Applications and hires of the program's graduates by cohort: staff see their own program only."""
+    try:
+        program = programs.program_for(signed_in_user(), request.args.get("program_id", type=parse_id))
+    except programs.NotFound:
+        abort(404)
+    if program is None:
+        return render_template("jobs/staff/choose_program.html", programs=programs.all_programs())
+    return render_template("jobs/staff/placements.html", program=program,
+                           cohorts=queries.jobs_by_cohort(program.id), placements=queries.placements(program.id),
+                           totals=queries.board_totals(services.jakarta_today()))
