@@ -39,8 +39,10 @@ def register_extensions(app: Flask) -> None:
         pass
     for _domain, hooks in domain_modules("hooks"):  # session events a domain's tables need
         hooks.install()
-    from marketplace.core import audit  # noqa: F401
-    from marketplace.core import i18n
+    from marketplace.core import (
+        audit,  # noqa: F401
+        i18n,
+    )
     from marketplace.core.formatting import register_filters
     from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
 

@@ -37,7 +37,7 @@ def _database_url(raw: str | None) -> str:
     return raw
 
 
-SECRET_KEY_FILE = "secret_key"
+SECRET_KEY_FILE = "secret_key"  # nosec B105  # the file's name; the key is random
 
 
 def _development_secret_key(instance_dir: Path) -> str:
@@ -52,11 +52,14 @@ def _development_secret_key(instance_dir: Path) -> str:
         key = path.read_text().strip()
         if len(key) >= 32:
             return key
-        raise ConfigError(f"{path} is empty or too short: delete it and start again to make a new key.")
+        raise ConfigError(f"{path} is empty or too short: delete it and start again to make a new key.") from None
     key = secrets.token_hex(32)
     with os.fdopen(fd, "w") as handle:
         handle.write(key + "\n")
     return key
+
+
+STRIPE_JS_URL = "https://js.stripe.com/v3/"
 
 
 def load_config(env: dict[str, str] | None = None, instance_dir: Path = INSTANCE_DIR) -> dict:
@@ -72,6 +75,12 @@ def load_config(env: dict[str, str] | None = None, instance_dir: Path = INSTANCE
             "without it, because sessions, CSRF tokens and emailed links are signed with it. "
             "Set SECRET_KEY to a long random value, e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`."
         )
+
+    # Stripe.js must come from js.stripe.com (PCI). Only the browser tests point it elsewhere, at
+    # localstripe's stand-in served on 127.0.0.1; a deployment refuses to start with another URL.
+    stripe_js_url = env.get("STRIPE_JS_URL") or STRIPE_JS_URL
+    if production and stripe_js_url != STRIPE_JS_URL:
+        raise ConfigError(f"STRIPE_JS_URL must be {STRIPE_JS_URL} in production (it is only for tests).")
 
     if not secret_key:
         secret_key = _development_secret_key(instance_dir)
@@ -93,6 +102,9 @@ def load_config(env: dict[str, str] | None = None, instance_dir: Path = INSTANCE
         # How many proxies (nginx, a load balancer) stand in front and set X-Forwarded-For/-Proto/-Host.
         # Behind nginx set 1: otherwise every visitor has nginx's address and shares one rate limit.
         "TRUSTED_PROXY_COUNT": int(env.get("TRUSTED_PROXY_COUNT", "0")),
+        # Argon2id parameters, a name from argon2.profiles (the library's recommended ones). Not read from
+        # the environment: only the test suite lowers them (to "CHEAPEST"), never a deployment.
+        "ARGON2_PROFILE": "RFC_9106_LOW_MEMORY",
         # Sessions and cookies
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -133,6 +145,7 @@ def load_config(env: dict[str, str] | None = None, instance_dir: Path = INSTANCE
         "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY") or None,
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET") or None,
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE") or None,
+        "STRIPE_JS_URL": stripe_js_url,
         # localstripe rejects some PaymentIntent parameters real Stripe accepts (see docs/payments.md)
         "STRIPE_SEND_OPTIONAL_PARAMS": _flag(env.get("STRIPE_SEND_OPTIONAL_PARAMS"), True),
         "COMMISSION_PERCENT": int(env.get("COMMISSION_PERCENT", "0")),

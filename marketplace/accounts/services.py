@@ -1,31 +1,53 @@
 """Accounts: passwords, sign-in, and the user loader. Knows nothing of requests."""
 from __future__ import annotations
 
-from argon2 import PasswordHasher
+from functools import cache
+
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.accounts.errors import (MIN_PASSWORD_LENGTH, EmailNotVerified, EmailTaken, InvalidCredentials,
-                                         LastAdmin, LinkExpired, LinkInvalid, WeakPassword, WrongPassword)
+from marketplace.accounts.errors import (
+    MIN_PASSWORD_LENGTH,
+    EmailNotVerified,
+    EmailTaken,
+    InvalidCredentials,
+    LastAdmin,
+    LinkExpired,
+    LinkInvalid,
+    WeakPassword,
+    WrongPassword,
+)
 from marketplace.accounts.models import User
-from marketplace.core.policy import Role
 from marketplace.core.phone import normalise_phone
+from marketplace.core.policy import Role
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 
-_hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
-# Verifying against this when the email is unknown keeps the response time the same (no user probing).
-_DUMMY_HASH = _hasher.hash("not a real password")
+
+@cache
+def _hasher_and_dummy(profile: str) -> tuple[PasswordHasher, str]:
+    """Argon2id with the parameters of ``argon2.profiles.<profile>`` (config ``ARGON2_PROFILE``),
+    and a hash to verify against when the email is unknown: the response time stays the same (no user
+    probing)."""
+    hasher = PasswordHasher.from_parameters(getattr(profiles, profile))
+    return hasher, hasher.hash("not a real password")
+
+
+def _hasher() -> PasswordHasher:
+    return _hasher_and_dummy(current_app.config["ARGON2_PROFILE"])[0]
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def password_matches(user: User | None, password: str) -> bool:
     try:
-        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+        hasher, dummy_hash = _hasher_and_dummy(current_app.config["ARGON2_PROFILE"])
+        return hasher.verify(user.password_hash if user else dummy_hash, password) and user is not None
     except (VerificationError, InvalidHashError):
         return False
 
@@ -46,7 +68,7 @@ def authenticate(email: str, password: str) -> User:
         raise InvalidCredentials()
     if user.email_verified_at is None:
         raise EmailNotVerified(user)
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         db.session.commit()
     return user

@@ -1,18 +1,25 @@
 import hashlib
 import json
 
-from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request,
-                   session, url_for)
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from marketplace.accounts import forms, invitations, privacy, services, tokens
-from marketplace.accounts.errors import (EmailNotVerified, EmailTaken, InvalidCredentials, InvitationUnusable,
-                                         LastAdmin, LinkInvalid, WeakPassword, WrongPassword)
+from marketplace.accounts.errors import (
+    EmailNotVerified,
+    EmailTaken,
+    InvalidCredentials,
+    InvitationUnusable,
+    LastAdmin,
+    LinkInvalid,
+    WeakPassword,
+    WrongPassword,
+)
 from marketplace.core.errors import DomainError, InvalidPhone, show_error
-from marketplace.core.policy import GUEST, PARTNER_PENDING, PUBLIC, SIGNED_IN, allow, signed_in_user
 from marketplace.core.nav import register_nav
+from marketplace.core.policy import GUEST, PARTNER_PENDING, PUBLIC, SIGNED_IN, allow, signed_in_user
 from marketplace.core.safety import safe_next_url
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import limiter

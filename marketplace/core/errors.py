@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any, ClassVar, Mapping
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from flask import flash, render_template
 from flask_babel import lazy_gettext as _l
@@ -131,7 +132,7 @@ def _unavailable():
     503 that tells clients and proxies when to come back, instead of a 500."""
     try:
         db.session.rollback()
-    except Exception:  # the connection is gone; the pool replaces it on the next checkout
+    except Exception:  # nosec B110  # the connection is gone; the pool replaces it on the next checkout
         pass
     try:
         body = render_template("errors/unavailable.html")

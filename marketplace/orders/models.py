@@ -66,7 +66,7 @@ class Cart(db.Model):
 
     items: Mapped[list[CartItem]] = relationship(back_populates="cart", cascade="all, delete-orphan",
                                                    order_by="CartItem.id")
-    draft: Mapped["CheckoutDraft | None"] = relationship(cascade="all, delete-orphan")
+    draft: Mapped[CheckoutDraft | None] = relationship(cascade="all, delete-orphan")
 
 
 class CartItem(db.Model):
@@ -98,13 +98,13 @@ class CheckoutDraft(db.Model):
 
 
 class DeliverySettings(db.Model):
-    """A seller's flat delivery rates by zone, and whether buyers may pick up."""
+    """A seller's flat delivery rates by zone, and whether buyers may pick up. The zone is found from
+    the storefront's city and province (``Business.province``)."""
 
     __tablename__ = "delivery_settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id"), unique=True)
-    province: Mapped[str | None] = mapped_column(String(60))
     same_city_idr: Mapped[int] = mapped_column(default=10_000)
     same_province_idr: Mapped[int] = mapped_column(default=20_000)
     java_idr: Mapped[int] = mapped_column(default=30_000)

@@ -5,10 +5,8 @@ Revises: 1813945ffc71
 Create Date: 2026-11-30 12:40:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5e55d4a1f7c2'

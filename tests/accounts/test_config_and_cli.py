@@ -82,3 +82,15 @@ def test_the_source_holds_no_fallback_key_and_git_ignores_the_generated_one():
     assert "dev-only-not-secret" not in source
     ignored = subprocess.run(["git", "check-ignore", "-q", "instance/secret_key"], cwd=PROJECT_ROOT)
     assert ignored.returncode == 0
+
+
+def test_a_deployment_hashes_passwords_with_argon2s_recommended_parameters(app_config):
+    from marketplace.config import load_config
+
+    # The suite lowers them for speed (tests/conftest.py); nothing in the environment can.
+    deployment = load_config({"APP_ENV": "production", "SECRET_KEY": "x" * 32, "ARGON2_PROFILE": "CHEAPEST"})
+    assert deployment["ARGON2_PROFILE"] == "RFC_9106_LOW_MEMORY"
+    deployed = create_app({**app_config, "ARGON2_PROFILE": deployment["ARGON2_PROFILE"]})
+    with deployed.app_context():
+        stored = services.hash_password("a long password")
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
