@@ -38,7 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.data import PASSWORD, upload_photos  # noqa: E402
-from deploy import consistency, stack as deploy_stack  # noqa: E402
+from deploy import consistency  # noqa: E402
+from deploy import stack as deploy_stack
 from deploy.webclient import ADDRESS, JourneyError, Visitor, forms, product_paths, what_it_said  # noqa: E402
 
 PNG = None

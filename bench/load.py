@@ -28,7 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from deploy import consistency, stack as deploy_stack  # noqa: E402
+from deploy import consistency  # noqa: E402
+from deploy import stack as deploy_stack
 
 GOAL_P99_MS = 300
 BENCH_LOGIN_LIMIT = "100000 per hour"  # one machine plays every customer: nginx sees one address
@@ -155,7 +156,7 @@ def main() -> None:
             connections = [pg_connections(stack)]
             last_sample = [time.monotonic()]
 
-            def sample() -> None:
+            def sample(last_sample=last_sample, connections=connections) -> None:  # this step's lists
                 if args.soak and time.monotonic() - last_sample[0] >= 60:
                     last_sample[0] = time.monotonic()
                     connections.append(pg_connections(stack))

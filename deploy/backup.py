@@ -28,7 +28,7 @@ import shutil
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -92,7 +92,7 @@ def dump(database_url: str, out_dir: Path) -> Path:
 
     url = libpq_url(database_url)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = out_dir / f"pasar-{stamp}.dump"
     started = time.monotonic()
     with psycopg.connect(url) as conn:

@@ -85,7 +85,7 @@ def summary(conn) -> dict[str, int]:
         "(SELECT count(*) FROM ledger_entries), (SELECT coalesce(sum(amount_idr), 0) FROM ledger_entries), "
         "(SELECT coalesce(sum(stock), 0) FROM variants)").fetchone()
     return dict(zip(("orders", "orders_total_idr", "parts", "lines", "payments", "ledger_entries",
-                     "ledger_total_idr", "stock_units"), (int(v) for v in row)))
+                     "ledger_total_idr", "stock_units"), (int(v) for v in row), strict=True))
 
 
 def main() -> None:

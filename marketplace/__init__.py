@@ -39,8 +39,10 @@ def register_extensions(app: Flask) -> None:
         pass
     for _domain, hooks in domain_modules("hooks"):  # session events a domain's tables need
         hooks.install()
-    from marketplace.core import audit  # noqa: F401
-    from marketplace.core import i18n
+    from marketplace.core import (
+        audit,  # noqa: F401
+        i18n,
+    )
     from marketplace.core.formatting import register_filters
     from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -71,10 +73,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from marketplace.core import policy
-    from marketplace.core import errors, safety, security
+    from marketplace.core import errors, policy, public_url, safety, security
 
     app.before_request(safety.refuse_nul_bytes)
+    public_url.register(app)
     app.before_request(policy.enforce)
     security.register(app)
     errors.register(app)

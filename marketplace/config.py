@@ -5,6 +5,7 @@ This is the only module that reads ``os.environ``; everything else asks ``curren
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +37,32 @@ def _database_url(raw: str | None) -> str:
     return raw
 
 
-def load_config(env: dict[str, str] | None = None) -> dict:
+SECRET_KEY_FILE = "secret_key"  # nosec B105  # the file's name; the key is random
+
+
+def _development_secret_key(instance_dir: Path) -> str:
+    """A random key made on the first start and kept in ``instance/`` (ignored by git), so a
+    development server's sessions and emailed links cannot be forged by anyone who reads the source,
+    and stay valid across restarts. Production never comes here: it must be given SECRET_KEY."""
+    path = instance_dir / SECRET_KEY_FILE
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made by an earlier start (or by a process starting at the same moment)
+        key = path.read_text().strip()
+        if len(key) >= 32:
+            return key
+        raise ConfigError(f"{path} is empty or too short: delete it and start again to make a new key.") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+STRIPE_JS_URL = "https://js.stripe.com/v3/"
+
+
+def load_config(env: dict[str, str] | None = None, instance_dir: Path = INSTANCE_DIR) -> dict:
     """Build the Flask config mapping from environment variables (documented in README.md)."""
     env = dict(os.environ if env is None else env)
     app_env = env.get("APP_ENV", "development").lower()
@@ -50,19 +76,35 @@ def load_config(env: dict[str, str] | None = None) -> dict:
             "Set SECRET_KEY to a long random value, e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`."
         )
 
+    # Stripe.js must come from js.stripe.com (PCI). Only the browser tests point it elsewhere, at
+    # localstripe's stand-in served on 127.0.0.1; a deployment refuses to start with another URL.
+    stripe_js_url = env.get("STRIPE_JS_URL") or STRIPE_JS_URL
+    if production and stripe_js_url != STRIPE_JS_URL:
+        raise ConfigError(f"STRIPE_JS_URL must be {STRIPE_JS_URL} in production (it is only for tests).")
+
+    if not secret_key:
+        secret_key = _development_secret_key(instance_dir)
+
     redis_url = env.get("REDIS_URL") or None
+    public_url = (env.get("PUBLIC_URL") or "").strip().rstrip("/")
     return {
         "APP_ENV": app_env,
         "DEBUG": False,
         "TESTING": app_env == "testing",
-        "SECRET_KEY": secret_key or "dev-only-not-secret",
+        "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": _database_url(env.get("DATABASE_URL")),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Unset in development: the port of `PORT=8000 make run`, then the port really served
+        # (core/public_url.py), so emailed links, the sitemap and share links reach this server.
+        "PUBLIC_URL": public_url or f"http://127.0.0.1:{(env.get('PORT') or '5000').strip()}",
+        "PUBLIC_URL_FOLLOWS_SERVER": app_env == "development" and not public_url,
         "REDIS_URL": redis_url,
         # How many proxies (nginx, a load balancer) stand in front and set X-Forwarded-For/-Proto/-Host.
         # Behind nginx set 1: otherwise every visitor has nginx's address and shares one rate limit.
         "TRUSTED_PROXY_COUNT": int(env.get("TRUSTED_PROXY_COUNT", "0")),
+        # Argon2id parameters, a name from argon2.profiles (the library's recommended ones). Not read from
+        # the environment: only the test suite lowers them (to "CHEAPEST"), never a deployment.
+        "ARGON2_PROFILE": "RFC_9106_LOW_MEMORY",
         # Sessions and cookies
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -85,7 +127,12 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "RATELIMIT_STORAGE_OPTIONS": REDIS_TIMEOUTS if redis_url else {},
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Forms that send mail or create accounts, per IP
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per 5 minutes"),
+        # Failed sign-ins only (a success never counts): per account, and a higher limit per IP, as
+        # a training centre or a carrier NAT puts many honest people behind one address.
+        "LOGIN_FAILURES_PER_ACCOUNT": env.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_FAILURES_PER_IP": env.get("LOGIN_FAILURES_PER_IP", "50 per 15 minutes"),
         # Mail: without MAIL_SERVER every message goes to the development outbox
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
@@ -98,6 +145,7 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY") or None,
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET") or None,
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE") or None,
+        "STRIPE_JS_URL": stripe_js_url,
         # localstripe rejects some PaymentIntent parameters real Stripe accepts (see docs/payments.md)
         "STRIPE_SEND_OPTIONAL_PARAMS": _flag(env.get("STRIPE_SEND_OPTIONAL_PARAMS"), True),
         "COMMISSION_PERCENT": int(env.get("COMMISSION_PERCENT", "0")),

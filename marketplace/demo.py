@@ -13,9 +13,9 @@ from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.programs.models import Cohort, Program
 
-DEMO_PASSWORD = "bangkit-demo-2026"
+DEMO_PASSWORD = "bangkit-demo-2026"  # nosec B105  # the published password of the demo accounts (seed-demo)
 
-# (email prefix, name, business name, slug, city, what they make)
+# (email prefix, name, business name, slug, city, what they make); every town is in Jawa Timur
 GRADUATES = [
     ("sari", "Sari Wulandari", "Batik Gajah Oling Sari", "batik-gajah-oling-sari", "Banyuwangi",
      "Batik tulis motif Gajah Oling khas Banyuwangi."),
@@ -61,9 +61,10 @@ def seed() -> list[tuple[str, str, str]]:
 
     for prefix, name, business_name, slug, city, description in GRADUATES:
         graduate = user("graduate", f"{prefix}@pasarbangkit.id", name, program_id=program.id, cohort_id=cohort.id)
-        _get_or_create(Business, owner_id=graduate.id, defaults=dict(
-            slug=slug, name=business_name, description=description, city=city,
+        shop = _get_or_create(Business, owner_id=graduate.id, defaults=dict(
+            slug=slug, name=business_name, description=description, city=city, province="Jawa Timur",
             whatsapp="+6281234500" + str(100 + len(slug)), status=BusinessStatus.OPEN.value))
+        shop.province = shop.province or "Jawa Timur"  # a demo seeded before shops had provinces
     db.session.flush()
 
     # Each domain seeds its part on top of the people and storefronts above.

@@ -54,7 +54,7 @@ def business(owner: User | None = None, **fields) -> Business:
     owner = owner or user("graduate")
     n = next(_seq)
     b = Business(**{"owner_id": owner.id, "slug": f"toko-{n}", "name": f"Toko {n}", "city": "Banyuwangi",
-                    "status": BusinessStatus.OPEN.value, **fields})
+                    "province": "Jawa Timur", "status": BusinessStatus.OPEN.value, **fields})
     db.session.add(b)
     db.session.flush()
     return b

@@ -27,6 +27,7 @@ from werkzeug.test import TestResponse
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
+from tests.conftest import empty_tables
 
 PAGE_BUDGET = 150          # pages fetched per role while crawling
 PAGES_PER_ENDPOINT = 3     # many product pages share one view: a few of each are enough
@@ -435,14 +436,27 @@ def _summary(data) -> str:
     return "{" + ", ".join(shown) + "}"
 
 
-@pytest.mark.parametrize("role", list(ROLES))
-def test_no_input_makes_the_site_answer_500(app, client, login_as, role):
+@pytest.fixture(scope="module")
+def demo_world(app):
+    """The demo world, seeded and committed once for this module (seeding costs seconds of CPU, most
+    of it encoding photos); each role's test runs in a transaction of its own over it and is rolled back
+    (tests/conftest.py), so no role's fuzzing reaches the next one."""
     from marketplace import demo
+
+    with app.app_context():
+        demo.seed()
+        db.session.commit()
+        db.session.remove()
+    yield
+    with app.app_context():
+        empty_tables()
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_no_input_makes_the_site_answer_500(app, demo_world, client, login_as, role):
     from marketplace.catalog import pagecache
 
     pagecache.clear()
-    demo.seed()
-    db.session.commit()
     email, start = ROLES[role]
     user = None
     if email:

@@ -1,8 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from marketplace.core.forms import Form
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from marketplace.core.forms import Form
+
 
 def strip(value):
     """People paste addresses with spaces around them."""
@@ -29,7 +31,8 @@ def _confirm_field(target: str):
 
 
 class LoginForm(Form):
-    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField(_l("Email"), filters=[strip],
+                       validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Keep me signed in"))
     next = HiddenField()

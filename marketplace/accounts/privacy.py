@@ -13,8 +13,8 @@ neither. This module is also the accounts domain's own part (the profile and inv
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from types import ModuleType
-from typing import Iterator
 
 from sqlalchemy import select, update
 

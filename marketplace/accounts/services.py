@@ -1,31 +1,53 @@
 """Accounts: passwords, sign-in, and the user loader. Knows nothing of requests."""
 from __future__ import annotations
 
-from argon2 import PasswordHasher
+from functools import cache
+
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.accounts.errors import (MIN_PASSWORD_LENGTH, EmailNotVerified, EmailTaken, InvalidCredentials,
-                                         LastAdmin, LinkExpired, LinkInvalid, WeakPassword, WrongPassword)
+from marketplace.accounts.errors import (
+    MIN_PASSWORD_LENGTH,
+    EmailNotVerified,
+    EmailTaken,
+    InvalidCredentials,
+    LastAdmin,
+    LinkExpired,
+    LinkInvalid,
+    WeakPassword,
+    WrongPassword,
+)
 from marketplace.accounts.models import User
-from marketplace.core.policy import Role
 from marketplace.core.phone import normalise_phone
+from marketplace.core.policy import Role
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 
-_hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
-# Verifying against this when the email is unknown keeps the response time the same (no user probing).
-_DUMMY_HASH = _hasher.hash("not a real password")
+
+@cache
+def _hasher_and_dummy(profile: str) -> tuple[PasswordHasher, str]:
+    """Argon2id with the parameters of ``argon2.profiles.<profile>`` (config ``ARGON2_PROFILE``),
+    and a hash to verify against when the email is unknown: the response time stays the same (no user
+    probing)."""
+    hasher = PasswordHasher.from_parameters(getattr(profiles, profile))
+    return hasher, hasher.hash("not a real password")
+
+
+def _hasher() -> PasswordHasher:
+    return _hasher_and_dummy(current_app.config["ARGON2_PROFILE"])[0]
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def password_matches(user: User | None, password: str) -> bool:
     try:
-        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+        hasher, dummy_hash = _hasher_and_dummy(current_app.config["ARGON2_PROFILE"])
+        return hasher.verify(user.password_hash if user else dummy_hash, password) and user is not None
     except (VerificationError, InvalidHashError):
         return False
 
@@ -46,7 +68,7 @@ def authenticate(email: str, password: str) -> User:
         raise InvalidCredentials()
     if user.email_verified_at is None:
         raise EmailNotVerified(user)
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         db.session.commit()
     return user
@@ -120,22 +142,49 @@ def clean_locale(locale: str | None) -> str:
     return locale if locale in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def register_customer(*, email: str, name: str, password: str, locale: str) -> User:
-    """A new customer who must confirm the address before signing in. Commits."""
-    user = create_user(email=email, name=name, password=password, role=Role.CUSTOMER.value,
-                       locale=clean_locale(locale))
-    send_verification(user)
-    db.session.commit()
-    return user
+def register_customer(*, email: str, name: str, password: str, locale: str) -> User | None:
+    """A new customer who must confirm the address before signing in. Commits. ``None`` when the
+    address already has an account (see ``_register``)."""
+    return _register(email=email, name=name, password=password, role=Role.CUSTOMER.value,
+                     locale=clean_locale(locale))
 
 
-def register_partner(*, email: str, name: str, password: str, organisation: str, locale: str) -> User:
+def register_partner(*, email: str, name: str, password: str, organisation: str, locale: str) -> User | None:
     """A partner firm: confirms its address, then waits for program staff to approve it. Commits."""
-    user = create_user(email=email, name=name, password=password, role=Role.PARTNER.value,
-                       organisation=organisation.strip(), locale=clean_locale(locale))
-    send_verification(user)
+    return _register(email=email, name=name, password=password, role=Role.PARTNER.value,
+                     organisation=organisation.strip(), locale=clean_locale(locale))
+
+
+def _register(*, email: str, password: str, **fields) -> User | None:
+    """Make the account and email its confirmation link; or, when the address already has an account,
+    email its owner that someone tried to register with it and return ``None``. The caller answers
+    both alike ("check your email"), so a registration form cannot tell anyone whether a person (a
+    graduate, say) has an account here."""
+    check_password_strength(password, email)  # the form's own errors reveal nothing about the address
+    owner = find_user_by_email(email)
+    if owner is None:
+        try:
+            user = create_user(email=email, password=password, **fields)
+        except EmailTaken:  # registered at this very moment by another request
+            owner = find_user_by_email(email)
+        else:
+            send_verification(user)
+            db.session.commit()
+            return user
+    hash_password(password)  # the work a new account costs, so the time taken tells nothing either
+    if owner is not None:
+        _tell_owner_of_registration_attempt(owner)
     db.session.commit()
-    return user
+    return None
+
+
+def _tell_owner_of_registration_attempt(owner: User) -> None:
+    from marketplace.accounts import tokens
+    from marketplace.notifications.services import send_email
+
+    send_email(owner.email, "account_exists", owner.locale, user=owner,
+               login_link=tokens.public_link("accounts.login"),
+               reset_link=tokens.public_link("accounts.forgot_password"))
 
 
 def send_verification(user: User) -> None:

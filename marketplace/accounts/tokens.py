@@ -13,7 +13,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 VERIFY_EMAIL = "verify-email"
-PASSWORD_RESET = "password-reset"
+PASSWORD_RESET = "password-reset"  # nosec B105  # the salt naming a token kind, not a password
 ACCOUNT_SETUP = "account-setup"
 INVITATION = "invitation"
 

@@ -1,17 +1,25 @@
+import hashlib
 import json
 
-from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request,
-                   session, url_for)
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from marketplace.accounts import forms, invitations, privacy, services, tokens
-from marketplace.accounts.errors import (EmailNotVerified, EmailTaken, InvalidCredentials, InvitationUnusable,
-                                         LastAdmin, LinkInvalid, WeakPassword, WrongPassword)
+from marketplace.accounts.errors import (
+    EmailNotVerified,
+    EmailTaken,
+    InvalidCredentials,
+    InvitationUnusable,
+    LastAdmin,
+    LinkInvalid,
+    WeakPassword,
+    WrongPassword,
+)
 from marketplace.core.errors import DomainError, InvalidPhone, show_error
-from marketplace.core.policy import GUEST, PARTNER_PENDING, PUBLIC, SIGNED_IN, allow, signed_in_user
 from marketplace.core.nav import register_nav
+from marketplace.core.policy import GUEST, PARTNER_PENDING, PUBLIC, SIGNED_IN, allow, signed_in_user
 from marketplace.core.safety import safe_next_url
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import limiter
@@ -27,8 +35,30 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-# Every form that sends mail or creates accounts is throttled like the login.
+# Every form that sends mail or creates accounts is throttled per IP.
 throttled = limiter.limit(_login_limit, methods=["POST"], error_message="too_many_attempts")
+
+
+def _failed_sign_in(response) -> bool:
+    """Only a wrong email or password counts (401); a success, an unconfirmed address or a form
+    with errors never does, so people sharing one Wi-Fi do not lock each other out."""
+    return response.status_code == 401
+
+
+def _account_key() -> str:
+    # Hashed: the limiter's storage (Redis in production) holds no email addresses, and a huge
+    # value in the form cannot make a huge key.
+    email = services.normalise_email(request.form.get("email", ""))
+    return "account:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+# Limited per account (guesses spread over many IPs) and, higher, per IP (one guesser, many accounts).
+failed_sign_ins_per_account = limiter.limit(
+    lambda: current_app.config["LOGIN_FAILURES_PER_ACCOUNT"], key_func=_account_key, methods=["POST"],
+    deduct_when=_failed_sign_in, error_message="too_many_attempts", scope="login-account")
+failed_sign_ins_per_ip = limiter.limit(
+    lambda: current_app.config["LOGIN_FAILURES_PER_IP"], methods=["POST"],
+    deduct_when=_failed_sign_in, error_message="too_many_attempts", scope="login-ip")
 
 
 def _home():
@@ -51,7 +81,8 @@ def _link_problem(error: DomainError, retry_endpoint: str | None = None):
 
 @bp.route("/login", methods=["GET", "POST"])
 @allow(PUBLIC)
-@throttled
+@failed_sign_ins_per_ip
+@failed_sign_ins_per_account
 def login():
     if current_user.is_authenticated:
         return _home()
@@ -76,6 +107,11 @@ def _sign_out_everywhere() -> None:
     remember-me cookie holds the old session version, which no request accepts any more. Nothing of
     the last person stays in the session (their orders, a checkout draft): a phone may be shared."""
     services.end_all_sessions(signed_in_user())
+    _forget_this_browser()
+
+
+def _forget_this_browser() -> None:
+    """Sign this browser out and drop everything the session held for the person who leaves it."""
     session.clear()
     logout_user()  # after clear(): it asks for the remember-me cookie to be deleted too
 
@@ -104,13 +140,11 @@ def _register(form, template: str, register):
         return _home()
     if form.validate_on_submit():
         try:
-            user = register(form)
-        except EmailTaken as exc:
-            show_error(exc, form.email)
+            register(form)  # an address that has an account gets an email instead: the same answer
         except WeakPassword as exc:
             show_error(exc, form.password)
         else:
-            return render_template("accounts/check_email.html", email=user.email)
+            return render_template("accounts/check_email.html", email=services.normalise_email(form.email.data))
     status = 400 if request.method == "POST" else 200
     return render_template(template, form=form), status
 
@@ -193,7 +227,7 @@ def _new_password_page(token: str, purpose: str, title: str):
             return _link_problem(exc, "accounts.forgot_password")
         else:
             if current_user.is_authenticated:
-                logout_user()
+                _forget_this_browser()
             flash(_("Your password is set. Please sign in."), "success")
             return redirect(url_for("accounts.login"))
     status = 400 if request.method == "POST" else 200
@@ -235,7 +269,8 @@ def accept_invitation(token: str):
         except WeakPassword as exc:
             show_error(exc, form.password)
         else:
-            logout_user()
+            if current_user.is_authenticated:  # someone else's session: nothing of it is carried over
+                _forget_this_browser()
             login_user(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
             return _home()
@@ -307,7 +342,7 @@ def delete_account():
         except LastAdmin as exc:
             show_error(exc)
         else:
-            logout_user()
+            _forget_this_browser()
             flash(_("Your account is deleted. Thank you for being part of Pasar Bangkit."), "success")
             return _home()
     status = 400 if request.method == "POST" else 200

@@ -13,6 +13,7 @@ class CatalogError(DomainError):
 
     messages = {
         "slug_taken": _l("That web address is already taken; choose another."),
+        "province_required": _l("Choose your province to open your shop: delivery costs depend on it."),
         "invalid_price": _l("Enter a price between 0 and 100,000,000."),
         "invalid_stock": _l("Enter a stock between 0 and 100,000."),
         "too_many_variants": _l("A product can have at most 20 variants."),
@@ -32,6 +33,12 @@ class CatalogError(DomainError):
 
 class SlugTaken(CatalogError):
     code = "slug_taken"
+
+
+class ProvinceRequired(CatalogError):
+    """A shop opens only with its province: delivery zones are found from it."""
+
+    code = "province_required"
 
 
 class PhotoStorageDown(CatalogError):

@@ -1,17 +1,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from marketplace.core.forms import Form
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import (BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField,
-                     ValidationError)
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from marketplace.catalog import services
-from marketplace.core.errors import InvalidPhone
-from marketplace.core.phone import normalise_phone
 from marketplace.catalog.models import BusinessStatus, ProductStatus
+from marketplace.core.errors import InvalidPhone
+from marketplace.core.forms import Form
+from marketplace.core.phone import normalise_phone
+from marketplace.core.regions import PROVINCES
 
 _NO_ADDRESS = _l("A city or regency only: never a street address.")
 
@@ -35,6 +35,9 @@ class StorefrontForm(Form):
         Regexp(r"^[a-zA-Z0-9-]+$", message=_l("Use letters, numbers and dashes only."))])
     description = TextAreaField(_l("Short description"), validators=[Optional(), Length(max=300)])
     city = StringField(_l("City or regency"), validators=[DataRequired(), Length(max=80), _city_not_address])
+    # Optional while the shop is a draft; the service refuses to open a shop without one.
+    province = SelectField(_l("Province"), choices=[SelectChoice("", "")] + [SelectChoice(p) for p in PROVINCES],
+                           default="")
     whatsapp = StringField(_l("WhatsApp number"), validators=[Optional(), Length(max=30), _whatsapp])
     status = SelectField(_l("Shop status"), choices=[
         SelectChoice(BusinessStatus.DRAFT.value, _l("Draft (not visible)")),

@@ -58,6 +58,8 @@ class Business(db.Model):
     story_opt_in: Mapped[bool] = mapped_column(default=False)
     story_opt_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     city: Mapped[str] = mapped_column(String(80))  # city or regency; never a street address in public
+    # Required to open: delivery zones are found from it (marketplace.core.regions.PROVINCES).
+    province: Mapped[str | None] = mapped_column(String(60))
     whatsapp: Mapped[str | None] = mapped_column(String(20))  # E.164, e.g. +6281234567890
     logo_key: Mapped[str | None] = mapped_column(String(200))
     banner_key: Mapped[str | None] = mapped_column(String(200))
@@ -67,7 +69,7 @@ class Business(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     owner = relationship("User")
-    products: Mapped[list["Product"]] = relationship(back_populates="business")
+    products: Mapped[list[Product]] = relationship(back_populates="business")
 
     @property
     def is_public(self) -> bool:
@@ -75,7 +77,7 @@ class Business(db.Model):
 
     @property
     def accepts_orders(self) -> bool:
-        return self.status == BusinessStatus.OPEN.value
+        return self.status == BusinessStatus.OPEN.value and self.province is not None
 
 
 class Product(db.Model):
@@ -104,9 +106,9 @@ class Product(db.Model):
 
     business: Mapped[Business] = relationship(back_populates="products")
     category: Mapped[Category | None] = relationship()
-    variants: Mapped[list["Variant"]] = relationship(
+    variants: Mapped[list[Variant]] = relationship(
         back_populates="product", order_by="Variant.position", cascade="all, delete-orphan")
-    photos: Mapped[list["ProductPhoto"]] = relationship(
+    photos: Mapped[list[ProductPhoto]] = relationship(
         back_populates="product", order_by="ProductPhoto.position", cascade="all, delete-orphan")
 
     @property

@@ -49,7 +49,7 @@ def businesses_of_owners(owner_ids: Iterable[int]) -> dict[int, BusinessInfo]:
     return {row.owner_id: _info(row) for row in rows}
 
 
-def business_ids_of_owners(owner_ids) -> "select":
+def business_ids_of_owners(owner_ids) -> select:
     """A SELECT of the storefront ids of ``owner_ids`` (a list or a SELECT of user ids), to pass on to
     ``orders.queries`` without loading a thousand ids."""
     return select(Business.id).where(Business.owner_id.in_(owner_ids))

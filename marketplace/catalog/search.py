@@ -10,7 +10,6 @@ User text never reaches the query syntax: it is cut into plain word tokens first
 """
 from __future__ import annotations
 
-
 from sqlalchemy import column, event, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
@@ -72,9 +71,9 @@ def index_products(connection, rows: list[tuple[int, str, str]]) -> None:
 def unindex_products(connection, ids: list[int]) -> None:
     if not ids:
         return
-    column_name = "product_id" if connection.dialect.name == "postgresql" else "rowid"
-    connection.execute(text(f"DELETE FROM product_search WHERE {column_name} = :id"),
-                       [{"id": i} for i in ids])
+    delete = ("DELETE FROM product_search WHERE product_id = :id" if connection.dialect.name == "postgresql"
+              else "DELETE FROM product_search WHERE rowid = :id")
+    connection.execute(text(delete), [{"id": i} for i in ids])
 
 
 def match_clause(dialect: str, match):

@@ -12,13 +12,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from marketplace.accounts.models import User
 from marketplace.catalog import images
 from marketplace.catalog import search as fts
-from marketplace.catalog.errors import CatalogError, ImageRejected, SlugTaken
-from marketplace.catalog.models import (Business, BusinessStatus, Category, Product, ProductPhoto,
-                                        ProductStatus, Variant)
+from marketplace.catalog.errors import CatalogError, ImageRejected, ProvinceRequired, SlugTaken
+from marketplace.catalog.models import Business, BusinessStatus, Category, Product, ProductPhoto, ProductStatus, Variant
 from marketplace.core import audit
 from marketplace.core.errors import NotFound
-from marketplace.core.policy import is_admin, may_moderate, owns_product
 from marketplace.core.phone import normalise_phone
+from marketplace.core.policy import is_admin, may_moderate, owns_product
+from marketplace.core.regions import PROVINCES
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 
@@ -44,6 +44,7 @@ class BusinessData:
     story_opt_in: bool = False
     whatsapp: str = ""
     status: str = BusinessStatus.DRAFT.value
+    province: str = ""
 
 
 def business_of(owner_id: int) -> Business | None:
@@ -63,6 +64,11 @@ def save_business(owner_id: int, data: BusinessData, logo: bytes | None = None,
     if clash is not None and (business is None or clash != business.id):
         raise SlugTaken()
     whatsapp = normalise_phone(data.whatsapp)
+    province = data.province.strip() if data.province and data.province.strip() in PROVINCES else None
+    opening = data.status == BusinessStatus.OPEN.value and (business is None
+                                                              or business.status != BusinessStatus.SUSPENDED.value)
+    if opening and province is None:
+        raise ProvinceRequired()
     processed_logo = images.process_image(logo, prefix="logos", max_side=512) if logo else None
     processed_banner = images.process_image(banner, prefix="banners", max_side=1600) if banner else None
 
@@ -72,6 +78,7 @@ def save_business(owner_id: int, data: BusinessData, logo: bytes | None = None,
     business.name = data.name.strip()
     business.slug = slug
     business.city = data.city.strip()
+    business.province = province
     business.description = data.description.strip()
     business.story = data.story.strip()
     set_story_opt_in(business, data.story_opt_in)

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Iterator
 from types import ModuleType
-from typing import Iterator
 
 DOMAINS: tuple[str, ...] = ("core", "accounts", "programs", "catalog", "orders", "payments", "notifications",
                             "jobs", "mentoring")

@@ -16,7 +16,10 @@ form field it concerns); an error a view does not catch becomes the error page w
 """
 from __future__ import annotations
 
-from typing import Any, ClassVar, Mapping
+import math
+import time
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from flask import flash, render_template
 from flask_babel import lazy_gettext as _l
@@ -24,7 +27,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from marketplace.extensions import db
+from marketplace.extensions import db, limiter
 
 # Shown when a domain forgot a message for one of its codes (a test checks none does).
 FALLBACK_MESSAGE = _l("That did not work. Please check and try again.")
@@ -107,9 +110,19 @@ def register(app) -> None:
         return _error_page(500)
 
 
+def _minutes_to_wait() -> int | None:
+    """After a 429: until the last breached limit of this request lets the visitor in again."""
+    resets = [limit.reset_at for limit in limiter.current_limits if limit.breached]
+    if not resets:
+        return None
+    seconds = max(resets) - 1 - time.time()  # reset_at is rounded up to the next whole second
+    return max(1, math.ceil(seconds / 60))
+
+
 def _error_page(code: int, reason: str | None = None):
+    minutes = _minutes_to_wait() if code == 429 else None
     try:
-        return render_template("errors/error.html", code=code, reason=reason), code
+        return render_template("errors/error.html", code=code, reason=reason, minutes=minutes), code
     except OperationalError:  # the page's navigation needs the signed-in user, from the database
         return _unavailable()
 
@@ -119,7 +132,7 @@ def _unavailable():
     503 that tells clients and proxies when to come back, instead of a 500."""
     try:
         db.session.rollback()
-    except Exception:  # the connection is gone; the pool replaces it on the next checkout
+    except Exception:  # nosec B110  # the connection is gone; the pool replaces it on the next checkout
         pass
     try:
         body = render_template("errors/unavailable.html")

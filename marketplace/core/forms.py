@@ -10,5 +10,5 @@ class Form(FlaskForm):
 
     def hidden_tag(self, *fields):
         named = (getattr(self, f, None) if isinstance(f, str) else f for f in (fields or self))
-        return Markup("\n".join(str(f(id=False)) for f in named
-                                if f is not None and isinstance(f.widget, HiddenInput)))
+        tags = "\n".join(str(f(id=False)) for f in named if f is not None and isinstance(f.widget, HiddenInput))
+        return Markup(tags)  # nosec B704  # WTForms escapes the values of the fields it renders

@@ -15,7 +15,7 @@ other people's things cannot be probed.
 from __future__ import annotations
 
 import enum
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
@@ -140,6 +140,21 @@ def owns_product(user, product) -> bool:
     return product is not None and owns_business(user, product.business)
 
 
+def sells_part(user, part) -> bool:
+    """The order part (one seller's share of an order) is for the user's storefront."""
+    return part is not None and owns_business(user, part.business)
+
+
+def placed_order(user, order) -> bool:
+    """The signed-in customer placed the order (a guest's order is tied to their browser instead)."""
+    return user is not None and user.is_authenticated and order is not None and order.user_id == user.id
+
+
+def handles_money_of(staff, business) -> bool:
+    """Staff confirm payments and record payouts for their own program's storefronts; the admin for all."""
+    return business is not None and same_program(staff, business.owner)
+
+
 def may_moderate(staff, business) -> bool:
     """Staff moderate the storefronts of their own program's graduates; the admin every storefront."""
     return business is not None and same_program(staff, business.owner)
@@ -173,3 +188,42 @@ def may_moderate_jobs(user) -> bool:
     """Firms are partners of every program: any program's staff and the admin approve and suspend them."""
     return user.is_authenticated and (user.role == Role.ADMIN.value
                                       or (user.role == Role.STAFF.value and user.program_id is not None))
+
+
+# Mentoring (marketplace/mentoring): a graduate's record is read by the graduate (never the mentor's
+# private notes), by their mentor only while assigned (a previous mentor keeps nothing after a change),
+# and by their program's staff, who read notes only through mentoring.services.notes_for_staff (each
+# read written to the audit log). Staff of another program, other mentors and graduates: 404.
+
+
+def is_graduate_self(user, graduate) -> bool:
+    return user.is_authenticated and user.role == Role.GRADUATE and user.id == graduate.id
+
+
+def mentors_now(user, assignment) -> bool:
+    """The user is the graduate's mentor today (``assignment`` is the current one, or None)."""
+    return (user.is_authenticated and user.role == Role.MENTOR and assignment is not None
+            and assignment.ended_at is None and assignment.mentor_id == user.id)
+
+
+def is_program_staff(user, graduate) -> bool:
+    return user.is_authenticated and user.role in (Role.STAFF, Role.ADMIN) and same_program(user, graduate)
+
+
+def may_view_record(user, graduate, assignment) -> bool:
+    """Figures, goals, milestones, check-ins (without notes), actions and support."""
+    return is_graduate_self(user, graduate) or mentors_now(user, assignment) or is_program_staff(user, graduate)
+
+
+def may_read_shared_notes(user, graduate, assignment) -> bool:
+    """Check-in notes the graduate may read too (staff reads go through the audit log)."""
+    return is_graduate_self(user, graduate) or mentors_now(user, assignment)
+
+
+def may_read_private_notes(user, assignment) -> bool:
+    return mentors_now(user, assignment)
+
+
+def may_mentor(user, assignment) -> bool:
+    """Set goals, record check-ins and milestones: the current mentor only."""
+    return mentors_now(user, assignment)

@@ -1,5 +1,7 @@
 """Security headers for every response; the CSP forbids inline script everywhere."""
-from flask import g, request
+from urllib.parse import urlsplit
+
+from flask import current_app, g, request
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 
@@ -14,9 +16,14 @@ def _content_security_policy() -> str:
     frame = ["'none'"]
     connect = ["'self'"]
     if g.get("csp_allow_stripe"):
-        script.append("https://js.stripe.com")
-        frame = ["https://js.stripe.com", "https://hooks.stripe.com"]
-        connect.append("https://api.stripe.com")
+        stripe_js = urlsplit(current_app.config["STRIPE_JS_URL"])
+        origin = f"{stripe_js.scheme}://{stripe_js.netloc}"
+        script.append(origin)
+        if origin == "https://js.stripe.com":
+            frame = ["https://js.stripe.com", "https://hooks.stripe.com"]
+            connect.append("https://api.stripe.com")
+        else:  # localstripe's stand-in (tests only): no frames, and it calls its own origin
+            connect.append(origin)
     return "; ".join([
         "default-src 'self'",
         f"script-src {' '.join(script)}",

@@ -1,8 +1,8 @@
 from flask import Blueprint, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from marketplace.core.policy import PUBLIC, allow
 from marketplace.core.i18n import LANGUAGE_COOKIE
+from marketplace.core.policy import PUBLIC, allow
 from marketplace.core.safety import safe_next_url
 from marketplace.extensions import db
 

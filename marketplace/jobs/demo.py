@@ -8,8 +8,18 @@ from sqlalchemy import select
 from marketplace.accounts import services as accounts
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
-from marketplace.jobs.models import (Application, ApplicationEvent, ApplicationNote, Firm, FirmMember, FirmStatus,
-                                     MemberRole, Stage, Vacancy, WorkProfile)
+from marketplace.jobs.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationNote,
+    Firm,
+    FirmMember,
+    FirmStatus,
+    MemberRole,
+    Stage,
+    Vacancy,
+    WorkProfile,
+)
 from marketplace.jobs.services import jakarta_today, normalise_skills
 from marketplace.storage import get_storage
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import (CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint)
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.timeutil import utcnow
@@ -73,7 +73,7 @@ class Firm(db.Model):
     suspended_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    members: Mapped[list["FirmMember"]] = relationship(back_populates="firm", cascade="all, delete-orphan")
+    members: Mapped[list[FirmMember]] = relationship(back_populates="firm", cascade="all, delete-orphan")
 
     @property
     def member_user_ids(self) -> set[int]:
@@ -215,7 +215,7 @@ class Application(db.Model):
 
     vacancy: Mapped[Vacancy] = relationship()
     applicant = relationship("User")
-    events: Mapped[list["ApplicationEvent"]] = relationship(
+    events: Mapped[list[ApplicationEvent]] = relationship(
         back_populates="application", order_by="ApplicationEvent.id", cascade="all, delete-orphan")
 
     @property

@@ -9,8 +9,15 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.extensions import db
-from marketplace.jobs.models import (Application, ApplicationEvent, ApplicationNote, FirmInvitation, FirmMember,
-                                     Vacancy, WorkProfile)
+from marketplace.jobs.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationNote,
+    FirmInvitation,
+    FirmMember,
+    Vacancy,
+    WorkProfile,
+)
 from marketplace.storage import get_storage
 
 COVERS = {

@@ -33,21 +33,23 @@ def drop_search_schema(connection) -> None:
     connection.execute(text("DROP TABLE IF EXISTS vacancy_search"))
 
 
-def _body_sql() -> str:
-    return "description || ' ' || replace(skills, ',', ' ') || ' ' || city"
+# Whole statements written out (no SQL built from strings): the body is description, skills and city.
+_REINDEX_POSTGRESQL = (
+    "INSERT INTO vacancy_search (vacancy_id, document) SELECT id, "
+    " setweight(to_tsvector('simple', lower(title)), 'A') || "
+    " setweight(to_tsvector('simple', lower(description || ' ' || replace(skills, ',', ' ') || ' ' || city)), 'B')"
+    " FROM vacancies")
+_REINDEX_SQLITE = ("INSERT INTO vacancy_search (rowid, title, body) SELECT id, title, "
+                   "description || ' ' || replace(skills, ',', ' ') || ' ' || city FROM vacancies")
 
 
 def rebuild_search_index(connection) -> None:
     """Re-index every vacancy in one statement (after bulk loads that bypass the ORM)."""
     connection.execute(text("DELETE FROM vacancy_search"))
     if connection.dialect.name == "postgresql":
-        connection.execute(text(
-            "INSERT INTO vacancy_search (vacancy_id, document) SELECT id, "
-            " setweight(to_tsvector('simple', lower(title)), 'A') || "
-            f" setweight(to_tsvector('simple', lower({_body_sql()})), 'B') FROM vacancies"))
+        connection.execute(text(_REINDEX_POSTGRESQL))
     else:
-        connection.execute(text(
-            f"INSERT INTO vacancy_search (rowid, title, body) SELECT id, title, {_body_sql()} FROM vacancies"))
+        connection.execute(text(_REINDEX_SQLITE))
 
 
 def _document(vacancy) -> tuple[int, str, str]:
@@ -74,8 +76,9 @@ def index_vacancies(connection, rows: list[tuple[int, str, str]]) -> None:
 def unindex_vacancies(connection, ids: list[int]) -> None:
     if not ids:
         return
-    column_name = "vacancy_id" if connection.dialect.name == "postgresql" else "rowid"
-    connection.execute(text(f"DELETE FROM vacancy_search WHERE {column_name} = :id"), [{"id": i} for i in ids])
+    delete = ("DELETE FROM vacancy_search WHERE vacancy_id = :id" if connection.dialect.name == "postgresql"
+              else "DELETE FROM vacancy_search WHERE rowid = :id")
+    connection.execute(text(delete), [{"id": i} for i in ids])
 
 
 def match_clause(dialect: str, match):

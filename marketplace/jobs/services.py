@@ -12,7 +12,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -25,18 +25,36 @@ from sqlalchemy.orm import joinedload, selectinload
 from marketplace.accounts import services as accounts
 from marketplace.accounts import tokens
 from marketplace.accounts.models import Role, User
-from marketplace.core.policy import (applicant_of, firm_reads_application, may_moderate_jobs,
-                                     member_of_firm, owner_of_firm)
 from marketplace.catalog import queries as storefronts
 from marketplace.core import audit
-from marketplace.core.phone import indonesian_e164
 from marketplace.core.ids import MAX_ID
+from marketplace.core.phone import indonesian_e164
+from marketplace.core.policy import (
+    applicant_of,
+    firm_reads_application,
+    may_moderate_jobs,
+    member_of_firm,
+    owner_of_firm,
+)
 from marketplace.core.timeutil import as_utc, utcnow
 from marketplace.extensions import db
 from marketplace.jobs import search as fts
-from marketplace.jobs.models import (FINAL_STAGES, Application, ApplicationEvent, ApplicationNote,
-                                     EmploymentType, Firm, FirmInvitation, FirmMember, FirmStatus,
-                                     MemberRole, Stage, Vacancy, VacancyStatus, WorkProfile)
+from marketplace.jobs.models import (
+    FINAL_STAGES,
+    Application,
+    ApplicationEvent,
+    ApplicationNote,
+    EmploymentType,
+    Firm,
+    FirmInvitation,
+    FirmMember,
+    FirmStatus,
+    MemberRole,
+    Stage,
+    Vacancy,
+    VacancyStatus,
+    WorkProfile,
+)
 from marketplace.notifications.services import Attachment, send_email
 from marketplace.storage import get_storage
 
@@ -993,7 +1011,7 @@ def _set_stage(application: Application, stage: str, move: Move | None = None) -
     application.stage_changed_at = utcnow()
     event = ApplicationEvent(stage=stage)
     if stage == Stage.INTERVIEW.value and move is not None:
-        application.interview_at = move.interview_at.astimezone(timezone.utc)
+        application.interview_at = move.interview_at.astimezone(UTC)
         application.interview_place = move.interview_place.strip()[:300]
         event.interview_at, event.interview_place = application.interview_at, application.interview_place
     if stage == Stage.HIRED.value and move is not None:
@@ -1063,7 +1081,7 @@ def _ics_text(value: str) -> str:
 
 def interview_ics(application: Application) -> Attachment:
     """An RFC 5545 calendar event for the interview, in UTC (calendars show it in local time)."""
-    start = as_utc(application.interview_at).astimezone(timezone.utc)
+    start = as_utc(application.interview_at).astimezone(UTC)
     end = start + timedelta(hours=1)
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
     summary = f"Interview: {application.vacancy.title} - {application.vacancy.firm.legal_name}"

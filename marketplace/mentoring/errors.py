@@ -1,10 +1,12 @@
-"""Why a mentoring action was refused: one error root, a code per rule and one message table."""
+"""Why a mentoring action was refused: one error root with its message table (see core/errors.py)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from marketplace.core.errors import DomainError
 
-class MentoringError(Exception):
+
+class MentoringError(DomainError):
     """A rule refused the action; nothing was changed. ``status`` is the HTTP answer if a view lets it
     through (404 for anything that must not reveal that a person exists)."""
 
@@ -31,23 +33,10 @@ class MentoringError(Exception):
         "bad_period": _l("The period must run from an earlier month to a later one, at most five years."),
         "bad_value": _l("The value must be a whole number between 0 and 1,000,000,000,000."),
     }
-    status = 400
-
-    def __init__(self, code: str, status: int | None = None):
-        super().__init__(code)
-        self.code = code
-        if status is not None:
-            self.status = status
-
-    @property
-    def message(self) -> str:
-        return str(self.messages.get(self.code, self.messages["not_found"]))
 
 
 class NotFound(MentoringError):
     """Missing, or someone else's: answered as a 404 either way, so ids cannot be probed."""
 
+    code = "not_found"
     status = 404
-
-    def __init__(self):
-        super().__init__("not_found")

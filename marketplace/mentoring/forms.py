@@ -5,7 +5,14 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField, DateField, FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField,
+    BooleanField,
+    DateField,
+    FieldList,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
 )
 from wtforms import Form as SubForm
 from wtforms.fields.choices import SelectChoice
@@ -38,7 +45,7 @@ class AssignForm(Form):
     graduate_id = SelectField(_l("Graduate"), coerce=int, validate_choice=True)
     mentor_id = SelectField(_l("Mentor"), coerce=int, validate_choice=True)
 
-    def set_people(self, graduates, mentors) -> "AssignForm":
+    def set_people(self, graduates, mentors) -> AssignForm:
         self.graduate_id.choices = [SelectChoice(g.id, g.name) for g in graduates]
         self.mentor_id.choices = [SelectChoice(m.id, m.name) for m in mentors]
         return self
@@ -94,7 +101,7 @@ class ImpactFilterForm(Form):
     last = StringField(_l("To month"), validators=[Optional(), Length(max=7)])
     cohort_id = SelectField(_l("Cohort"), coerce=int, validate_choice=False, validators=[Optional()])
 
-    def set_cohorts(self, cohorts) -> "ImpactFilterForm":
+    def set_cohorts(self, cohorts) -> ImpactFilterForm:
         self.cohort_id.choices = [SelectChoice(0, _l("All cohorts"))] + [SelectChoice(c.id, c.name) for c in cohorts]
         return self
 

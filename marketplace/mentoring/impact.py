@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from marketplace.accounts.models import Role, User
 from marketplace.catalog import queries as catalog
 from marketplace.extensions import db
-from marketplace.mentoring.errors import MentoringError
+from marketplace.mentoring.errors import MentoringError, NotFound
 from marketplace.mentoring.models import Assignment, CheckIn, Support, SupportKind
 from marketplace.mentoring.services import add_months, today_jakarta
 from marketplace.orders import queries as sales
@@ -125,7 +125,7 @@ def impact_report(program_id: int, cohort_id: int | None, first: date | None, la
                                  .order_by(Cohort.started_on, Cohort.id)).scalars().all()
     cohort = next((c for c in cohorts if c.id == cohort_id), None) if cohort_id else None
     if cohort_id and cohort is None:
-        raise MentoringError("not_found", status=404)  # another program's cohort: as if it did not exist
+        raise NotFound()  # another program's cohort: as if it did not exist
     graduates = select(User.id).where(User.program_id == program_id, User.role == Role.GRADUATE.value,
                                       User.deleted_at.is_(None))
     if cohort is not None:

@@ -3,7 +3,7 @@ program gave, and when graduates last signed in (for the "not seen for 30 days" 
 
 Everything is keyed on the graduate (a person), not the storefront: a graduate is mentored before they
 open a shop, and sales figures are read through ``orders.queries`` for the shop they own.
-Check-in notes are confidential (see ``marketplace/mentoring/access.py``).
+Check-in notes are confidential (the checks are in ``marketplace/core/policy.py``).
 """
 from __future__ import annotations
 
@@ -121,7 +121,7 @@ class CheckIn(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     mentor = relationship("User", foreign_keys=[mentor_id])
-    actions: Mapped[list["Action"]] = relationship(back_populates="check_in", order_by="Action.id")
+    actions: Mapped[list[Action]] = relationship(back_populates="check_in", order_by="Action.id")
 
 
 class Action(db.Model):

@@ -2,7 +2,7 @@
 support, the figures of a business, alerts and the weekly digest.
 
 Knows nothing of requests. Functions take the acting user and plain values, check who asks (see
-``access.py``), do their work in one transaction that they commit, and raise ``MentoringError``.
+``marketplace/core/policy.py``), do their work in one transaction that they commit, and raise ``MentoringError``.
 Sales are read only through ``marketplace.orders.queries`` and storefronts through
 ``marketplace.catalog.queries``; no order is loaded into Python.
 """
@@ -16,14 +16,23 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
 from marketplace.catalog import queries as catalog
-from marketplace.core import audit
+from marketplace.core import audit, policy
 from marketplace.core.timeutil import as_utc, utcnow
 from marketplace.extensions import db
-from marketplace.mentoring import access
 from marketplace.mentoring.errors import MentoringError, NotFound
 from marketplace.mentoring.models import (
-    Action, ActionOwner, Assignment, CheckIn, CheckInMode, Goal, GoalMetric, Milestone, MilestoneKind, SignIn,
-    Support, SupportKind,
+    Action,
+    ActionOwner,
+    Assignment,
+    CheckIn,
+    CheckInMode,
+    Goal,
+    GoalMetric,
+    Milestone,
+    MilestoneKind,
+    SignIn,
+    Support,
+    SupportKind,
 )
 from marketplace.orders import queries as sales
 from marketplace.orders.queries import MonthSales
@@ -58,7 +67,7 @@ def graduate_for(user: User, graduate_id: int | None) -> tuple[User, Assignment 
     if graduate is None or graduate.role != Role.GRADUATE.value or graduate.deleted_at is not None:
         raise NotFound()
     assignment = current_assignment(graduate.id)
-    if not access.may_view_record(user, graduate, assignment):
+    if not policy.may_view_record(user, graduate, assignment):
         raise NotFound()
     return graduate, assignment
 
@@ -71,7 +80,7 @@ def current_assignment(graduate_id: int) -> Assignment | None:
 def _program_person(actor: User, person_id: int | None, role: str, code: str) -> User:
     person = db.session.get(User, person_id) if person_id else None
     if (person is None or person.role != role or person.deleted_at is not None
-            or not access.is_program_staff(actor, person)
+            or not policy.is_program_staff(actor, person)
             or (actor.role == Role.ADMIN.value and actor.program_id and person.program_id != actor.program_id)):
         raise MentoringError(code)
     return person
@@ -180,7 +189,7 @@ def mentees_of(mentor: User) -> list[User]:
 
 def _require_mentor(actor: User, graduate_id: int | None) -> User:
     graduate, assignment = graduate_for(actor, graduate_id)
-    if not access.may_mentor(actor, assignment):
+    if not policy.may_mentor(actor, assignment):
         raise NotFound()
     return graduate
 
@@ -215,7 +224,7 @@ def set_goal_value(actor: User, goal_id: int | None, value: int) -> Goal:
     if goal is None:
         raise NotFound()
     graduate, assignment = graduate_for(actor, goal.graduate_id)
-    if not (access.may_mentor(actor, assignment) or access.is_graduate_self(actor, graduate)):
+    if not (policy.may_mentor(actor, assignment) or policy.is_graduate_self(actor, graduate)):
         raise NotFound()
     if goal.metric != GoalMetric.MANUAL.value:
         raise MentoringError("bad_metric")
@@ -284,10 +293,10 @@ def mark_action_done(actor: User, action_id: int | None) -> Action:
     if action is None:
         raise NotFound()
     graduate, assignment = graduate_for(actor, action.graduate_id)
-    if access.is_graduate_self(actor, graduate):
+    if policy.is_graduate_self(actor, graduate):
         if action.owner != ActionOwner.GRADUATE.value:
             raise MentoringError("not_your_action")
-    elif not access.may_mentor(actor, assignment):
+    elif not policy.may_mentor(actor, assignment):
         raise NotFound()
     moved = db.session.execute(
         update(Action).where(Action.id == action.id, Action.done_at.is_(None))
@@ -306,7 +315,7 @@ def resolve_support_flag(actor: User, check_in_id: int | None) -> None:
     if check_in is None:
         raise NotFound()
     graduate = db.session.get(User, check_in.graduate_id)
-    if not access.is_program_staff(actor, graduate):
+    if not policy.is_program_staff(actor, graduate):
         raise NotFound()
     if check_in.support_resolved_at is None:
         check_in.support_resolved_at = utcnow()
@@ -319,7 +328,7 @@ def notes_for_staff(actor: User, graduate_id: int | None) -> tuple[User, list[Ch
     """Every check-in with its notes, private ones included, for the program's staff: the read is
     written to the audit log in the same transaction."""
     graduate, _assignment = graduate_for(actor, graduate_id)
-    if not access.is_program_staff(actor, graduate):
+    if not policy.is_program_staff(actor, graduate):
         raise NotFound()
     check_ins = _check_ins(graduate.id)
     audit.record(actor.id, "mentor_note.read", "user", graduate.id, program_id=graduate.program_id,
@@ -343,7 +352,7 @@ def _check_ins(graduate_id: int) -> list[CheckIn]:
 def record_support(actor: User, graduate_id: int | None, *, kind: str, description: str, amount_idr: int,
                    given_on: date | None) -> Support:
     graduate = db.session.get(User, graduate_id) if graduate_id else None
-    if graduate is None or graduate.role != Role.GRADUATE.value or not access.is_program_staff(actor, graduate):
+    if graduate is None or graduate.role != Role.GRADUATE.value or not policy.is_program_staff(actor, graduate):
         raise NotFound()
     if kind not in {k.value for k in SupportKind}:
         raise MentoringError("bad_kind")
@@ -443,7 +452,7 @@ def record_for(viewer: User, graduate_id: int | None) -> Record:
                   active_products=active, waiting_to_ship=waiting, goals=progress, milestones=milestones,
                   check_ins=check_ins, open_actions=open_actions, support=support,
                   first_sale_on=(as_utc(first_sale) + sales.JAKARTA_OFFSET).date() if first_sale else None,
-                  history=assignment_history(graduate.id) if access.is_program_staff(viewer, graduate) else [])
+                  history=assignment_history(graduate.id) if policy.is_program_staff(viewer, graduate) else [])
 
 
 def _progress(goal: Goal, months: list[MonthSales], active_products: int, business) -> GoalProgress:
@@ -463,8 +472,8 @@ def _progress(goal: Goal, months: list[MonthSales], active_products: int, busine
 
 def visible_notes(viewer: User, record: Record) -> tuple[bool, bool]:
     """(shared notes shown, private notes shown) on the record page of ``viewer``."""
-    return (access.may_read_shared_notes(viewer, record.graduate, record.assignment),
-            access.may_read_private_notes(viewer, record.assignment))
+    return (policy.may_read_shared_notes(viewer, record.graduate, record.assignment),
+            policy.may_read_private_notes(viewer, record.assignment))
 
 
 # Alerts ----------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, session
 from flask_login import current_user
 
+from marketplace.core.policy import placed_order
 from marketplace.orders import lookup
 from marketplace.orders.models import Order
 
@@ -21,7 +22,7 @@ def remember_order(order: Order) -> None:
 def can_view(order: Order | None) -> bool:
     if order is None:
         return False
-    if current_user.is_authenticated and order.user_id == current_user.id:
+    if placed_order(current_user, order):
         return True
     return order.public_id in session.get(GUEST_ORDERS_KEY, [])
 

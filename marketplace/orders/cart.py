@@ -50,7 +50,7 @@ def _variant_for_sale(variant_id: int, buyer_id: int | None) -> Variant:
 
 def _check_quantity(quantity: int) -> None:
     if not isinstance(quantity, int) or quantity < 1 or quantity > MAX_QUANTITY_PER_LINE:
-        raise InvalidQuantity()
+        raise InvalidQuantity(MAX_QUANTITY_PER_LINE)
 
 
 def add_to_cart(cart_id: int, variant_id: int, quantity: int, buyer_id: int | None) -> CartItem:

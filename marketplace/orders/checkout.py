@@ -12,9 +12,17 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.orders.cart import CartSummary, summarize_cart, title
-from marketplace.orders.delivery import PROVINCES, DeliveryQuote, quote
+from marketplace.core.regions import PROVINCES
+from marketplace.orders.delivery import DeliveryQuote, quote
 from marketplace.orders.errors import (
-    CartEmpty, NotAllowed, OrderError, OutOfStock, OwnStorefront, ProductUnavailable, UnknownProvince,
+    CartEmpty,
+    NotAllowed,
+    OrderError,
+    OutOfStock,
+    OwnStorefront,
+    PricesChanged,
+    ProductUnavailable,
+    UnknownProvince,
 )
 from marketplace.orders.lookup import order_for_key
 from marketplace.orders.models import Cart, Order, OrderLine, OrderPart, OrderStatus
@@ -48,18 +56,91 @@ class CheckoutRequest:
     idempotency_key: str
     user_id: int | None = None
     locale: str = "id"
+    reviewed: ReviewedPrices | None = None  # from the review page; None only where no person reviews
+
+
+@dataclass(frozen=True)
+class ReviewedPrices:
+    """What the customer saw on the review page: each line's quantity and unit price, and each
+    seller's delivery zone and cost. An order is placed only at these."""
+
+    lines: tuple[tuple[int, int, int], ...]       # (variant id, quantity, unit price)
+    deliveries: tuple[tuple[int, str, int], ...]  # (business id, zone, delivery cost)
+
+    @classmethod
+    def of(cls, summary: CartSummary, quotes: list[DeliveryQuote]) -> ReviewedPrices:
+        return cls(tuple((line.variant.id, line.quantity, line.unit_price_idr)
+                         for group in summary.groups for line in group.lines),
+                   tuple((q.business.id, q.zone, q.delivery_idr) for q in quotes))
+
+    def to_data(self) -> dict:
+        return {"lines": [list(line) for line in self.lines], "deliveries": [list(d) for d in self.deliveries]}
+
+    @classmethod
+    def from_data(cls, data) -> ReviewedPrices | None:
+        """None for anything that is not what ``to_data`` wrote."""
+        try:
+            lines = tuple((int(v), int(q), int(p)) for v, q, p in data["lines"])
+            deliveries = tuple((int(b), str(z), int(c)) for b, z, c in data["deliveries"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        return cls(lines, deliveries)
+
+
+@dataclass(frozen=True)
+class PriceChange:
+    """One difference between the review page and the database now."""
+
+    kind: str                     # "price", "quantity", "added", "removed", "delivery"
+    variant_id: int | None = None
+    business_id: int | None = None
+    title: str = ""
+    old_idr: int | None = None    # unit price, or delivery cost; for "quantity" the old quantity
+    new_idr: int | None = None
+
+
+def changes_since(reviewed: ReviewedPrices, summary: CartSummary, quotes: list[DeliveryQuote]) -> list[PriceChange]:
+    seen = {variant_id: (quantity, price) for variant_id, quantity, price in reviewed.lines}
+    changes: list[PriceChange] = []
+    current = set()
+    for group in summary.groups:
+        for line in group.lines:
+            current.add(line.variant.id)
+            name = title(line.variant)
+            if line.variant.id not in seen:
+                changes.append(PriceChange("added", line.variant.id, title=name, new_idr=line.unit_price_idr))
+                continue
+            quantity, price = seen[line.variant.id]
+            if price != line.unit_price_idr:
+                changes.append(PriceChange("price", line.variant.id, title=name, old_idr=price,
+                                           new_idr=line.unit_price_idr))
+            if quantity != line.quantity:
+                changes.append(PriceChange("quantity", line.variant.id, title=name, old_idr=quantity,
+                                           new_idr=line.quantity))
+    changes += [PriceChange("removed", variant_id) for variant_id in seen if variant_id not in current]
+    delivered = {business_id: (zone, cost) for business_id, zone, cost in reviewed.deliveries}
+    for q in quotes:
+        if delivered.get(q.business.id) != (q.zone, q.delivery_idr):
+            old = delivered.get(q.business.id)
+            changes.append(PriceChange("delivery", business_id=q.business.id, title=q.business.name,
+                                       old_idr=old[1] if old else None, new_idr=q.delivery_idr))
+    return changes
 
 
 def place_order(req: CheckoutRequest) -> Order:
     """Turn a cart into an order with one part per seller, reserving stock for every line.
 
-    The same idempotency key always gives the same order (a double submit makes one order)."""
+    The same idempotency key always gives the same order (a double submit makes one order). Raises
+    PricesChanged, before anything is reserved or stored, when the prices or delivery costs are not
+    the ones the customer reviewed."""
     if existing := order_for_key(req.idempotency_key):
         return existing
     _check_request(req)
     cart = db.session.get(Cart, req.cart_id)
     summary = _summary_ready_to_order(cart, req.user_id)
     quotes = quote(summary, req.address.city, req.address.province, req.delivery)
+    if req.reviewed is not None and (changes := changes_since(req.reviewed, summary, quotes)):
+        raise PricesChanged(changes)
     order, created = _new_order(req, quotes)
     if not created:  # a concurrent double submit made it first
         return order
@@ -85,7 +166,7 @@ def place_order(req: CheckoutRequest) -> Order:
 
 def _check_request(req: CheckoutRequest) -> None:
     if req.payment_method not in available_methods():
-        raise NotAllowed("payment method")
+        raise NotAllowed()  # not a payment method offered now
     if req.address.province not in PROVINCES:
         raise UnknownProvince()
 

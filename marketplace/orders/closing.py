@@ -36,10 +36,10 @@ def cancel_part(part_id: int, actor_id: int | None, reason: str) -> OrderPart:
     order = part.order
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidTransition("a reason is required")
+        raise InvalidTransition()  # a reason is required
     if part.status == PartStatus.AWAITING_PAYMENT.value:
         if PaymentMethod(order.payment_method).online:
-            raise InvalidTransition("unpaid card orders expire by themselves")
+            raise InvalidTransition()  # unpaid card orders expire by themselves
         if not transition(part_id, {PartStatus.AWAITING_PAYMENT.value}, PartStatus.CANCELLED.value,
                            cancel_reason=reason):
             raise InvalidTransition()
@@ -64,7 +64,7 @@ def cancel_part(part_id: int, actor_id: int | None, reason: str) -> OrderPart:
         payments.refund(order, part.total_idr, idempotency_key=f"refund-part-{part.id}")
     except PaymentError as exc:
         db.session.rollback()  # the part stays paid: no money went back
-        raise RefundFailed(exc.message) from exc
+        raise RefundFailed(exc.provider_message) from exc
     except Exception:
         db.session.rollback()
         raise
@@ -138,7 +138,7 @@ def cancel_unpaid_order(order_id: int, actor_id: int | None) -> Order:
         db.session.commit()
         if order.status == OrderStatus.PAID.value:
             raise PaymentArrived()
-        raise InvalidTransition("the payment provider cannot be asked now")
+        raise InvalidTransition()  # the payment provider cannot be asked now
     if not moved:
         db.session.rollback()
         raise InvalidTransition()

@@ -6,21 +6,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from marketplace.catalog.models import Business
+from marketplace.core.regions import JAVA_PROVINCES
 from marketplace.extensions import db
 from marketplace.orders.cart import CartSummary
-from marketplace.orders.errors import DeliveryUnavailable, NegativeRate, UnknownProvince
+from marketplace.orders.errors import DeliveryUnavailable, NegativeRate
 from marketplace.orders.models import DeliverySettings, DeliveryZone
 
-PROVINCES: tuple[str, ...] = (
-    "Aceh", "Sumatera Utara", "Sumatera Barat", "Riau", "Kepulauan Riau", "Jambi", "Sumatera Selatan",
-    "Kepulauan Bangka Belitung", "Bengkulu", "Lampung", "DKI Jakarta", "Banten", "Jawa Barat", "Jawa Tengah",
-    "DI Yogyakarta", "Jawa Timur", "Bali", "Nusa Tenggara Barat", "Nusa Tenggara Timur", "Kalimantan Barat",
-    "Kalimantan Tengah", "Kalimantan Selatan", "Kalimantan Timur", "Kalimantan Utara", "Sulawesi Utara",
-    "Gorontalo", "Sulawesi Tengah", "Sulawesi Barat", "Sulawesi Selatan", "Sulawesi Tenggara", "Maluku",
-    "Maluku Utara", "Papua", "Papua Barat", "Papua Barat Daya", "Papua Selatan", "Papua Tengah",
-    "Papua Pegunungan",
-)
-JAVA_PROVINCES = frozenset({"Banten", "DKI Jakarta", "Jawa Barat", "Jawa Tengah", "DI Yogyakarta", "Jawa Timur"})
 
 
 def delivery_settings(business_id: int) -> DeliverySettings:
@@ -30,23 +21,20 @@ def delivery_settings(business_id: int) -> DeliverySettings:
     ).scalar_one_or_none()
     if found is not None:
         return found
-    return DeliverySettings(business_id=business_id, province=None, same_city_idr=10_000, same_province_idr=20_000,
+    return DeliverySettings(business_id=business_id, same_city_idr=10_000, same_province_idr=20_000,
                             java_idr=30_000, outside_java_idr=60_000, delivery_enabled=True, pickup_enabled=False)
 
 
-def save_delivery_settings(business_id: int, *, province: str | None, same_city_idr: int, same_province_idr: int,
+def save_delivery_settings(business_id: int, *, same_city_idr: int, same_province_idr: int,
                            java_idr: int, outside_java_idr: int, delivery_enabled: bool,
                            pickup_enabled: bool) -> DeliverySettings:
-    if province is not None and province not in PROVINCES:
-        raise UnknownProvince()
     if min(same_city_idr, same_province_idr, java_idr, outside_java_idr) < 0:
         raise NegativeRate()
     if not delivery_enabled and not pickup_enabled:
-        raise DeliveryUnavailable("")
+        raise DeliveryUnavailable("")  # neither delivery nor pickup offered
     settings = delivery_settings(business_id)
     if settings.id is None:
         db.session.add(settings)
-    settings.province = province
     settings.same_city_idr, settings.same_province_idr = same_city_idr, same_province_idr
     settings.java_idr, settings.outside_java_idr = java_idr, outside_java_idr
     settings.delivery_enabled, settings.pickup_enabled = delivery_enabled, pickup_enabled
@@ -61,12 +49,10 @@ def _norm_city(name: str) -> str:
     return name
 
 
-def delivery_zone(seller_city: str, seller_province: str | None, buyer_city: str, buyer_province: str) -> str:
-    """Flat-rate zones. A seller who has not said which province they are in is charged as same city
-    only on a city-name match, otherwise at the outside-Java rate (never undercharging them)."""
+def delivery_zone(seller_city: str, seller_province: str, buyer_city: str, buyer_province: str) -> str:
+    """Flat-rate zones from the storefront's city and province (a storefront cannot open without one)
+    to the buyer's: the zone named on every page is the one whose rate is charged."""
     same_city = _norm_city(seller_city) == _norm_city(buyer_city)
-    if seller_province is None:
-        return DeliveryZone.SAME_CITY.value if same_city else DeliveryZone.OUTSIDE_JAVA.value
     if seller_province == buyer_province:
         return DeliveryZone.SAME_CITY.value if same_city else DeliveryZone.SAME_PROVINCE.value
     if seller_province in JAVA_PROVINCES and buyer_province in JAVA_PROVINCES:
@@ -106,8 +92,8 @@ def quote(summary: CartSummary, city: str, province: str, choices: dict[int, str
         choice = choices.get(group.business.id, "delivery")
         if choice == "pickup" and settings.pickup_enabled:
             zone = DeliveryZone.PICKUP.value
-        elif choice == "delivery" and settings.delivery_enabled:
-            zone = delivery_zone(group.business.city, settings.province, city, province)
+        elif choice == "delivery" and settings.delivery_enabled and group.business.province:
+            zone = delivery_zone(group.business.city, group.business.province, city, province)
         else:
             raise DeliveryUnavailable(group.business.name)
         quotes.append(DeliveryQuote(group.business, zone, delivery_rate(settings, zone), group.items_idr,

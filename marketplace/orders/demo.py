@@ -53,7 +53,8 @@ def seed() -> None:
         carts.add_to_cart(cart.id, variant.id, 1, customer.id)
         order = checkout.place_order(checkout.CheckoutRequest(
             cart_id=cart.id, email=customer.email, address=DEMO_ADDRESSES[n % len(DEMO_ADDRESSES)], delivery={},
-            payment_method=(PaymentMethod.COD if state == "completed" else PaymentMethod.BANK_TRANSFER).value, idempotency_key=key,
+            payment_method=(PaymentMethod.COD if state == "completed" else PaymentMethod.BANK_TRANSFER).value,
+            idempotency_key=key,
             user_id=customer.id, locale=customer.locale or "id"))
         _advance(order, state)
 

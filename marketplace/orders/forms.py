@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField, EmailField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField,
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
@@ -11,7 +18,7 @@ from marketplace.core.forms import Form
 from marketplace.core.ids import MAX_ID
 from marketplace.core.phone import indonesian_e164
 from marketplace.orders.cart import MAX_QUANTITY_PER_LINE
-from marketplace.orders.delivery import PROVINCES
+from marketplace.core.regions import PROVINCES
 from marketplace.payments.models import PaymentMethod
 
 PROVINCE_CHOICES = [SelectChoice("", "")] + [SelectChoice(p) for p in PROVINCES]
@@ -113,8 +120,6 @@ RATE = [InputRequired(_l("Enter a rate (0 for free).")), NumberRange(min=0, max=
 
 
 class DeliverySettingsForm(Form):
-    # No Optional(): it would also wipe the "not a valid choice" error of a blank-looking " ".
-    province = SelectField(_l("Your province"), choices=PROVINCE_CHOICES, default="")
     same_city_idr = IntegerField(_l("Same city (Rp)"), validators=RATE)
     same_province_idr = IntegerField(_l("Same province (Rp)"), validators=RATE)
     java_idr = IntegerField(_l("Elsewhere on Java (Rp)"), validators=RATE)

@@ -4,6 +4,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from marketplace.accounts.models import User
+from marketplace.core.policy import is_admin
+from marketplace.catalog.models import Business
 from marketplace.extensions import db
 from marketplace.orders.models import Order, OrderPart
 from marketplace.orders.status import SOLD_PART_STATUSES
@@ -49,3 +52,11 @@ def sales_total_idr(business_id: int) -> int:
         select(func.coalesce(func.sum(OrderPart.total_idr), 0))
         .where(OrderPart.business_id == business_id, OrderPart.status.in_(SOLD_PART_STATUSES))
     ).scalar_one())
+
+
+def program_businesses(staff) -> list[Business]:
+    """The storefronts whose money ``staff`` handles: their program's sellers (every one for an admin)."""
+    query = select(Business).join(User, Business.owner_id == User.id).options(selectinload(Business.owner))
+    if not is_admin(staff):
+        query = query.where(User.program_id == staff.program_id)
+    return db.session.execute(query.order_by(Business.name)).scalars().all()

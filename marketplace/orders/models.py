@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.timeutil import utcnow
@@ -66,6 +66,7 @@ class Cart(db.Model):
 
     items: Mapped[list[CartItem]] = relationship(back_populates="cart", cascade="all, delete-orphan",
                                                    order_by="CartItem.id")
+    draft: Mapped[CheckoutDraft | None] = relationship(cascade="all, delete-orphan")
 
 
 class CartItem(db.Model):
@@ -82,14 +83,28 @@ class CartItem(db.Model):
     variant = relationship("Variant")
 
 
+class CheckoutDraft(db.Model):
+    """What the customer typed at checkout (email, name, phone, address, delivery and payment choices)
+    between the checkout form and "Place order". On the server, keyed by the cart: the session cookie is
+    signed but readable, and a phone may be shared, so no personal data travels in it. Deleted with
+    the cart, when the order is placed, and with the account (``orders/privacy.py``)."""
+
+    __tablename__ = "checkout_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cart_id: Mapped[int] = mapped_column(ForeignKey("carts.id"), unique=True)
+    data: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
 class DeliverySettings(db.Model):
-    """A seller's flat delivery rates by zone, and whether buyers may pick up."""
+    """A seller's flat delivery rates by zone, and whether buyers may pick up. The zone is found from
+    the storefront's city and province (``Business.province``)."""
 
     __tablename__ = "delivery_settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id"), unique=True)
-    province: Mapped[str | None] = mapped_column(String(60))
     same_city_idr: Mapped[int] = mapped_column(default=10_000)
     same_province_idr: Mapped[int] = mapped_column(default=20_000)
     java_idr: Mapped[int] = mapped_column(default=30_000)

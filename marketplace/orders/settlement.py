@@ -117,7 +117,7 @@ def confirm_offline_payment(part_id: int, actor_id: int) -> OrderPart:
         raise NotAllowed()
     order = part.order
     if PaymentMethod(order.payment_method).online:
-        raise NotAllowed("card payments are confirmed by Stripe")
+        raise NotAllowed()  # card payments are confirmed by Stripe
     if not mark_part_paid(part_id, actor_id, note=SystemNote.PAYMENT_CONFIRMED.value):
         raise InvalidTransition()
     was_paid = order.status == OrderStatus.PAID.value

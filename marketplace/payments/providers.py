@@ -14,18 +14,10 @@ from typing import Protocol
 
 from flask import current_app
 
+from marketplace.payments.errors import PaymentError
 from marketplace.payments.models import PaymentMethod
 
 STRIPE_UNITS_PER_RUPIAH = 100
-
-
-class PaymentError(Exception):
-    """The provider refused or could not be reached; ``message`` is safe to show to the customer."""
-
-    def __init__(self, message: str, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 @dataclass(frozen=True)

@@ -19,30 +19,33 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
-from marketplace.accounts.models import User
-from marketplace.core.policy import is_admin
-from marketplace.catalog.models import Business
 from marketplace.core import audit
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.payments import ledger
+from marketplace.payments.errors import PayoutError
 from marketplace.payments.models import (
-    LedgerEntry, LedgerKind, Payment, PaymentMethod, PaymentStatus, Payout, WebhookEvent,
+    LedgerEntry,
+    LedgerKind,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Payout,
+    WebhookEvent,
 )
 from marketplace.payments.outcomes import OrderRef, Outcome, PayableOrder, PaymentOutcome, Refund
 from marketplace.payments.providers import (
-    PaymentError, StripeProvider, provider_for, stripe_configured, stripe_provider,
+    PaymentError,
+    StripeProvider,
+    provider_for,
+    stripe_configured,
+    stripe_provider,
 )
 
 log = logging.getLogger(__name__)
 
 CARD = PaymentMethod.STRIPE.value
-
-
-class PayoutError(Exception):
-    code = "payout_error"
 
 
 def payment_for(order: OrderRef) -> Payment | None:
@@ -292,22 +295,14 @@ def _refund_difference(provider, payment: Payment) -> list[str]:
 # Payouts and balances ------------------------------------------------------------------------------
 
 
-def program_businesses(staff) -> list[Business]:
-    """The storefronts whose money ``staff`` handles: their program's sellers (every one for an admin)."""
-    query = select(Business).join(User, Business.owner_id == User.id).options(selectinload(Business.owner))
-    if not is_admin(staff):
-        query = query.where(User.program_id == staff.program_id)
-    return db.session.execute(query.order_by(Business.name)).scalars().all()
-
-
 def record_payout(business_id: int, amount_idr: int, reference: str, actor_id: int, note: str | None = None) -> Payout:
     """Staff transferred money to a seller: a payout and a ledger debit, in one transaction. The
     caller has checked the staff member belongs to the seller's program."""
     reference = (reference or "").strip()
     if amount_idr <= 0 or not reference:
-        raise PayoutError("amount and reference are required")
+        raise PayoutError()  # amount and reference are required
     if amount_idr > ledger.balance_idr(business_id):
-        raise PayoutError("more than the balance")
+        raise PayoutError()  # more than the balance
     payout = Payout(business_id=business_id, amount_idr=amount_idr, reference=reference, note=note,
                     recorded_by_id=actor_id)
     db.session.add(payout)

@@ -3,10 +3,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.core.errors import show_error
 from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_nav
+from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.notifications import services as notifications
 from marketplace.programs import services
 from marketplace.programs.errors import AlreadyRegistered, NameTaken

@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from marketplace.core.forms import Form
 from wtforms import DateField, EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from marketplace.accounts.forms import LANGUAGE_CHOICES, strip
+from marketplace.core.forms import Form
 
 
 class ActionForm(Form):
@@ -12,7 +12,8 @@ class ActionForm(Form):
 
 
 class InvitationForm(Form):
-    role = SelectField(_l("Invite as"), choices=[SelectChoice("graduate", _l("Graduate")), SelectChoice("mentor", _l("Mentor"))])
+    role = SelectField(_l("Invite as"),
+                       choices=[SelectChoice("graduate", _l("Graduate")), SelectChoice("mentor", _l("Mentor"))])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("Email"), filters=[strip], validators=[
         DataRequired(), Email(check_deliverability=False, message=_l("Please enter a valid email address.")),

@@ -22,7 +22,7 @@ class Program(db.Model):
     city: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    cohorts: Mapped[list["Cohort"]] = relationship(back_populates="program", order_by="Cohort.started_on")
+    cohorts: Mapped[list[Cohort]] = relationship(back_populates="program", order_by="Cohort.started_on")
 
 
 class Cohort(db.Model):

@@ -8,13 +8,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from marketplace.accounts.invitations import invitation_status
-from marketplace.core.policy import Role, allow, is_admin, signed_in_user
 from marketplace.core.errors import show_error
 from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_nav
+from marketplace.core.policy import Role, allow, is_admin, signed_in_user
 from marketplace.programs import services
-from marketplace.programs.errors import AlreadyRegistered, CohortRequired, InvitationClosed
 from marketplace.programs.admin import bp as admin_bp
+from marketplace.programs.errors import AlreadyRegistered, CohortRequired, InvitationClosed
 from marketplace.programs.forms import ActionForm, InvitationForm
 
 bp = Blueprint("programs", __name__, url_prefix="/staff")

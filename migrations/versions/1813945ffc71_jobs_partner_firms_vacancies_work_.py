@@ -5,11 +5,10 @@ Revises: b15dd2259feb
 Create Date: 2026-11-30 12:09:14.500255
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from marketplace.jobs.search import create_search_schema, drop_search_schema
-
 
 # revision identifiers, used by Alembic.
 revision = '1813945ffc71'

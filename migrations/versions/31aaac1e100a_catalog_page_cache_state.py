@@ -5,9 +5,8 @@ Revises: c4ta10g5e4rc
 Create Date: 2026-11-23 08:14:53.420888
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '31aaac1e100a'

@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-23 07:55:52.516769
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '630ec0963030'

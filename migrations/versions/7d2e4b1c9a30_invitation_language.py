@@ -5,9 +5,8 @@ Revises: 31aaac1e100a
 Create Date: 2026-11-23 11:40:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7d2e4b1c9a30'

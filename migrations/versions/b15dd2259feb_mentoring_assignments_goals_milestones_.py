@@ -5,9 +5,8 @@ Revises: 7d2e4b1c9a30
 Create Date: 2026-11-30 12:13:30.645579
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b15dd2259feb'

@@ -5,9 +5,8 @@ Revises: 630ec0963030
 Create Date: 2026-11-23 08:03:49.047977
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f9afa5b0b7d0'

@@ -1,4 +1,5 @@
 """Customers register themselves, confirm their address by an emailed link, then sign in."""
+import pytest
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
@@ -94,14 +95,60 @@ def test_a_token_for_another_purpose_is_refused(client):
     assert client.get(f"/account/verify/{reset_token}").status_code == 400
 
 
-def test_duplicate_email_is_refused_whatever_its_case(client, outbox):
-    factories.user(email="sari@example.com")
+def _same_page(first: bytes, second: bytes, *emails: str) -> bool:
+    """Byte for byte, but for the CSRF token (signed with the current second) and the typed address."""
+    import re
+
+    def clean(page: bytes) -> bytes:
+        page = re.sub(rb'name="csrf_token" value="[^"]*"', b'name="csrf_token"', page)
+        for email in emails:
+            page = page.replace(email.encode(), b"EMAIL")
+        return page
+
+    return clean(first) == clean(second)
+
+
+@pytest.mark.parametrize("path, extra", [("/account/register", {}),
+                                         ("/account/register/partner", {"organisation": "PT Osing Kreatif"})])
+def test_registering_a_taken_address_answers_like_a_new_one_and_tells_the_owner(client, outbox, path, extra):
+    """Issue 11, item 5: nobody can learn from the answer whether someone (a graduate) has an account."""
+    owner = factories.user("graduate", email="sari@example.com", name="Sari", locale="en")
     factories.db.session.commit()
     before = count_users()
-    response = client.post("/account/register", data={**GOOD, "email": "  SARI@Example.COM "})
-    assert response.status_code == 400
-    assert b"already exists" in response.data
-    assert count_users() == before
+    taken = client.post(path, data={**GOOD, **extra, "email": "  SARI@Example.COM "})
+    new = client.post(path, data={**GOOD, **extra, "email": "baru@example.com"})
+    assert taken.status_code == new.status_code == 200
+    assert b"Check your email" in taken.data
+    assert _same_page(taken.data, new.data, "sari@example.com", "baru@example.com")
+    assert count_users() == before + 1  # only the new address made an account
+
+    [warning] = outbox("sari@example.com")
+    assert warning.template == "account_exists"
+    assert "Sari" in warning.body and "Andi" not in warning.body
+    assert "/account/login" in warning.body and "/account/password/forgot" in warning.body
+    owner = factories.db.session.get(User, owner.id)
+    assert owner.role == "graduate" and owner.name == "Sari"  # nothing of the owner changed
+    assert factories.accounts.password_matches(owner, factories.PASSWORD)
+
+
+def test_the_owner_is_told_in_their_own_language(translated_app, outbox):
+    factories.user("customer", email="sari@example.com", name="Sari", locale="id")
+    factories.db.session.commit()
+    client = translated_app.test_client()
+    with translated_app.app_context():
+        client.post("/account/register", data={**GOOD, "email": "sari@example.com"})
+    [warning] = outbox("sari@example.com")
+    assert "Halo Sari" in warning.body
+    assert "Someone" not in warning.body and "mendaftar" in warning.body
+
+
+def test_a_weak_password_is_refused_for_a_taken_address_too(client, outbox):
+    """The form's own errors come before the address is looked up: they reveal nothing."""
+    factories.user(email="sari@example.com")
+    factories.db.session.commit()
+    response = client.post("/account/register", data={**GOOD, "email": "sari@example.com",
+                                                       "password": "short", "confirm": "short"})
+    assert response.status_code == 400 and b"too easy to guess" in response.data
     assert outbox() == []
 
 

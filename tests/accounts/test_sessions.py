@@ -112,3 +112,34 @@ def test_a_stored_picture_keeps_its_public_cache_when_signed_in(client, customer
     response = client.get(f"/media/{key}")
     assert response.status_code == 200
     assert response.headers["Cache-Control"].startswith("public")
+
+
+def _session_of(client) -> dict:
+    with client.session_transaction() as session:
+        return dict(session)
+
+
+@pytest.mark.parametrize("leave", ["delete", "reset", "invitation"])
+def test_every_way_a_person_leaves_a_browser_clears_its_session(client, customer, leave, outbox):
+    """Deleting the account, setting a password from an emailed link or accepting an invitation while
+    someone was signed in: nothing of theirs (their orders, a cart) stays for the next person."""
+    from marketplace.accounts import services
+
+    sign_in(client)
+    with client.session_transaction() as session:
+        session["my_orders"] = ["their-order"]
+    if leave == "delete":
+        response = client.post("/account/delete", data={"password": factories.PASSWORD, "confirm": "y"})
+    elif leave == "reset":
+        path = services.password_reset_link(customer).split("http://localhost", 1)[1]
+        response = client.post(path, data={"password": "layang layang biru", "confirm": "layang layang biru"})
+    else:
+        from marketplace.accounts.invitations import invitation_token
+
+        invitation = factories.invitation()
+        factories.db.session.commit()
+        response = client.post(f"/account/invitation/{invitation_token(invitation)}",
+                               data={"name": "Dedi Setiawan", "password": "anyaman bambu rapi",
+                                     "confirm": "anyaman bambu rapi", "language": "id"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:1000]
+    assert "my_orders" not in _session_of(client)

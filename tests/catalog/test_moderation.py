@@ -18,7 +18,8 @@ def test_staff_hide_a_product_the_owner_sees_why_and_the_public_gets_404(client,
     business, product = _graduate_shop_in(staff.program)
     db.session.commit()
     login_as(staff)
-    response = client.post(f"/staff/moderation/products/{product.id}/hide", data={"reason": "Photo copied from a catalogue"})
+    response = client.post(f"/staff/moderation/products/{product.id}/hide",
+                           data={"reason": "Photo copied from a catalogue"})
     assert response.status_code == 302
     assert client.get(f"/toko/{business.slug}/{product.slug}").status_code == 404
     entry = db.session.execute(select(AuditLog)).scalar_one()

@@ -177,7 +177,7 @@ def test_media_answers_404_for_unknown_or_odd_keys(client):
 
 def test_a_logo_upload_is_checked_too(client, login_as, stored_files):
     login_as("graduate")
-    data = {"name": "Toko", "city": "Banyuwangi", "status": "open",
+    data = {"name": "Toko", "city": "Banyuwangi", "province": "Jawa Timur", "status": "open",
             "logo": (io.BytesIO(b"<svg onload=alert(1)>"), "logo.svg")}
     response = client.post("/seller/storefront", data=data, content_type="multipart/form-data")
     assert response.status_code == 400 and stored_files() == set()

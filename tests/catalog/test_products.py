@@ -126,13 +126,14 @@ def test_variants_can_be_added_edited_and_removed_but_not_the_last(client, selle
     db.session.commit()
     base = f"/seller/products/{product.id}/variants"
     assert client.post(base, data={"size": "M", "stock": "3"}).status_code == 302
-    assert client.post(base, data={"size": "L", "colour": "Merah", "stock": "1", "price_idr": "30000"}).status_code == 302
+    red_l = {"size": "L", "colour": "Merah", "stock": "1", "price_idr": "30000"}
+    assert client.post(base, data=red_l).status_code == 302
     db.session.refresh(product)
     assert [(v.label, v.stock, v.price_idr) for v in product.variants] == [("M", 3, None), ("L / Merah", 1, 30000)]
-    m, l = product.variants
+    m, large = product.variants
     assert client.post(f"{base}/{m.id}", data={"size": "M", "stock": "-1"}).status_code == 400
     assert client.post(f"{base}/{m.id}", data={"size": "M", "stock": "7"}).status_code == 302
-    assert client.post(f"{base}/{l.id}/delete").status_code == 302
+    assert client.post(f"{base}/{large.id}/delete").status_code == 302
     assert client.post(f"{base}/{m.id}/delete").status_code == 400  # the last variant stays
     db.session.refresh(product)
     assert [(v.label, v.stock) for v in product.variants] == [("M", 7)]

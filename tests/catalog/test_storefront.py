@@ -8,7 +8,7 @@ from tests import factories
 
 def _form(**overrides):
     data = {"name": "Batik Sari", "slug": "", "description": "Batik tulis.", "city": "Banyuwangi",
-            "whatsapp": "0812 3456 7890", "status": "open", "story": "", }
+            "province": "Jawa Timur", "whatsapp": "0812 3456 7890", "status": "open", "story": "", }
     data.update(overrides)
     return data
 

@@ -25,7 +25,8 @@ def limited(app, app_config):
     made = []
 
     def build(proxies: int):
-        made.append(create_app({**app_config, "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "2 per hour",
+        made.append(create_app({**app_config, "RATELIMIT_ENABLED": True, "LOGIN_FAILURES_PER_IP": "2 per hour",
+                                "LOGIN_FAILURES_PER_ACCOUNT": "100 per hour",
                                 "RATELIMIT_STORAGE_URI": "memory://", "TRUSTED_PROXY_COUNT": proxies}))
         return made[-1]
 

@@ -10,8 +10,8 @@ def test_migrations_match_the_models():
     # The session's database was built by `flask db upgrade` (see conftest): any difference left
     # between it and the models means a model changed without a migration.
     options = migration_options()
-    with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={
-            "compare_type": True, "include_object": options["include_object"]})
-        differences = compare_metadata(context, db.metadata)
+    connection = db.session.connection()  # the test's own connection (see tests/conftest.py)
+    context = MigrationContext.configure(connection, opts={
+        "compare_type": True, "include_object": options["include_object"]})
+    differences = compare_metadata(context, db.metadata)
     assert differences == []

@@ -24,4 +24,5 @@ def test_every_visible_string_has_an_indonesian_translation():
                   if m.id and m.string and (m.string if isinstance(m.string, str) else all(m.string))
                   and not m.fuzzy}
     missing = sorted(_source_messages() - translated)
-    assert missing == [], f"{len(missing)} strings lack Indonesian (run `make messages`, then translate): {missing[:20]}"
+    assert missing == [], (f"{len(missing)} strings lack Indonesian (run `make messages`, then translate): "
+                           f"{missing[:20]}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import socket
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -45,20 +46,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(app_config, tmp_path_factory):
-    """A second app on its own SQLite database, built by migrations and `flask seed-demo`."""
+@contextmanager
+def serve_site(app_config, tmp_path_factory, name: str = "e2e", **settings):
+    """Our app on 127.0.0.1 on its own SQLite database, built by migrations and `flask seed-demo`, with
+    the Indonesian catalog and CSRF on; ``settings`` add to the configuration. Yields an object with
+    ``url`` and ``app``."""
     from flask_migrate import upgrade
 
     from marketplace import demo
     from marketplace.extensions import db
 
-    database = tmp_path_factory.mktemp("e2e") / "e2e.db"
+    database = tmp_path_factory.mktemp(name) / f"{name}.db"
     port = _free_port()
+    translations = _compiled_translations(tmp_path_factory.mktemp(f"{name}-i18n"))
     site = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
                        "WTF_CSRF_ENABLED": True, "PUBLIC_URL": f"http://127.0.0.1:{port}",
-                       "UPLOAD_DIR": str(tmp_path_factory.mktemp("e2e-uploads")),
-                       "BABEL_TRANSLATION_DIRECTORIES": str(_compiled_translations(tmp_path_factory.mktemp("e2e-i18n")))})
+                       "UPLOAD_DIR": str(tmp_path_factory.mktemp(f"{name}-uploads")),
+                       "BABEL_TRANSLATION_DIRECTORIES": str(translations), **settings})
     with site.app_context():
         upgrade()
         demo.seed()
@@ -66,9 +70,18 @@ def live_server(app_config, tmp_path_factory):
     server = make_server("127.0.0.1", port, site, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield type("LiveServer", (), {"url": f"http://127.0.0.1:{port}", "app": site})
-    server.shutdown()
-    thread.join(timeout=10)
+    try:
+        yield type("LiveServer", (), {"url": f"http://127.0.0.1:{port}", "app": site})
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(app_config, tmp_path_factory):
+    """The site with the demo data, for every journey."""
+    with serve_site(app_config, tmp_path_factory) as site:
+        yield site
 
 
 @pytest.fixture(scope="session")

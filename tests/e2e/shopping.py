@@ -17,6 +17,12 @@ def add_first_product_of(page, shop_slug: str) -> str:
 def check_out_by_bank_transfer(page, recipient: str) -> str:
     """From the cart to a placed order (the browser is left on its payment instructions); returns the
     order page's path."""
+    return check_out(page, recipient, "bank_transfer")
+
+
+def check_out(page, recipient: str, payment_method: str) -> str:
+    """From the cart to a placed order paid by ``payment_method`` (the browser is left on the payment
+    step); returns the order page's path."""
     page.goto("/cart")
     page.click("a[href='/checkout']")
     page.fill("input[name=recipient]", recipient)
@@ -29,7 +35,7 @@ def check_out_by_bank_transfer(page, recipient: str) -> str:
     page.fill("input[name=postal_code]", "68416")
     for group in page.locator("fieldset:has(input[name^=delivery_])").all():
         group.locator("input[type=radio]").first.check()
-    page.check("input[name=payment_method][value=bank_transfer]")
+    page.check(f"input[name=payment_method][value={payment_method}]")
     page.click("form.checkout-form button[type=submit]")
     page.wait_for_url(re.compile(r"/checkout/review"))
     page.click("form[action='/checkout/review'] button[type=submit]")

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import is_signed_in, open_refused, sign_in
+from tests.e2e.conftest import expect_refusal, is_signed_in, open_refused, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -52,6 +52,11 @@ def test_staff_invite_a_graduate_who_opens_a_storefront(new_page, live_server):
     invitee.fill("input[name=city]", "Banyuwangi")
     invitee.fill("input[name=whatsapp]", "0812 3456 7001")
     invitee.select_option("select[name=status]", "open")
+    expect_refusal(invitee, "/seller/storefront")  # a shop opens only with its province
+    invitee.click("form.narrow-form button[type=submit]")
+    invitee.wait_for_load_state()
+    assert invitee.locator("#province-error").is_visible()
+    invitee.select_option("select[name=province]", "Jawa Timur")
     invitee.click("form.narrow-form button[type=submit]")
     invitee.wait_for_url(re.compile(r"/seller/?$"))
     assert invitee.locator("h1").inner_text() == SHOP_NAME

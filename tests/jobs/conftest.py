@@ -12,8 +12,7 @@ from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.jobs import services
 from marketplace.jobs.demo import demo_pdf
-from marketplace.jobs.models import (Application, ApplicationEvent, Firm, FirmMember, FirmStatus, Vacancy,
-                                     WorkProfile)
+from marketplace.jobs.models import Application, ApplicationEvent, Firm, FirmMember, FirmStatus, Vacancy, WorkProfile
 from tests import factories
 
 _seq = itertools.count(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import event
 
@@ -18,7 +18,7 @@ from tests.orders.test_queries import sale
 
 
 def at(y, m, d, h=3):
-    return datetime(y, m, d, h, tzinfo=timezone.utc)
+    return datetime(y, m, d, h, tzinfo=UTC)
 
 
 NOW = at(2026, 4, 15)  # 10:00 in Jakarta on 15 April 2026
@@ -46,7 +46,7 @@ def test_mentor_alerts_say_why(assigned):
     assert "holiday" not in kinds  # it went on holiday just now
     assert [m.revenue_idr for m in row.months[-3:]] == [300_000, 100_000, 50_000]
     # The check-in is dated today (real time), so at NOW (the past) it is not yet "overdue"...
-    later = services.mentor_dashboard(w.mentor, now=datetime.now(timezone.utc) + timedelta(days=40))[0]
+    later = services.mentor_dashboard(w.mentor, now=datetime.now(UTC) + timedelta(days=40))[0]
     later_kinds = {a.kind: a for a in later.alerts}
     assert later_kinds["no_check_in"].count >= 40 and later_kinds["overdue_actions"].count == 1
     assert later_kinds["holiday"].count >= 40
@@ -54,7 +54,7 @@ def test_mentor_alerts_say_why(assigned):
 
 def test_weekly_digest_goes_to_mentors_with_alerts(assigned, outbox):
     w = assigned
-    db.session.add(SignIn(user_id=w.graduate.id, signed_in_at=datetime.now(timezone.utc) - timedelta(days=45)))
+    db.session.add(SignIn(user_id=w.graduate.id, signed_in_at=datetime.now(UTC) - timedelta(days=45)))
     db.session.commit()
     assert services.send_weekly_digests() == 1
     [message] = outbox(to=w.mentor.email)
@@ -64,7 +64,7 @@ def test_weekly_digest_goes_to_mentors_with_alerts(assigned, outbox):
 def test_charts_on_the_graduates_page_have_a_data_table(assigned, client, login_as):
     w = assigned
     today = services.today_jakarta()
-    sale(w.business, paid_at=datetime.now(timezone.utc) - timedelta(hours=3), total=125_000, status="completed")
+    sale(w.business, paid_at=datetime.now(UTC) - timedelta(hours=3), total=125_000, status="completed")
     db.session.commit()
     login_as(w.graduate)
     page = client.get("/mentoring/me").get_data(as_text=True)
@@ -162,7 +162,7 @@ def test_fixed_query_counts(world):
     def counts():
         db.session.expire_all()
         mentor = db.session.get(type(world.mentor2), mentor_id)
-        mentor.name  # loaded before counting
+        _ = mentor.name  # loaded before counting
         return (_count_queries(lambda: services.mentor_dashboard(mentor)),
                 _count_queries(lambda: impact.impact_report(program_id, None, date(2026, 1, 1), date(2026, 3, 31))))
 

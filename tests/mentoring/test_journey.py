@@ -18,7 +18,6 @@ from marketplace.extensions import db
 
 def test_mentoring_journey_in_indonesian(translated_app):
     from marketplace import demo
-
     from marketplace.extensions import babel
 
     demo.seed()

@@ -92,6 +92,7 @@ def test_a_rolled_back_email_is_never_sent(mail_app, smtp_server):
     assert inbox.messages == []
 
 
+@pytest.mark.committed  # the failure is recorded on a connection of its own, after the commit
 def test_a_failing_mail_server_leaves_the_message_in_the_outbox_with_the_error(app_config):
     dead_port = free_port()  # nothing listens here
     broken = create_app({**app_config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": dead_port, "MAIL_USE_TLS": False})

@@ -67,6 +67,7 @@ def redis_app(app, app_config, smtp_server, redis_server):  # noqa: F811
     deployed = {key: value for key, value in load_config({"REDIS_URL": redis_server.url}).items()
                 if key == "REDIS_URL" or key.startswith("RATELIMIT_")}
     redis_app = create_app({**app_config, **deployed, "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per hour",
+                            "LOGIN_FAILURES_PER_ACCOUNT": "3 per hour",
                             "MAIL_SERVER": host, "MAIL_PORT": port, "MAIL_USE_TLS": False})
     yield redis_app
     with redis_app.app_context():

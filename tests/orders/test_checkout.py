@@ -6,9 +6,7 @@ from sqlalchemy import func, select
 
 from marketplace.catalog.models import ProductStatus, Variant
 from marketplace.orders import cart as carts
-from marketplace.orders import checkout
-from marketplace.orders import delivery
-from marketplace.orders import errors
+from marketplace.orders import checkout, delivery, errors
 from marketplace.orders.models import Order, OrderPart
 from tests import factories
 
@@ -30,8 +28,8 @@ def _order_count(db) -> int:
 
 def test_a_guest_checks_out_with_delivery_per_seller(client, db, outbox, checkout_fields):
     near = factories.product(factories.business(city="Banyuwangi"), stock=5, price_idr=30_000)
-    far = factories.product(factories.business(city="Medan"), stock=5, price_idr=50_000)
-    delivery.save_delivery_settings(far.business_id, province="Sumatera Utara", same_city_idr=5_000,
+    far = factories.product(factories.business(city="Medan", province="Sumatera Utara"), stock=5, price_idr=50_000)
+    delivery.save_delivery_settings(far.business_id, same_city_idr=5_000,
                                     same_province_idr=9_000, java_idr=20_000, outside_java_idr=45_000,
                                     delivery_enabled=True, pickup_enabled=True)
     db.session.commit()
@@ -44,7 +42,7 @@ def test_a_guest_checks_out_with_delivery_per_seller(client, db, outbox, checkou
     assert response.status_code == 302 and "/pay/" in response.headers["Location"]
 
     order = db.session.execute(select(Order)).scalar_one()
-    # Seller without a province: same city by name. Seller in Sumatera Utara -> buyer in Jawa Timur: outside Java.
+    # Seller in Banyuwangi, Jawa Timur: same city. Seller in Sumatera Utara -> buyer in Jawa Timur: outside Java.
     assert {p.business_id: (p.delivery_zone, p.delivery_idr) for p in order.parts} == {
         near.business_id: ("same_city", 10_000), far.business_id: ("outside_java", 45_000)}
     assert order.total_idr == 30_000 + 50_000 + 10_000 + 45_000

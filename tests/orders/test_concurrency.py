@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 from marketplace.catalog.models import Variant
 from marketplace.extensions import db as _db
 from marketplace.orders import cart as cart_service
-from marketplace.orders import checkout
-from marketplace.orders import errors
+from marketplace.orders import checkout, errors
 from marketplace.orders.models import Order
 from tests import factories
 
@@ -16,6 +15,7 @@ BUYERS = 8
 UNITS = 3
 
 
+@pytest.mark.committed  # the buyers' threads must see the committed carts
 def test_concurrent_checkouts_sell_exactly_the_stock(app, db):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("needs PostgreSQL's concurrent writers")

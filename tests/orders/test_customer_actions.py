@@ -1,9 +1,7 @@
 """What a customer does with their own order: cancel it before paying (the stock goes back and the
 sellers are told; a paid order cannot be cancelled this way), and say that a parcel arrived."""
 from marketplace.catalog.models import Variant
-from marketplace.orders import settlement
-from marketplace.orders import fulfilment
-from marketplace.orders import notices
+from marketplace.orders import fulfilment, notices, settlement
 from marketplace.orders.models import Order
 from marketplace.payments.models import Payment
 from tests import factories

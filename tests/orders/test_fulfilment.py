@@ -6,7 +6,7 @@ import pytest
 from flask import g
 from sqlalchemy import select
 
-from marketplace.catalog.models import Variant
+from marketplace.catalog.models import Business, Variant
 from marketplace.orders import closing, delivery, settlement
 from marketplace.orders.models import Order, OrderEvent
 from marketplace.payments import ledger
@@ -154,11 +154,11 @@ def test_the_seller_pages_render_and_delivery_rates_save(client, db, login_as):
 def test_a_province_not_on_the_list_is_a_form_error(client, db, login_as, province):
     seller, product, _, _ = _seller_order(db)
     login_as(seller)
-    response = client.post("/seller/orders/delivery", data={
-        "province": province, "same_city_idr": "8000", "same_province_idr": "15000", "java_idr": "25000",
-        "outside_java_idr": "50000", "delivery_enabled": "y"})
+    response = client.post("/seller/storefront", data={
+        "name": "Toko Baru", "city": "Banyuwangi", "province": province, "status": "open"})
     assert response.status_code == 400
-    assert delivery.delivery_settings(product.business_id).id is None  # nothing saved
+    db.session.expire_all()
+    assert db.session.get(Business, product.business_id).province == "Jawa Timur"  # nothing saved
 
 
 def test_the_order_and_offline_payment_pages_render_for_the_buyer(client, db, login_as):

@@ -2,10 +2,7 @@
 with any refund beside it; the payment says what is still due. Sales totals come from the database."""
 from sqlalchemy import select
 
-from marketplace.orders import settlement
-from marketplace.orders import closing
-from marketplace.orders import fulfilment
-from marketplace.orders import lookup
+from marketplace.orders import closing, fulfilment, lookup, settlement
 from marketplace.payments.models import Payment
 from tests import factories
 
@@ -46,7 +43,8 @@ def test_a_refunded_order_shows_the_total_and_the_refund(client, db, login_as):
     listing = client.get("/orders").get_data(as_text=True)
     assert "Rp 100.000" in listing and "Refunded: <span class=\"price\">Rp 100.000</span>" in listing
     detail = client.get(f"/orders/{order.public_id}").get_data(as_text=True)
-    assert "Total: <span class=\"price\">Rp 100.000</span> · Refunded: <span class=\"price\">Rp 100.000</span>" in detail
+    assert ("Total: <span class=\"price\">Rp 100.000</span> · Refunded: <span class=\"price\">Rp 100.000</span>"
+            in detail)
 
 
 def test_cancelling_one_sellers_unpaid_part_lowers_only_what_is_still_due(client, db, login_as, outbox):

@@ -7,7 +7,7 @@ Months are Jakarta months: 2026-01-31 18:00 UTC is 2026-02-01 01:00 in Jakarta, 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import event
@@ -19,7 +19,7 @@ from tests import factories
 
 
 def at(y, m, d, h=0) -> datetime:
-    return datetime(y, m, d, h, tzinfo=timezone.utc)
+    return datetime(y, m, d, h, tzinfo=UTC)
 
 
 def sale(business, *, paid_at=None, created_at=None, total=50_000, items=None, status="paid",

@@ -9,10 +9,7 @@ from sqlalchemy import select
 
 from marketplace.catalog.models import Variant
 from marketplace.extensions import db as _db
-from marketplace.orders import closing, settlement
-from marketplace.orders import errors
-from marketplace.orders import notices
-from marketplace.orders import status
+from marketplace.orders import closing, errors, notices, settlement, status
 from marketplace.orders.models import Order, SystemNote
 from marketplace.payments import ledger
 from marketplace.payments import services as payments
@@ -250,7 +247,8 @@ def test_money_for_an_expired_order_is_given_back_in_full_and_credits_nobody(str
     assert db.session.get(Variant, product.variants[0].id).stock == 5
     _pay(stripe_live, ref)  # its own webhook may come too: either one refunds, once
 
-    assert _post(client, _event("evt_late_success", "payment_intent.succeeded", ref, order.total_idr)).status_code == 200
+    late_success = _event("evt_late_success", "payment_intent.succeeded", ref, order.total_idr)
+    assert _post(client, late_success).status_code == 200
     wait_for(lambda: payments.payment_for(order).refunded_idr, "the refund")
     assert _order(db, order).status == "cancelled"
     assert [r.amount for r in stripe_live.refunds.list({"payment_intent": ref}).data] == [order.total_idr * 100]

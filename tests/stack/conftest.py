@@ -5,9 +5,9 @@ tests with the small data set, driven over HTTP, and stopped afterwards. Run wit
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import shutil
-import itertools
 
 import pytest
 import requests

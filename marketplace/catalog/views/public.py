@@ -8,9 +8,9 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from marketplace.core.policy import PUBLIC, allow
 from marketplace.catalog import images, services
 from marketplace.catalog.pagecache import cached_render
+from marketplace.core.policy import PUBLIC, allow
 from marketplace.core.text import plain_text, render_markdown, shorten
 from marketplace.storage import StorageError, get_storage, valid_key
 

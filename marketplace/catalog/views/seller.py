@@ -8,14 +8,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.catalog import forms, images, services
 from marketplace.catalog.models import LOW_STOCK_THRESHOLD
 from marketplace.catalog.views.public import render_product
-from marketplace.catalog.errors import CatalogError, ImageRejected, PhotoStorageDown, SlugTaken
+from marketplace.catalog.errors import CatalogError, ImageRejected, PhotoStorageDown, ProvinceRequired, SlugTaken
 from marketplace.core.errors import show_error
 from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_nav
+from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.extensions import db
 from marketplace.storage import StorageError
 
@@ -67,12 +67,14 @@ def storefront():
     if form.validate_on_submit():
         data = services.BusinessData(
             name=form.name.data, slug=form.slug.data or "", description=form.description.data or "",
-            city=form.city.data, whatsapp=form.whatsapp.data or "", story=form.story.data or "",
-            story_opt_in=form.story_opt_in.data, status=form.status.data)
+            city=form.city.data, province=form.province.data or "", whatsapp=form.whatsapp.data or "",
+            story=form.story.data or "", story_opt_in=form.story_opt_in.data, status=form.status.data)
         try:
             services.save_business(current_user.id, data, logo=_upload(form.logo), banner=_upload(form.banner))
         except SlugTaken as exc:
             show_error(exc, form.slug)
+        except ProvinceRequired as exc:
+            show_error(exc, form.province)
         except ImageRejected as exc:
             db.session.rollback()
             show_error(exc)

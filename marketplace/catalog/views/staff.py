@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.catalog import forms, services
 from marketplace.core.nav import register_nav
+from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.extensions import db
 
 bp = Blueprint("moderation", __name__, url_prefix="/staff/moderation")

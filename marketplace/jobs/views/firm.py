@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts import services as accounts
-from marketplace.core.policy import Role, allow, owner_of_firm, signed_in_user
 from marketplace.core.nav import register_nav
+from marketplace.core.policy import Role, allow, owner_of_firm, signed_in_user
 from marketplace.jobs import forms, services
 from marketplace.jobs.forms import STAGES
 from marketplace.jobs.models import FINAL_STAGES

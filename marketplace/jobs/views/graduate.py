@@ -5,9 +5,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_nav
+from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.jobs import forms, services
 from marketplace.jobs.forms import STAGES
 from marketplace.jobs.views.common import error_message

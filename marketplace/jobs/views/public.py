@@ -10,9 +10,9 @@ from flask_login import current_user, login_user, logout_user
 
 from marketplace.accounts import forms as account_forms
 from marketplace.accounts import services as accounts
+from marketplace.core.nav import register_nav
 from marketplace.core.policy import PUBLIC, allow
 from marketplace.core.text import plain_text, shorten
-from marketplace.core.nav import register_nav
 from marketplace.jobs import services
 from marketplace.jobs.forms import EMPLOYMENT_TYPES, STAGES
 from marketplace.jobs.models import EmploymentType

@@ -5,12 +5,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_nav
+from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.jobs import forms, queries, services
-from marketplace.programs import services as programs
 from marketplace.jobs.views.common import error_message
+from marketplace.programs import services as programs
 
 bp = Blueprint("jobs_staff", __name__, url_prefix="/staff/jobs")
 register_nav(_l("Firms and jobs"), "jobs_staff.index", {Role.STAFF, Role.ADMIN}, 72)

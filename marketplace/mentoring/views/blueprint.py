@@ -5,8 +5,8 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from flask_login import user_logged_in
 
-from marketplace.core.policy import Role
 from marketplace.core.nav import register_nav
+from marketplace.core.policy import Role
 
 bp = Blueprint("mentoring", __name__, url_prefix="/mentoring")
 

@@ -3,12 +3,21 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template
 
+from marketplace.core import policy
 from marketplace.core.policy import signed_in_user
 from marketplace.mentoring import services
 from marketplace.mentoring.charts import bar_chart
 from marketplace.mentoring.errors import MentoringError
 from marketplace.mentoring.forms import (
-    METRICS, MILESTONES, MODES, OWNERS, SUPPORT_KINDS, ActionForm, GoalForm, GoalValueForm, MilestoneForm,
+    METRICS,
+    MILESTONES,
+    MODES,
+    OWNERS,
+    SUPPORT_KINDS,
+    ActionForm,
+    GoalForm,
+    GoalValueForm,
+    MilestoneForm,
     SupportForm,
 )
 
@@ -47,9 +56,9 @@ def render_record(graduate_id: int, status: int = 200, **forms):
     }
     return render_template(
         "mentoring/record.html", record=record, charts=charts, show_notes=shared, show_private=private,
-        is_mentor=services.access.may_mentor(viewer, record.assignment),
-        is_self=services.access.is_graduate_self(viewer, record.graduate),
-        is_staff=services.access.is_program_staff(viewer, record.graduate), labels=LABELS,
+        is_mentor=policy.may_mentor(viewer, record.assignment),
+        is_self=policy.is_graduate_self(viewer, record.graduate),
+        is_staff=policy.is_program_staff(viewer, record.graduate), labels=LABELS,
         goal_form=forms.get("goal_form") or GoalForm(), milestone_form=forms.get("milestone_form") or MilestoneForm(),
         support_form=forms.get("support_form") or SupportForm(), value_form=GoalValueForm(),
         action_form=ActionForm()), status

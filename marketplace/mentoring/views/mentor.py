@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from marketplace.core import policy
 from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.mentoring import services
 from marketplace.mentoring.charts import bar_chart
@@ -67,7 +68,7 @@ def new_check_in(graduate_id: int):
         graduate, assignment = services.graduate_for(user, graduate_id)
     except MentoringError:
         abort(404)
-    if not services.access.may_mentor(user, assignment):
+    if not policy.may_mentor(user, assignment):
         abort(404)
     form = CheckInForm()
     if form.validate_on_submit():

@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.core.ids import parse_id
+from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.extensions import db
 from marketplace.mentoring import impact, services
 from marketplace.mentoring.charts import bar_chart

@@ -1,6 +1,8 @@
 """The orders domain's pages, by who uses them: ``public`` (cart, checkout, the customer's orders),
 ``payment`` (the payment step and the Stripe webhook), ``seller`` (incoming orders, fulfilment,
-delivery rates) and ``staff`` (offline payments to confirm)."""
-from marketplace.orders.views import payment, public, seller, staff
+delivery rates), ``earnings`` (the seller's balance), ``staff`` (offline payments to confirm) and
+``payouts`` (staff pay sellers). The money pages live here, not in payments: they name storefronts and
+people, which payments (core alone) never reads."""
+from marketplace.orders.views import earnings, payment, payouts, public, seller, staff
 
-blueprints = [public.bp, seller.bp, payment.bp, staff.bp]
+blueprints = [public.bp, seller.bp, payment.bp, staff.bp, earnings.bp, payouts.bp]

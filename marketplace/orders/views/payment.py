@@ -31,7 +31,7 @@ def pay(public_id: str):
         try:
             payment = payments.ensure_intent(order)
         except PaymentError as exc:
-            error = exc.message
+            error = exc.provider_message
         else:
             allow_stripe_js()
     return render_template("orders/pay.html", order=order, payment=payment, error=error, bank=bank_account(),

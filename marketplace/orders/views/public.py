@@ -9,16 +9,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, user_logged_in
 
-from marketplace.core.policy import PUBLIC, SIGNED_IN, allow
+from marketplace.core.errors import show_error
 from marketplace.core.nav import register_nav
+from marketplace.core.policy import PUBLIC, SIGNED_IN, allow
 from marketplace.orders import cart as carts
 from marketplace.orders import checkout as checkouts
-from marketplace.orders import closing, delivery, fulfilment, lookup, notices
+from marketplace.orders import closing, delivery, drafts, fulfilment, lookup, notices
 from marketplace.orders.access import can_view, remember_order, visible_order_or_404
-from marketplace.orders.errors import (
-    CartEmpty, DeliveryUnavailable, InvalidQuantity, NotAllowed, OrderError, OutOfStock, OwnStorefront, PaymentArrived,
-    ProductUnavailable,
-)
+from marketplace.orders.errors import NotAllowed, OrderError, PaymentArrived, PricesChanged
 from marketplace.orders.forms import ActionForm, AddToCartForm, PlaceOrderForm, QuantityForm, checkout_form
 from marketplace.orders.models import Order, SystemNote
 from marketplace.payments.providers import available_methods
@@ -28,8 +26,8 @@ bp = Blueprint("orders", __name__)
 register_nav(_l("Cart"), "orders.cart", PUBLIC, 80)
 register_nav(_l("My orders"), "orders.my_orders", SIGNED_IN, 81)
 
-CART_TOKEN_KEY = "cart_token"
-CHECKOUT_KEY = "checkout"
+CART_TOKEN_KEY = "cart_token"  # nosec B105  # a session key name, not a secret
+REVIEWED_KEY = "reviewed"  # the prices on the review page this browser was shown last
 
 
 SYSTEM_NOTE_LABELS = {
@@ -70,24 +68,6 @@ def _merge_cart_at_sign_in(sender, user, **extra) -> None:
         carts.merge_guest_cart(token, user.id)
 
 
-def _error_message(exc: OrderError) -> str:
-    if isinstance(exc, OutOfStock):
-        if exc.available == 0:
-            return _("%(title)s is sold out.", title=exc.title)
-        return _("Only %(n)d left of %(title)s.", n=exc.available, title=exc.title)
-    if isinstance(exc, ProductUnavailable):
-        return _("That product is no longer for sale.")
-    if isinstance(exc, OwnStorefront):
-        return _("You cannot buy from your own storefront.")
-    if isinstance(exc, InvalidQuantity):
-        return _("Choose a quantity between 1 and %(max)d.", max=carts.MAX_QUANTITY_PER_LINE)
-    if isinstance(exc, CartEmpty):
-        return _("Your cart is empty.")
-    if isinstance(exc, DeliveryUnavailable):
-        return _("%(name)s does not offer that delivery option.", name=exc.business_name)
-    return _("That did not work. Please check your order and try again.")
-
-
 # Cart ----------------------------------------------------------------------------------------------
 
 
@@ -116,8 +96,8 @@ def add_to_cart():
     try:
         carts.add_to_cart(cart.id, form.variant_id.data, form.quantity.data, _buyer_id())
     except OrderError as exc:
-        flash(_error_message(exc), "error")
-        return _render_cart(400 if not isinstance(exc, ProductUnavailable) else 404)
+        show_error(exc)
+        return _render_cart(exc.status)
     flash(_("Added to your cart."), "success")
     return redirect(url_for("orders.cart"))
 
@@ -137,7 +117,7 @@ def update_quantity(variant_id: int):
     try:
         carts.set_quantity(cart.id, variant_id, form.quantity.data, _buyer_id())
     except OrderError as exc:
-        flash(_error_message(exc), "error")
+        show_error(exc)
         return _render_cart(400)
     return redirect(url_for("orders.cart"))
 
@@ -183,7 +163,7 @@ def checkout():
     cart, summary, stop = _ready_cart()
     if stop:
         return stop
-    saved = session.get(CHECKOUT_KEY) or {}
+    saved = drafts.load_draft(cart.id) or {}  # on the server: no address in the cookie (issue 11)
     defaults = dict(saved.get("fields", {}))
     if not defaults.get("email") and current_user.is_authenticated:
         defaults["email"] = current_user.email
@@ -193,26 +173,27 @@ def checkout():
         try:
             delivery.quote(summary, form.city.data, form.province.data, choices)
         except OrderError as exc:
-            flash(_error_message(exc), "error")
+            show_error(exc)
             return render_template("orders/checkout.html", form=form, summary=summary), 400
         fields = {name: form[name].data for name in ("email", "recipient", "phone", "street", "kelurahan",
                                                      "kecamatan", "city", "province", "postal_code",
                                                      "payment_method")}
         fields.update({f"delivery_{bid}": choice for bid, choice in choices.items()})
-        session[CHECKOUT_KEY] = {"fields": fields, "delivery": {str(k): v for k, v in choices.items()}}
+        drafts.save_draft(cart.id, {"fields": fields, "delivery": {str(k): v for k, v in choices.items()}})
         return redirect(url_for("orders.review"))
     status = 400 if request.method == "POST" else 200
     return render_template("orders/checkout.html", form=form, summary=summary), status
 
 
-def _checkout_request(data: dict, cart_id: int, key: str) -> checkouts.CheckoutRequest:
+def _checkout_request(data: dict, cart_id: int, key: str,
+                      reviewed: checkouts.ReviewedPrices) -> checkouts.CheckoutRequest:
     fields = data["fields"]
     address = checkouts.Address(**{name: fields[name] for name in (
         "recipient", "phone", "street", "kelurahan", "kecamatan", "city", "province", "postal_code")})
     return checkouts.CheckoutRequest(
         cart_id=cart_id, email=fields["email"], address=address,
         delivery={int(k): v for k, v in data["delivery"].items()}, payment_method=fields["payment_method"],
-        idempotency_key=key, user_id=_buyer_id(), locale=str(get_locale()))
+        idempotency_key=key, user_id=_buyer_id(), locale=str(get_locale()), reviewed=reviewed)
 
 
 @bp.route("/checkout/review", methods=["GET", "POST"])
@@ -228,10 +209,10 @@ def review():
             if not can_view(existing):
                 abort(400)
             return redirect(url_for("payments.pay", public_id=existing.public_id))
-    data = session.get(CHECKOUT_KEY)
     cart, summary, stop = _ready_cart()
     if stop:
         return stop
+    data = drafts.load_draft(cart.id)
     if not data:
         return redirect(url_for("orders.checkout"))
     try:
@@ -239,20 +220,48 @@ def review():
                                 {int(k): v for k, v in data["delivery"].items()})
     except (OrderError, KeyError, ValueError) as exc:
         if isinstance(exc, OrderError):
-            flash(_error_message(exc), "error")
+            show_error(exc)
         return redirect(url_for("orders.checkout"))
     if request.method == "POST":
+        reviewed = _reviewed_prices(form.idempotency_key.data)
+        if reviewed is None:  # not the review page this browser was shown last
+            flash(_("Please review your order again."), "error")
+            return _render_review(form, summary, quotes, data, status=409)
         try:
-            order = checkouts.place_order(_checkout_request(data, cart.id, form.idempotency_key.data))
+            order = checkouts.place_order(_checkout_request(data, cart.id, form.idempotency_key.data, reviewed))
+        except PricesChanged as exc:
+            show_error(exc)
+            return _render_review(form, summary, quotes, data, changes=exc.changes, status=409)
         except OrderError as exc:
-            flash(_error_message(exc), "error")
+            show_error(exc)
             return redirect(url_for("orders.cart"))
         remember_order(order)
-        session.pop(CHECKOUT_KEY, None)
+        session.pop(REVIEWED_KEY, None)
+        drafts.discard_draft(cart.id)
         return redirect(url_for("payments.pay", public_id=order.public_id))
+    return _render_review(form, summary, quotes, data)
+
+
+def _reviewed_prices(key: str) -> checkouts.ReviewedPrices | None:
+    shown = session.get(REVIEWED_KEY) or {}
+    if shown.get("key") != key:
+        return None
+    return checkouts.ReviewedPrices.from_data(shown.get("prices"))
+
+
+def _render_review(form, summary, quotes, data, changes=(), status: int = 200):
+    """The review page with a new key; what it shows is remembered (in this browser's session) as what
+    the customer reviewed, and an order is placed only at those prices."""
     form.idempotency_key.data = uuid.uuid4().hex
+    session[REVIEWED_KEY] = {"key": form.idempotency_key.data,
+                             "prices": checkouts.ReviewedPrices.of(summary, quotes).to_data()}
+    by_variant = {c.variant_id: c for c in changes if c.variant_id is not None and c.kind != "quantity"}
+    quantity_changed = {c.variant_id: c for c in changes if c.kind == "quantity"}
+    by_business = {c.business_id: c for c in changes if c.kind == "delivery"}
     return render_template("orders/review.html", form=form, summary=summary, quotes=quotes, data=data["fields"],
-                           total_idr=sum(q.total_idr for q in quotes))
+                           total_idr=sum(q.total_idr for q in quotes), changed=bool(changes),
+                           price_changes=by_variant, quantity_changes=quantity_changed,
+                           delivery_changes=by_business), status
 
 
 # The customer's orders -----------------------------------------------------------------------------

@@ -6,9 +6,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from marketplace.core.policy import Role, allow
+from marketplace.core.policy import Role, allow, sells_part
 from marketplace.catalog import services as catalog
 from marketplace.core.formatting import rupiah
+from marketplace.core.errors import show_error
 from marketplace.core.nav import register_nav
 from marketplace.extensions import db
 from marketplace.orders import closing, delivery, fulfilment, lookup, settlement
@@ -32,9 +33,8 @@ def _my_business():
 
 
 def _my_part(part_id: int) -> OrderPart:
-    business = _my_business()
     part = db.session.get(OrderPart, part_id)
-    if business is None or part is None or part.business_id != business.id:
+    if not sells_part(current_user, part):
         abort(404)
     return part
 
@@ -104,11 +104,11 @@ def advance(part_id: int, status: str):
         return _render_part(part, 400, ship_form=form)
     try:
         fulfilment.advance_part(part.id, status, current_user.id, form.courier.data, form.tracking_number.data)
-    except MissingShippingDetails:
-        form.tracking_number.errors = [_("Enter the courier and the tracking number.")]
+    except MissingShippingDetails as exc:
+        show_error(exc, form.tracking_number)
         return _render_part(part, 400, ship_form=form)
-    except InvalidTransition:
-        flash(_("That step is not possible for this order now."), "error")
+    except InvalidTransition as exc:
+        show_error(exc)
         return _render_part(part, 400, ship_form=form)
     flash(STEP_MESSAGES[status], "success")
     return redirect(url_for("seller_orders.detail", part_id=part.id))
@@ -124,9 +124,7 @@ def cancel(part_id: int):
     try:
         cancelled = closing.cancel_part(part.id, current_user.id, form.reason.data)
     except RefundFailed as exc:
-        flash(_("The card payment could not be refunded, so the order was not cancelled and nothing was "
-                "changed. The payment provider said: %(error)s. Please try again later, or ask program "
-                "staff for help.", error=exc.message.strip().rstrip(".")), "error")
+        show_error(exc)
         return _render_part(part, 502, cancel_form=form)
     except OrderError:
         flash(_("This order cannot be cancelled now. It may have been cancelled already."), "error")
@@ -147,11 +145,9 @@ def delivery_settings():
         return render_template("orders/seller_queue.html", business=None, parts=[], history=False)
     settings = delivery.delivery_settings(business.id)
     form = DeliverySettingsForm(obj=settings if request.method == "GET" else None)
-    if request.method == "GET":
-        form.province.data = settings.province or ""
     if form.validate_on_submit():
         delivery.save_delivery_settings(
-            business.id, province=form.province.data or None, same_city_idr=form.same_city_idr.data,
+            business.id, same_city_idr=form.same_city_idr.data,
             same_province_idr=form.same_province_idr.data, java_idr=form.java_idr.data,
             outside_java_idr=form.outside_java_idr.data, delivery_enabled=form.delivery_enabled.data,
             pickup_enabled=form.pickup_enabled.data)

@@ -8,14 +8,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from marketplace.core.policy import Role, allow, same_program
+from marketplace.core.policy import Role, allow, handles_money_of
 from marketplace.catalog.models import Business
 from marketplace.extensions import db
-from marketplace.orders import settlement
+from marketplace.orders import lookup, settlement
 from marketplace.orders.errors import OrderError
 from marketplace.orders.forms import ActionForm
 from marketplace.orders.models import Order, OrderPart, PartStatus
-from marketplace.payments import services as payments
 from marketplace.payments.models import PaymentMethod
 from marketplace.payments.providers import bank_account
 
@@ -25,7 +24,7 @@ bp = Blueprint("staff_orders", __name__, url_prefix="/staff/payouts")
 @bp.get("/awaiting-payment")
 @allow(Role.STAFF, Role.ADMIN)
 def awaiting_payment():
-    ids = [b.id for b in payments.program_businesses(current_user)]
+    ids = [b.id for b in lookup.program_businesses(current_user)]
     parts = db.session.execute(
         select(OrderPart).join(OrderPart.order)
         .where(OrderPart.business_id.in_(ids), OrderPart.status == PartStatus.AWAITING_PAYMENT.value,
@@ -40,7 +39,7 @@ def awaiting_payment():
 def confirm_part(part_id: int):
     part = db.session.get(OrderPart, part_id)
     business = db.session.get(Business, part.business_id) if part is not None else None
-    if business is None or not same_program(current_user, business.owner):
+    if not handles_money_of(current_user, business):
         abort(404)
     if not ActionForm().validate():
         abort(400)

@@ -1,4 +1,5 @@
-"""Staff: each program seller's balance, and the payouts staff record (blueprint ``payouts``)."""
+"""Staff: each program seller's balance, and the payouts staff record (blueprint ``payouts``); the
+records are the payments domain's ledger and payouts."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -6,11 +7,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from marketplace.core.policy import Role, allow, same_program
+from marketplace.core.policy import Role, allow, handles_money_of
 from marketplace.catalog.models import Business
+from marketplace.core.errors import show_error
 from marketplace.core.nav import register_nav
 from marketplace.extensions import db
+from marketplace.orders import lookup
 from marketplace.payments import ledger, services
+from marketplace.payments.errors import PayoutError
 from marketplace.payments.forms import PayoutForm
 
 bp = Blueprint("payouts", __name__, url_prefix="/staff/payouts")
@@ -20,7 +24,7 @@ register_nav(_l("Payouts"), "payouts.index", {Role.STAFF, Role.ADMIN}, 60)
 
 def _program_business(business_id: int) -> Business:
     business = db.session.get(Business, business_id)
-    if business is None or not same_program(current_user, business.owner):
+    if not handles_money_of(current_user, business):
         abort(404)
     return business
 
@@ -28,7 +32,7 @@ def _program_business(business_id: int) -> Business:
 @bp.get("")
 @allow(Role.STAFF, Role.ADMIN)
 def index():
-    businesses = services.program_businesses(current_user)
+    businesses = lookup.program_businesses(current_user)
     return render_template("payments/payouts_index.html", businesses=businesses,
                            balances=ledger.balances([b.id for b in businesses]))
 
@@ -44,8 +48,8 @@ def business_payouts(business_id: int):
             try:
                 services.record_payout(business.id, form.amount_idr.data, form.reference.data, current_user.id,
                                        form.note.data or None)
-            except services.PayoutError:
-                form.amount_idr.errors = [_("A payout must be more than zero and at most the balance.")]
+            except PayoutError as exc:
+                show_error(exc, form.amount_idr)
             else:
                 flash(_("Payout recorded."), "success")
                 return redirect(url_for("payouts.business_payouts", business_id=business.id))
