@@ -178,3 +178,19 @@ def test_the_worker_refuses_to_start_without_redis(app):
     result = app.test_cli_runner().invoke(args=["rq-worker", "--burst"])
     assert result.exit_code != 0
     assert "REDIS_URL is not set" in result.output
+
+
+def test_an_attachment_travels_with_the_email(mail_app, smtp_server):
+    """The interview's .ics file (jobs) reaches the SMTP server as a text/calendar part."""
+    from marketplace.notifications.services import Attachment
+
+    _, _, inbox = smtp_server
+    with mail_app.app_context():
+        user = factories.user(email="sari@example.com")
+        send_email(user.email, "account_password_reset", user.locale, user=user, link="http://localhost/x",
+                   attachment=Attachment("interview.ics", "text/calendar; method=PUBLISH",
+                                         "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"))
+        db.session.commit()
+    [(_, content)] = inbox.messages
+    assert "Content-Type: text/calendar" in content and 'filename="interview.ics"' in content
+    assert "method=\"PUBLISH\"" in content or "method=PUBLISH" in content
