@@ -70,9 +70,10 @@ def build_schema_and_load(db_url: str, sellers: int = SELLERS, products: int = P
             f"INSERT INTO users (email, password_hash, name, role, locale, program_id, session_version, created_at) "
             f"SELECT 'seller' || g || '@bench.example.com', 'x', 'Seller ' || g, 'graduate', 'id', "
             f"(SELECT id FROM programs LIMIT 1), 1, now() FROM generate_series(1, {sellers}) g",
-            f"INSERT INTO businesses (owner_id, slug, name, description, story, story_opt_in, city, status, "
-            f"created_at, updated_at) SELECT id, 'toko-' || id, 'Toko ' || id, 'Produk rumahan', '', false, "
-            f"({cities})[1 + id % {len(CITIES)}], 'open', now(), now() FROM users WHERE role = 'graduate'",
+            f"INSERT INTO businesses (owner_id, slug, name, description, story, story_opt_in, city, province, "
+            f"status, created_at, updated_at) SELECT id, 'toko-' || id, 'Toko ' || id, 'Produk rumahan', '', "
+            f"false, ({cities})[1 + id % {len(CITIES)}], 'Jawa Timur', 'open', now(), now() "
+            f"FROM users WHERE role = 'graduate'",
             f"INSERT INTO products (business_id, category_id, slug, title, description, price_idr, weight_grams, "
             f"status, featured, created_at, updated_at) "
             f"SELECT b.id, (SELECT min(id) FROM categories) + g % 8, 'produk-' || g, "
