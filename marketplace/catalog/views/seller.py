@@ -70,9 +70,9 @@ def dashboard():
     business = _business_or_none()
     steps = steps_for(current_user.id)
     if business is None:
-        return render_template("seller/welcome.html", steps=steps)
+        return render_template("catalog/seller/welcome.html", steps=steps)
     products = services.seller_products(business.id)
-    return render_template("seller/dashboard.html", business=business, products=products, steps=steps,
+    return render_template("catalog/seller/dashboard.html", business=business, products=products, steps=steps,
                            quick_form=forms.QuickEditForm(), archive_form=forms.BulkArchiveForm(),
                            confirm_form=forms.ConfirmForm(), low_stock=LOW_STOCK_THRESHOLD)
 
@@ -101,15 +101,15 @@ def storefront():
         except StorageError:
             db.session.rollback()
             show_error(PhotoStorageDown())
-            return render_template("seller/storefront_form.html", form=form, business=business), 503
+            return render_template("catalog/seller/storefront_form.html", form=form, business=business), 503
         else:
             db.session.commit()
             flash(_("Your shop is saved."), "success")
             return redirect(url_for("seller.dashboard"))
         db.session.rollback()
-        return render_template("seller/storefront_form.html", form=form, business=business), 400
+        return render_template("catalog/seller/storefront_form.html", form=form, business=business), 400
     status = 400 if form.errors else 200
-    return render_template("seller/storefront_form.html", form=form, business=business), status
+    return render_template("catalog/seller/storefront_form.html", form=form, business=business), status
 
 
 @bp.get("/preview")
@@ -151,7 +151,7 @@ def new_product():
         db.session.commit()
         flash(_("Product saved. Add photos and variants below."), "success")
         return redirect(url_for("seller.edit_product", product_id=product.id))
-    return render_template("seller/product_form.html", form=form, product=None), 400 if form.errors else 200
+    return render_template("catalog/seller/product_form.html", form=form, product=None), 400 if form.errors else 200
 
 
 @bp.route("/products/<int:product_id>", methods=["GET", "POST"])
@@ -164,7 +164,7 @@ def edit_product(product_id: int):
         db.session.commit()
         flash(_("Product saved."), "success")
         return redirect(url_for("seller.edit_product", product_id=product.id))
-    return render_template("seller/product_form.html", form=form, product=product,
+    return render_template("catalog/seller/product_form.html", form=form, product=product,
                            photo_form=forms.PhotoUploadForm(), confirm_form=forms.ConfirmForm(),
                            variant_form=_new_variant_form(product),
                            max_photos=services.MAX_PHOTOS), 400 if form.errors else 200
@@ -184,7 +184,7 @@ def quick_edit(product_id: int):
     if not form.validate_on_submit():
         flash(_("Enter a price between 0 and 100,000,000 and a stock between 0 and 100,000."), "error")
         business = product.business
-        return render_template("seller/dashboard.html", business=business, steps=steps_for(current_user.id),
+        return render_template("catalog/seller/dashboard.html", business=business, steps=steps_for(current_user.id),
                                products=services.seller_products(business.id), quick_form=form,
                                archive_form=forms.BulkArchiveForm(), confirm_form=forms.ConfirmForm(),
                                low_stock=LOW_STOCK_THRESHOLD), 400
@@ -290,7 +290,7 @@ def _back_to(product, status: int):
     """Re-render the product page with the message instead of redirecting, so the status says 400."""
     db.session.refresh(product)
     form = _product_form(product)
-    return render_template("seller/product_form.html", form=form, product=product,
+    return render_template("catalog/seller/product_form.html", form=form, product=product,
                            photo_form=forms.PhotoUploadForm(), confirm_form=forms.ConfirmForm(),
                            variant_form=_new_variant_form(product),
                            max_photos=services.MAX_PHOTOS), status

@@ -18,7 +18,7 @@ register_nav(_l("Moderation"), "moderation.index", {Role.STAFF, Role.ADMIN}, 70)
 @bp.get("/")
 @allow(Role.STAFF, Role.ADMIN)
 def index():
-    return render_template("moderation/index.html", businesses=services.moderatable_businesses(current_user),
+    return render_template("catalog/moderation/index.html", businesses=services.moderatable_businesses(current_user),
                            form=forms.ModerationForm(formdata=None))
 
 
@@ -26,7 +26,7 @@ def _act(action, subject_id: int, needs_reason: bool, done: str):
     form = forms.ModerationForm() if needs_reason else forms.OptionalReasonForm()
     if not form.validate_on_submit():
         flash(_("Give a reason: the seller will see it."), "error")
-        return render_template("moderation/index.html",
+        return render_template("catalog/moderation/index.html",
                                businesses=services.moderatable_businesses(current_user), form=form), 400
     action(signed_in_user(), subject_id, form.reason.data or "")
     db.session.commit()

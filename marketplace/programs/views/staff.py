@@ -13,12 +13,10 @@ from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_nav
 from marketplace.core.policy import Role, allow, is_admin, signed_in_user
 from marketplace.programs import services
-from marketplace.programs.admin import bp as admin_bp
 from marketplace.programs.errors import AlreadyRegistered, CohortRequired, InvitationClosed
 from marketplace.programs.forms import ActionForm, InvitationForm
 
 bp = Blueprint("programs", __name__, url_prefix="/staff")
-blueprints = [bp, admin_bp]
 
 register_nav(_l("Staff"), "programs.home", {Role.STAFF, Role.ADMIN}, 70)
 

@@ -19,7 +19,7 @@ register_nav(_l("Admin"), "admin.home", {Role.ADMIN}, 75)
 
 def _render_home(status: int = 200, program_form=None, cohort_form=None, staff_form=None, form_program_id=None):
     return render_template(
-        "admin/home.html", programs=services.all_programs(),
+        "programs/admin/home.html", programs=services.all_programs(),
         program_form=program_form or ProgramForm(), cohort_form=cohort_form or CohortForm(formdata=None),
         staff_form=staff_form or StaffForm(formdata=None), form_program_id=form_program_id), status
 
@@ -82,7 +82,7 @@ def create_staff(program_id: int):
 def outbox():
     before = request.args.get("before", type=parse_id)
     page = notifications.outbox_page(before_id=before)
-    return render_template("admin/outbox.html", page=page, before=before)
+    return render_template("programs/admin/outbox.html", page=page, before=before)
 
 
 @bp.get("/outbox/<int:message_id>")
@@ -91,4 +91,4 @@ def outbox_message(message_id: int):
     message = notifications.outbox_message(message_id)
     if message is None:
         abort(404)
-    return render_template("admin/outbox_message.html", message=message)
+    return render_template("programs/admin/outbox_message.html", message=message)
