@@ -9,9 +9,10 @@ against nginx, once per number of users given (a step each), and prints for each
 second, p50/p95/p99 per page, failures, and the orders placed; then the consistency check of the data.
 Goals: 0 errors and p99 under 300 ms; the highest step that meets them is the load the machine holds.
 
-``--soak`` runs one step for 10 minutes and prints the resident memory (RSS) of every gunicorn worker and
-of the RQ worker at the start and the end, and the PostgreSQL connections of the stack's database every
-minute (they must not grow). Workers are never recycled during a soak (GUNICORN_MAX_REQUESTS=0).
+``--soak`` runs one step for 10 minutes and prints, every minute, the resident memory (RSS) of every
+gunicorn worker and of the RQ worker and the PostgreSQL connections of the stack's database. Neither may
+grow once the first minute has warmed the workers up (templates compiled, statements cached, pages in the
+guest cache): a leak shows as growth from minute 1 to the end. Workers are never recycled during a soak (GUNICORN_MAX_REQUESTS=0).
 """
 from __future__ import annotations
 
@@ -123,6 +124,18 @@ def print_step(users: int, seconds: int, out: str, orders: int) -> tuple[bool, f
     return ok, float(total["Requests/s"]), p99
 
 
+def print_memory(memory: dict[str, list[float | None]], now: dict[str, int], at_start: dict[str, int]) -> None:
+    """RSS of each worker at the start, after the first minute (warmed up) and at the end."""
+    print("\nresident memory (MB): start, after 1 min (warm), end; growth from the warm point")
+    for name, pid in now.items():
+        if at_start.get(name) != pid:
+            print(f"  {name:<34} a new process {pid}: the one it replaced died")
+            continue
+        samples = [m for m in memory[name] if m is not None] + [rss_mb(pid)]
+        warm = samples[1] if len(samples) > 2 else samples[0]
+        print(f"  {name:<34} {samples[0]:.1f}, {warm:.1f}, {samples[-1]:.1f}  ({samples[-1] - warm:+.1f})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", default=None, help="concurrent users per step, e.g. 10,20,40")
@@ -152,15 +165,20 @@ def main() -> None:
             out = tempfile.mkdtemp(prefix="pasar-locust-") + "/run"
             with psycopg.connect(stack.database_url) as conn:
                 before = consistency.summary(conn)["orders"]
-            memory_start = {name: rss_mb(pid) for name, pid in worker_pids(stack).items()}
+            pids = worker_pids(stack)
+            memory = {name: [rss_mb(pid)] for name, pid in pids.items()}  # one sample a minute
             connections = [pg_connections(stack)]
             last_sample = [time.monotonic()]
 
-            def sample(last_sample=last_sample, connections=connections) -> None:  # this step's lists
+            def sample(last_sample=last_sample, connections=connections, memory=memory, pids=pids) -> None:
                 if args.soak and time.monotonic() - last_sample[0] >= 60:
                     last_sample[0] = time.monotonic()
                     connections.append(pg_connections(stack))
-                    print(f"[bench] {len(connections) - 1} min: {connections[-1]} PostgreSQL connections", flush=True)
+                    for name, pid in pids.items():
+                        memory[name].append(rss_mb(pid))
+                    total = sum(m[-1] or 0 for m in memory.values())
+                    print(f"[bench] {len(connections) - 1} min: {connections[-1]} PostgreSQL connections, "
+                          f"workers' RSS {total:.0f} MB in all", flush=True)
 
             run_locust(stack, users, args.spawn_rate, seconds, out, during=sample)
             with psycopg.connect(stack.database_url) as conn:
@@ -169,11 +187,7 @@ def main() -> None:
             shutil.rmtree(Path(out).parent, ignore_errors=True)
             connections.append(pg_connections(stack))
             if args.soak:
-                print("\nresident memory (MB), start -> end:")
-                for name, pid in worker_pids(stack).items():
-                    began = memory_start.get(name)
-                    print(f"  {name:<34} {began if began is None else round(began, 1)} -> {rss_mb(pid):.1f}"
-                          + ("" if began is not None else "  (a new process: the one it replaced died)"))
+                print_memory(memory, worker_pids(stack), pids)
                 print(f"PostgreSQL connections to {deploy_stack.DATABASE} each minute: {connections}")
         print("\nsteps (users: req/s, p99 ms, goal):")
         for users, ok, rps, p99 in results:
