@@ -217,6 +217,9 @@ class Application(db.Model):
     applicant = relationship("User")
     events: Mapped[list[ApplicationEvent]] = relationship(
         back_populates="application", order_by="ApplicationEvent.id", cascade="all, delete-orphan")
+    # Loaded only on the two application pages (``raiseload`` elsewhere would be the next step).
+    reference: Mapped[ApplicationReference | None] = relationship(
+        back_populates="application", uselist=False, cascade="all, delete-orphan")
 
     @property
     def skill_list(self) -> list[str]:
@@ -255,3 +258,19 @@ class ApplicationNote(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     author = relationship("User")
+
+
+class ApplicationReference(db.Model):
+    """A reference from the applicant's program mentor, attached by the applicant to one application in
+    progress. The firm sees it only while it is attached; the applicant removes it whenever they wish.
+    The mentoring domain keeps the mentor's written text; this row is the copy the applicant chose to send."""
+
+    __tablename__ = "application_references"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    author_name: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    attached_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="reference")

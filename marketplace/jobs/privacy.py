@@ -1,7 +1,8 @@
 """The job board's part of "download my data" and "delete my account".
 
 Tables pointing at users: firm_members, firm_invitations (invited_by_id, accepted_user_id), work_profiles,
-applications (applicant_id) and application_notes (author_id).
+applications (applicant_id) and application_notes (author_id); application_references hang on
+applications (a mentor's reference the applicant attached).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from marketplace.jobs.models import (
     Application,
     ApplicationEvent,
     ApplicationNote,
+    ApplicationReference,
     FirmInvitation,
     FirmMember,
     Vacancy,
@@ -26,6 +28,7 @@ COVERS = {
                     "dates stay, unnamed, because the impact report counts placements)",
     "application_notes": "notes written by the person are exported and stay with the firm unsigned; notes "
                          "about the person's applications are deleted",
+    "application_references": "exported with the application they are attached to; deleted",
     "firm_members": "exported; the membership ends",
     "firm_invitations": "exported; the invited name and address are blanked, the sender is forgotten",
 }
@@ -43,7 +46,8 @@ def export_user_data(user) -> dict:
     profile = db.session.execute(select(WorkProfile).where(WorkProfile.user_id == user.id)).scalar_one_or_none()
     applications = db.session.execute(
         select(Application).where(Application.applicant_id == user.id)
-        .options(joinedload(Application.vacancy).joinedload(Vacancy.firm), selectinload(Application.events))
+        .options(joinedload(Application.vacancy).joinedload(Vacancy.firm), selectinload(Application.events),
+                 selectinload(Application.reference))
         .order_by(Application.id)).scalars().all()
     notes = db.session.execute(select(ApplicationNote).where(ApplicationNote.author_id == user.id)
                                .order_by(ApplicationNote.id)).scalars().all()
@@ -70,6 +74,9 @@ def export_user_data(user) -> dict:
             "storefront_url": a.storefront_url, "cover_note": a.cover_note, "cv_filename": a.cv_filename,
             "interview_at": _iso(a.interview_at), "interview_place": a.interview_place, "start_on": _iso(a.start_on),
             "history": [{"stage": e.stage, "at": _iso(e.created_at)} for e in a.events],
+            "reference": None if a.reference is None else {
+                "author_name": a.reference.author_name, "body": a.reference.body,
+                "attached_at": _iso(a.reference.attached_at)},
         } for a in applications],
     }
 
@@ -101,6 +108,7 @@ def erase_user_data(user) -> None:
         application.interview_place = None
     if ids:
         db.session.execute(delete(ApplicationNote).where(ApplicationNote.application_id.in_(ids)))
+        db.session.execute(delete(ApplicationReference).where(ApplicationReference.application_id.in_(ids)))
         db.session.execute(update(ApplicationEvent).where(ApplicationEvent.application_id.in_(ids))
                            .values(interview_place=None))
     storage.delete(f"private/cv-pending/u{user.id}.pdf")

@@ -6,14 +6,24 @@ returns what an application says, only that it exists and how far it went.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import and_, case, distinct, func, select
 
 from marketplace.accounts.models import User
+from marketplace.core.sqltime import date_month, jakarta_date, jakarta_day_start, month_keys
 from marketplace.extensions import db
-from marketplace.jobs.models import Application, Firm, FirmStatus, Stage, Vacancy, VacancyStatus
+from marketplace.jobs.models import (
+    FINAL_STAGES,
+    Application,
+    ApplicationReference,
+    Firm,
+    FirmStatus,
+    Stage,
+    Vacancy,
+    VacancyStatus,
+)
 from marketplace.programs.models import Cohort
 
 _REACHED_INTERVIEW = (Stage.INTERVIEW.value, Stage.OFFER.value, Stage.HIRED.value)
@@ -123,3 +133,84 @@ def board_totals(today: date) -> BoardTotals:
                Vacancy.closes_on >= today, Firm.status == FirmStatus.APPROVED.value)).one()
     firms = db.session.execute(select(func.count(Firm.id)).where(Firm.status == FirmStatus.APPROVED.value)).scalar_one()
     return BoardTotals(firms, row[0], row[1])
+
+
+# Per month, for the mentoring impact report and dashboards ----------------------------------------
+# Months and days are Jakarta's (UTC+7, no daylight saving). An application counts on the day it was sent;
+# a hire on its first working day (``start_on``), or on the day of the hire if no start date was kept.
+
+
+class JobsMonth(NamedTuple):
+    applications: int
+    hires: int
+
+
+def _sent_within(first: date, last: date):
+    """Applications sent on Jakarta days first..last (a range on the raw column, so an index can serve it)."""
+    return and_(Application.created_at >= jakarta_day_start(first),
+                Application.created_at < jakarta_day_start(last + timedelta(days=1)))
+
+
+def _hired_within(first: date, last: date):
+    """Hires whose first working day (or, without one, the day of the hire) is in first..last."""
+    hire_day = func.coalesce(Application.start_on, jakarta_date(Application.stage_changed_at))
+    return and_(Application.stage == Stage.HIRED.value, hire_day.between(first, last)), hire_day
+
+
+def _count_per_month(month, *where) -> dict[str, int]:
+    return dict(db.session.execute(
+        select(month, func.count(Application.id)).where(*where).group_by(month)).all())
+
+
+def _applicant_in(user_ids):
+    """Applicants as a list of ids, or as a SELECT of ids (a whole program without sending its ids)."""
+    if hasattr(user_ids, "subquery"):
+        return Application.applicant_id.in_(user_ids)
+    return Application.applicant_id.in_(list(user_ids))
+
+
+def applications_and_hires(user_ids: list[int], first: date, last: date) -> tuple[int, int, int]:
+    """(applications sent in [first, last], distinct applicants among them, hires starting in [first, last])
+    of these graduates. Two aggregate statements whatever the number of people."""
+    who = _applicant_in(user_ids)
+    applications, applicants = db.session.execute(
+        select(func.count(Application.id), func.count(distinct(Application.applicant_id)))
+        .where(who, _sent_within(first, last))).one()
+    hired, _day = _hired_within(first, last)
+    hires = db.session.execute(select(func.count(Application.id)).where(who, hired)).scalar_one()
+    return applications, applicants, hires
+
+
+def applications_and_hires_by_month(user_ids: list[int], first: date, last: date) -> dict[str, JobsMonth]:
+    """Applications and hires of these graduates per Jakarta month ``"YYYY-MM"`` of [first, last], counted
+    as ``applications_and_hires`` counts them; every month of the period is present (zeros included)."""
+    out = {key: JobsMonth(0, 0) for key in month_keys(first, last)}
+    if not out:
+        return out
+    who = _applicant_in(user_ids)
+    hired, hire_day = _hired_within(first, last)
+    sent = _count_per_month(date_month(jakarta_date(Application.created_at)), who, _sent_within(first, last))
+    hires = _count_per_month(date_month(hire_day), who, hired)
+    return {key: JobsMonth(sent.get(key, 0), hires.get(key, 0)) for key in out}
+
+
+class OpenApplication(NamedTuple):
+    """An application still in progress, for choosing where a mentor's reference goes."""
+
+    application_id: int
+    vacancy_title: str
+    firm_name: str
+    stage: str
+    has_reference: bool
+
+
+def open_applications_of(user_id: int) -> list[OpenApplication]:
+    """The person's applications that are not final yet (not hired, not selected or withdrawn), newest first."""
+    rows = db.session.execute(
+        select(Application.id, Vacancy.title, Firm.legal_name, Application.stage,
+               ApplicationReference.id.is_not(None))
+        .join(Vacancy, Vacancy.id == Application.vacancy_id).join(Firm, Firm.id == Vacancy.firm_id)
+        .outerjoin(ApplicationReference, ApplicationReference.application_id == Application.id)
+        .where(Application.applicant_id == user_id, Application.stage.not_in(FINAL_STAGES))
+        .order_by(Application.created_at.desc(), Application.id.desc())).all()
+    return [OpenApplication(row[0], row[1], row[2], row[3], bool(row[4])) for row in rows]

@@ -39,6 +39,7 @@ from marketplace.core.policy import (
 from marketplace.core.timeutil import as_utc, utcnow
 from marketplace.extensions import db
 from marketplace.jobs import search as fts
+from marketplace.jobs.errors import CVRejected, InvalidInput, JobsError, NotFound
 from marketplace.jobs.models import (
     FINAL_STAGES,
     Application,
@@ -71,32 +72,6 @@ PIPELINE_MOVES = (Stage.SCREENING.value, Stage.INTERVIEW.value, Stage.OFFER.valu
                   Stage.NOT_SELECTED.value)
 BULK_MOVES = (Stage.SCREENING.value, Stage.OFFER.value, Stage.NOT_SELECTED.value)
 _NIB = re.compile(r"^\d{13}$")
-
-
-class JobsError(Exception):
-    """A job-board rule refused the action; ``code`` names the message."""
-
-    code = "jobs_error"
-
-    def __init__(self, code: str | None = None, **detail) -> None:
-        super().__init__(code or self.code)
-        if code:
-            self.code = code
-        self.detail = detail
-
-
-class NotFound(JobsError):
-    """Missing, or someone else's: the view answers 404 either way."""
-
-    code = "not_found"
-
-
-class InvalidInput(JobsError):
-    code = "invalid"
-
-
-class CVRejected(JobsError):
-    code = "cv_rejected"
 
 
 def jakarta_today() -> date:
@@ -876,7 +851,8 @@ def my_applications(user: User) -> list[Application]:
 def application_for_applicant(user: User, application_id: int) -> Application:
     application = db.session.execute(
         select(Application).where(Application.id == application_id)
-        .options(joinedload(Application.vacancy).joinedload(Vacancy.firm), selectinload(Application.events))
+        .options(joinedload(Application.vacancy).joinedload(Vacancy.firm), joinedload(Application.reference),
+                 selectinload(Application.events))
     ).scalar_one_or_none()
     if application is None or not applicant_of(user, application):
         raise NotFound()
@@ -973,7 +949,7 @@ def application_for_firm(actor: User, application_id: int) -> tuple[Application,
     application = db.session.execute(
         select(Application).where(Application.id == application_id)
         .options(joinedload(Application.vacancy).joinedload(Vacancy.firm).selectinload(Firm.members),
-                 selectinload(Application.events))
+                 joinedload(Application.reference), selectinload(Application.events))
     ).scalar_one_or_none()
     if not firm_reads_application(actor, application):
         raise NotFound()

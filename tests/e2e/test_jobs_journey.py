@@ -1,6 +1,7 @@
 """The job board end to end, in Indonesian: a firm posts a vacancy, a graduate on a 360px phone applies
-with a CV after seeing the preview, the firm moves the application to interview and then hired, and the
-graduate sees each step and gets the emails."""
+with a CV after seeing the preview, attaches their mentor's reference (through the job board's service that
+the mentoring domain calls), the firm reads it and moves the application to interview and then hired, and
+the graduate sees each step and gets the emails."""
 import re
 from datetime import datetime, timedelta
 
@@ -24,6 +25,18 @@ def _outbox(live_server, email: str) -> list:
     with live_server.app.app_context():
         return list(db.session.execute(select(OutboxMessage).where(OutboxMessage.to == email)
                                        .order_by(OutboxMessage.id)).scalars())
+
+
+def _attach_reference(live_server, application_id: int) -> None:
+    """What the mentoring domain does once the graduate chooses to send their mentor's reference."""
+    from marketplace.extensions import db
+    from marketplace.jobs import references
+    from marketplace.jobs.models import Application
+
+    with live_server.app.app_context():
+        applicant_id = db.session.get(Application, application_id).applicant_id
+        references.attach_reference(application_id, applicant_id, "Rahma Mentor", "Sari tekun dan selalu tepat waktu.")
+        db.session.remove()
 
 
 def test_a_firm_hires_a_graduate_who_follows_every_step(new_page, live_server):
@@ -69,9 +82,17 @@ def test_a_firm_hires_a_graduate_who_follows_every_step(new_page, live_server):
     application_id = re.search(r"/kerja/lamaran/(\d+)", graduate.url).group(1)
     assert "Melamar" in graduate.locator("main").inner_text()
 
+    _attach_reference(live_server, int(application_id))
+    graduate.reload()
+    reference = graduate.locator("section.reference")
+    assert "Referensi dari mentor program" in reference.inner_text()
+    assert "Sari tekun dan selalu tepat waktu." in reference.inner_text() and "Rahma Mentor" in reference.inner_text()
+    assert reference.locator("button", has_text="Hapus referensi").count() == 1
+
     firm.goto(f"/mitra/lowongan/{vacancy_id}")
     firm.click(f"a[href='/mitra/lamaran/{application_id}']")
     assert "Saya terbiasa dengan mesin obras." in firm.content()
+    assert "Sari tekun dan selalu tepat waktu." in firm.locator("section.reference").inner_text()
     when = (datetime.now(JAKARTA) + timedelta(days=4)).replace(hour=9, minute=30)
     firm.select_option("select[name=stage]", "interview")
     firm.fill("input[name=interview_at]", when.strftime("%Y-%m-%dT%H:%M"))

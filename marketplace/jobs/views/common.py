@@ -1,44 +1,13 @@
-"""What the job board's views share: the messages of the services' refusals, and small helpers."""
+"""What the job board's views share: small helpers for the arguments of a request."""
 from __future__ import annotations
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 
-ERRORS = {
-    "nib": _l("Enter the NIB: 13 digits."),
-    "nib_taken": _l("A firm with this NIB is already registered."),
-    "pledge": _l("Accept the fair-chance hiring pledge to register your firm."),
-    "phone": _l("Enter an Indonesian phone number, e.g. 0812 3456 7890."),
-    "employment_type": _l("Choose an employment type."),
-    "salary": _l("Enter a salary between Rp 0 and Rp 1.000.000.000."),
-    "salary_range": _l("The highest salary cannot be lower than the lowest."),
-    "openings": _l("Enter between 1 and 500 openings."),
-    "closes_on": _l("Choose a closing date from today up to one year ahead."),
-    "city": _l("Give a city, or mark the vacancy as remote."),
-    "status": _l("That is not a vacancy status."),
-    "firm_suspended": _l("Your firm is suspended by the program staff and cannot post vacancies."),
-    "firm_not_approved": _l("Your firm can publish vacancies once the program staff approve it."),
-    "vacancy_suspended": _l("This vacancy is suspended by the program staff."),
-    "reason": _l("Give a reason: the firm will see it."),
-    "training_dates": _l("The training cannot finish before it started."),
-    "already_applied": _l("You have already applied for this vacancy."),
-    "preview_expired": _l("The preview has expired. Please attach your CV again."),
-    "cv_empty": _l("Attach your CV as a PDF file."),
-    "cv_too_large": _l("That file is too large."),
-    "cv_not_pdf": _l("That file is not a PDF. Save your CV as PDF and try again."),
-    "final_stage": _l("This application is already closed."),
-    "stage": _l("Choose a stage."),
-    "interview": _l("Give the interview's date, time and place."),
-    "interview_time": _l("The interview must be in the coming year, not in the past."),
-    "start_on": _l("Give the first working day (at most 90 days ago, at most a year ahead)."),
-    "note": _l("Write a note first."),
-    "link_expired": _l("This link has expired. Please ask for a new one."),
-    "link_invalid": _l("This link is not valid. Please check that you copied the whole link, or ask for a new one."),
-}
+from marketplace.jobs.errors import JobsError
 
 
-def error_message(exc) -> str:
-    return str(ERRORS.get(exc.code, _l("That did not work. Please check what you entered.")))
+def error_message(exc: JobsError) -> str:
+    return exc.message
 
 
 def int_arg(name: str) -> int | None:

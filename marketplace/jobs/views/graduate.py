@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_nav
 from marketplace.core.policy import Role, allow, signed_in_user
-from marketplace.jobs import forms, services
+from marketplace.jobs import forms, references, services
 from marketplace.jobs.forms import STAGES
 from marketplace.jobs.views.common import error_message
 from marketplace.jobs.views.firm import pdf_response
@@ -132,6 +132,20 @@ def withdraw(application_id: int):
         flash(error_message(exc), "error")
     else:
         flash(_("Your application is withdrawn."), "success")
+    return redirect(url_for("jobs_graduate.application", application_id=application_id))
+
+
+@bp.post("/lamaran/<int:application_id>/referensi/hapus")
+@allow(Role.GRADUATE)
+def remove_reference(application_id: int):
+    """The applicant takes the mentor's reference off an application: the firm no longer sees it."""
+    if not forms.ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        references.detach_reference(application_id, signed_in_user().id)
+    except services.NotFound:
+        abort(404)
+    flash(_("The reference is removed: the firm no longer sees it."), "success")
     return redirect(url_for("jobs_graduate.application", application_id=application_id))
 
 

@@ -1,0 +1,61 @@
+"""Jakarta days and months in SQL, for read APIs that count per day or month on SQLite and PostgreSQL.
+
+Stored timestamps are UTC; Asia/Jakarta is UTC+7 all year (no daylight saving). Months are ``"YYYY-MM"``.
+"""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import Date, String
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+JAKARTA_OFFSET = timedelta(hours=7)
+
+
+class jakarta_date(FunctionElement):
+    """The Jakarta calendar date of a stored UTC timestamp."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(jakarta_date)
+def _jakarta_date_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)}, '+7 hours')"
+
+
+@compiles(jakarta_date, "postgresql")
+def _jakarta_date_pg(element, compiler, **kw):
+    return f"CAST(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'Asia/Jakarta' AS DATE)"
+
+
+class date_month(FunctionElement):
+    """``"YYYY-MM"`` of a date (a ``Date`` column, or ``jakarta_date(...)`` of a timestamp)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(date_month)
+def _date_month_sqlite(element, compiler, **kw):
+    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(date_month, "postgresql")
+def _date_month_pg(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
+
+
+def jakarta_day_start(day: date) -> datetime:
+    """The UTC instant a Jakarta day starts (for a range on a raw timestamp column, which an index serves)."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC) - JAKARTA_OFFSET
+
+
+def month_keys(first: date, last: date) -> list[str]:
+    """Every ``"YYYY-MM"`` from ``first``'s month to ``last``'s, inclusive (empty when last < first)."""
+    year, month, out = first.year, first.month, []
+    while (year, month) <= (last.year, last.month):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
