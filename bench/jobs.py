@@ -12,22 +12,17 @@ median). Not part of the test suite.
 """
 from __future__ import annotations
 
-import argparse
-import os
 import shutil
-import signal
 import statistics
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import catalog as bench  # noqa: E402  (bench/catalog.py: database, gunicorn, wrk and CPU helpers)
+from bench import catalog, pages  # noqa: E402  (bench/pages.py: database, gunicorn, wrk and the measuring loop)
 
-bench.BENCH_DB = "pasar_bench_jobs"
+BENCH_DB = "pasar_bench_jobs"
 FIRMS = 50
 VACANCIES = 5_000
 GRADUATES = 5_000
@@ -38,7 +33,7 @@ TITLES = ["Penjahit", "Kurir", "Kasir", "Admin Gudang", "Barista", "Juru Masak",
           "Staf Toko", "Teknisi", "Pengemas", "Pelayan"]
 SKILLS = ["menjahit", "mengemudi", "kasir", "excel", "kopi", "memasak", "desain", "stok", "pelayanan",
           "listrik", "pengemasan", "sablon"]
-CITIES = bench.CITIES
+CITIES = catalog.CITIES
 
 
 def load(db_url: str) -> dict:
@@ -96,12 +91,7 @@ def load(db_url: str) -> dict:
             "INSERT INTO application_events (application_id, stage, created_at) "
             "SELECT id, stage, now() FROM applications",
         ]
-        with db.engine.begin() as conn:
-            for sql in statements:
-                conn.execute(text(sql))
-            rebuild_search_index(conn)
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE"))
+        pages.bulk_load(db.engine, statements, rebuild_search_index)
         with db.engine.connect() as conn:
             counts = conn.execute(text("SELECT (SELECT count(*) FROM vacancies), (SELECT count(*) FROM applications)"
                                        )).one()
@@ -138,17 +128,12 @@ def pipeline_server_ms(state: dict, rounds: int = 30) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432", help="server URL, no database")
-    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) + 1)
+    parser = pages.arguments(__doc__)
     parser.add_argument("--pipeline-only", action="store_true", help="only time the firm's pipeline page")
     args = parser.parse_args()
     if shutil.which("wrk") is None and not args.pipeline_only:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
-    bench.PG_ADMIN_URL = args.pg
-    db_url = bench.create_database(args.pg)
+    db_url = pages.create_database(args.pg, BENCH_DB)
     state = load(db_url)
     failed = False
     median, worst = pipeline_server_ms(state)
@@ -162,39 +147,11 @@ def main() -> None:
 
 
 def measure(db_url: str, args, vacancy_id: int) -> bool:
-    pages = [("ceiling", "/tentang"), ("listing", "/lowongan"), ("listing", "/lowongan?page=200"),
-             ("listing", "/lowongan?kota=Genteng&jenis=full_time&gaji=3000000"), ("listing", "/lowongan?keahlian=kasir"),
-             ("search", "/lowongan?q=penjahit"), ("search", "/lowongan?q=kurir+teliti&kota=Jember"),
-             ("vacancy", f"/lowongan/{vacancy_id}")]
-    port = bench.free_port()
-    server = bench.start_gunicorn(db_url, port, args.workers, cache=True)
-    try:
-        results = []
-        for kind, path in pages:
-            url = f"http://127.0.0.1:{port}{path}"
-            status = urllib.request.urlopen(url, timeout=10).status
-            bench.run_wrk(url, 2, args.connections)
-            processes = bench.server_processes(server.pid)
-            cpu_before = bench.cpu_ms(processes)
-            result = bench.run_wrk(url, args.duration, args.connections)
-            result["cpu"] = (bench.cpu_ms(processes) - cpu_before) / max(result["requests"], 1)
-            results.append((kind, path, status, result))
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-    ceiling, ceiling_cpu = results[0][3]["rps"], results[0][3]["cpu"]
-    print(f"\n{'page':<52} {'req/s':>8} {'ratio':>6} {'goal':>5} {'p50 ms':>8} {'p99 ms':>8} {'cpu ms':>7} "
-          f"{'cpu ratio':>9}")
-    failed = False
-    for kind, path, status, r in results:
-        ratio = r["rps"] / ceiling
-        goal = GOALS.get(kind)
-        mark = "" if goal is None else ("ok" if ratio >= goal else "LOW")
-        failed |= mark == "LOW" or r["errors"] > 0 or status != 200
-        print(f"{path[:52]:<52} {r['rps']:>8.0f} {ratio:>6.2f} {goal or '':>5} {r['p50'] or 0:>8.1f} "
-              f"{r['p99'] or 0:>8.1f} {r['cpu']:>7.2f} {ceiling_cpu / r['cpu'] if r['cpu'] else 0:>9.2f} {mark}"
-              f"{' errors=' + str(r['errors']) if r['errors'] else ''}")
-    return failed
+    measured = [("ceiling", "/tentang"), ("listing", "/lowongan"), ("listing", "/lowongan?page=200"),
+                ("listing", "/lowongan?kota=Genteng&jenis=full_time&gaji=3000000"),
+                ("listing", "/lowongan?keahlian=kasir"), ("search", "/lowongan?q=penjahit"),
+                ("search", "/lowongan?q=kurir+teliti&kota=Jember"), ("vacancy", f"/lowongan/{vacancy_id}")]
+    return pages.measure_pages(db_url, BENCH_DB, measured, GOALS, args, True, args.pg)
 
 
 if __name__ == "__main__":

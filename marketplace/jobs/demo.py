@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from marketplace.accounts import services as accounts
-from marketplace.core.timeutil import utcnow
+from marketplace.core.timeutil import jakarta_today, utcnow
 from marketplace.extensions import db
 from marketplace.jobs.models import (
     Application,
@@ -20,7 +20,7 @@ from marketplace.jobs.models import (
     Vacancy,
     WorkProfile,
 )
-from marketplace.jobs.services import jakarta_today, normalise_skills
+from marketplace.jobs.vacancies import normalise_skills
 from marketplace.storage import get_storage
 
 FIRMS = [

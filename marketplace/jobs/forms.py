@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from marketplace.accounts.forms import LANGUAGE_CHOICES, _email_field
 from marketplace.core.forms import Form, RupiahField
-from marketplace.jobs import services
+from marketplace.jobs import pipeline, profile, vacancies
 from marketplace.jobs.models import EmploymentType, Stage
 
 EMPLOYMENT_TYPES = {
@@ -76,16 +76,16 @@ class VacancyForm(Form):
     city = StringField(_l("City or regency"), validators=[Optional(), Length(max=80)])
     remote = BooleanField(_l("Remote work possible"))
     salary_min_idr = RupiahField(_l("Salary from (Rp per month, optional)"), validators=[
-        Optional(), NumberRange(min=0, max=services.MAX_SALARY_IDR)])
+        Optional(), NumberRange(min=0, max=vacancies.MAX_SALARY_IDR)])
     salary_max_idr = RupiahField(_l("Salary up to (Rp per month, optional)"), validators=[
-        Optional(), NumberRange(min=0, max=services.MAX_SALARY_IDR)])
+        Optional(), NumberRange(min=0, max=vacancies.MAX_SALARY_IDR)])
     skills = StringField(_l("Skills (separated by commas)"), validators=[Optional(), Length(max=400)])
     openings = IntegerField(_l("Number of openings"), default=1, validators=[
-        InputRequired(), NumberRange(min=1, max=services.MAX_OPENINGS)])
+        InputRequired(), NumberRange(min=1, max=vacancies.MAX_OPENINGS)])
     closes_on = DateField(_l("Closing date"), validators=[InputRequired()])
 
-    def to_data(self) -> services.VacancyData:
-        return services.VacancyData(
+    def to_data(self) -> vacancies.VacancyData:
+        return vacancies.VacancyData(
             title=self.title.data, description=self.description.data or "", employment_type=self.employment_type.data,
             city=self.city.data or "", remote=self.remote.data, salary_min_idr=self.salary_min_idr.data,
             salary_max_idr=self.salary_max_idr.data, skills=self.skills.data or "", openings=self.openings.data,
@@ -102,8 +102,8 @@ class ProfileForm(Form):
     link_storefront = BooleanField(_l("Link my shop as a portfolio in my applications"))
     digest_opt_in = BooleanField(_l("Send me a weekly email of new vacancies that match my skills and city"))
 
-    def to_data(self) -> services.ProfileData:
-        return services.ProfileData(
+    def to_data(self) -> profile.ProfileData:
+        return profile.ProfileData(
             city=self.city.data or "", skills=self.skills.data or "", experience=self.experience.data or "",
             training_title=self.training_title.data or "", training_started_on=self.training_started_on.data,
             training_finished_on=self.training_finished_on.data, link_storefront=self.link_storefront.data,
@@ -121,7 +121,7 @@ class ConfirmApplicationForm(Form):
 
 
 class MoveForm(Form):
-    stage = SelectField(_l("Move to"), choices=[SelectChoice(s, STAGES[s]) for s in services.PIPELINE_MOVES])
+    stage = SelectField(_l("Move to"), choices=[SelectChoice(s, STAGES[s]) for s in pipeline.PIPELINE_MOVES])
     interview_at = DateTimeLocalField(_l("Interview date and time (Jakarta time)"), validators=[Optional()],
                                       format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
     interview_place = StringField(_l("Interview place or video link"), validators=[Optional(), Length(max=300)])
@@ -130,7 +130,7 @@ class MoveForm(Form):
 
 class BulkMoveForm(Form):
     stage = SelectField(_l("Move the selected applications to"),
-                        choices=[SelectChoice(s, STAGES[s]) for s in services.BULK_MOVES])
+                        choices=[SelectChoice(s, STAGES[s]) for s in pipeline.BULK_MOVES])
     application_ids = SelectMultipleField(coerce=int, validate_choice=False)
 
 

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from marketplace.core.timeutil import JAKARTA
 from marketplace.jobs.demo import demo_pdf
-from marketplace.jobs.services import JAKARTA
 from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e

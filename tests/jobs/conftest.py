@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from marketplace.core.timeutil import utcnow
+from marketplace.core.timeutil import jakarta_today, utcnow
 from marketplace.extensions import db
-from marketplace.jobs import services
 from marketplace.jobs.demo import demo_pdf
 from marketplace.jobs.models import Application, ApplicationEvent, Firm, FirmMember, FirmStatus, Vacancy, WorkProfile
 from tests import factories
@@ -47,7 +46,7 @@ def vacancy(firm_: Firm | None = None, **fields) -> Vacancy:
     n = next(_seq)
     v = Vacancy(**{"firm_id": firm_.id, "slug": f"lowongan-{n}", "title": f"Lowongan {n}", "description": "Kerja",
                    "city": "Banyuwangi", "employment_type": "full_time", "skills": "menjahit,kasir",
-                   "closes_on": services.jakarta_today() + timedelta(days=10), "status": "open",
+                   "closes_on": jakarta_today() + timedelta(days=10), "status": "open",
                    "published_at": utcnow(), **fields})
     db.session.add(v)
     db.session.flush()

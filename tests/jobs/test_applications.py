@@ -5,8 +5,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from marketplace.core.timeutil import jakarta_today
 from marketplace.extensions import db
-from marketplace.jobs import privacy, services
+from marketplace.jobs import privacy
 from marketplace.jobs.models import Application, WorkProfile
 from tests import factories
 from tests.jobs.conftest import application, firm, graduate, member, owner_of, vacancy
@@ -88,7 +89,7 @@ def test_a_cv_that_is_not_a_pdf_or_too_large_is_refused_and_nothing_is_left(clie
 
 def test_no_applying_after_the_closing_date_or_to_a_closed_vacancy(client, login_as, pdf):
     closed = vacancy(status="closed")
-    past = vacancy(closes_on=services.jakarta_today() - timedelta(days=1))
+    past = vacancy(closes_on=jakarta_today() - timedelta(days=1))
     login_as(graduate())
     db.session.commit()
     for v in (closed, past):

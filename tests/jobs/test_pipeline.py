@@ -3,14 +3,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from marketplace.core.timeutil import JAKARTA, jakarta_today
 from marketplace.extensions import db
-from marketplace.jobs import services
 from marketplace.jobs.models import ApplicationNote
 from tests.jobs.conftest import application, firm, graduate, member, owner_of, vacancy
 
 
 def _in_jakarta(days: int = 3) -> datetime:
-    return (datetime.now(services.JAKARTA) + timedelta(days=days)).replace(hour=10, minute=0, second=0,
+    return (datetime.now(JAKARTA) + timedelta(days=days)).replace(hour=10, minute=0, second=0,
                                                                            microsecond=0, tzinfo=None)
 
 
@@ -26,7 +26,7 @@ def test_interview_then_hire_each_step_in_history_and_emailed_in_the_applicants_
     assert response.status_code == 302
     db.session.refresh(a)
     assert a.stage == "interview"
-    assert a.interview_at.astimezone(services.JAKARTA).hour == 10  # typed as Jakarta time, stored in UTC
+    assert a.interview_at.astimezone(JAKARTA).hour == 10  # typed as Jakarta time, stored in UTC
     mail = outbox(applicant.email)[-1]
     assert "interview" in mail.body.lower() and "Kantor, Jl. Ahmad Yani 1" in mail.body
     assert mail.attachment_name == "interview.ics" and "BEGIN:VEVENT" in mail.attachment
@@ -34,7 +34,7 @@ def test_interview_then_hire_each_step_in_history_and_emailed_in_the_applicants_
     assert f"DTSTART:{utc_start}" in mail.attachment and utc_start.endswith("T030000Z")  # 10:00 WIB = 03:00 UTC
 
     assert client.post(f"/mitra/lamaran/{a.id}/pindah", data={"stage": "hired"}).status_code == 400
-    start = services.jakarta_today() + timedelta(days=14)
+    start = jakarta_today() + timedelta(days=14)
     client.post(f"/mitra/lamaran/{a.id}/pindah", data={"stage": "hired", "start_on": start.isoformat()})
     db.session.refresh(a)
     assert (a.stage, a.start_on) == ("hired", start)
@@ -65,7 +65,7 @@ def test_bad_interview_and_start_dates_change_nothing(client, login_as):
     a = application()
     db.session.commit()
     login_as(owner_of(a.vacancy.firm))
-    past = (datetime.now(services.JAKARTA) - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    past = (datetime.now(JAKARTA) - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     for data in ({"stage": "interview", "interview_at": past, "interview_place": "x"},
                  {"stage": "interview", "interview_at": "2026-13-45T99:99", "interview_place": "x"},
                  {"stage": "hired", "start_on": "1999-01-01"}, {"stage": "withdrawn"}, {"stage": "applied"}):

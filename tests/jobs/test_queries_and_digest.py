@@ -1,9 +1,9 @@
 """jobs/queries.py (read by the impact report), the staff's placement page and the weekly digest."""
 from datetime import timedelta
 
-from marketplace.core.timeutil import utcnow
+from marketplace.core.timeutil import jakarta_today, utcnow
 from marketplace.extensions import db
-from marketplace.jobs import queries, services
+from marketplace.jobs import queries
 from marketplace.jobs.models import WorkProfile
 from tests import factories
 from tests.jobs.conftest import application, firm, graduate, vacancy
@@ -17,7 +17,7 @@ def test_jobs_by_cohort_placements_and_per_person_counts():
     cici = graduate(program_id=program.id, cohort_id=late.id)
     outsider = graduate()  # another program
     v1, v2 = vacancy(firm(legal_name="PT Satu"), title="Penjahit"), vacancy(title="Kurir")
-    start = services.jakarta_today() + timedelta(days=7)
+    start = jakarta_today() + timedelta(days=7)
     application(v1, ana, stage="hired", start_on=start)
     application(v2, ana, stage="not_selected")
     application(v1, budi, stage="interview")
@@ -37,7 +37,7 @@ def test_jobs_by_cohort_placements_and_per_person_counts():
     assert per_person[ana.id][1:] == (2, 1, 1, start)
     assert per_person[budi.id][1:] == (1, 1, 0, None)
     assert 999 not in per_person and queries.jobs_per_person([]) == {}
-    totals = queries.board_totals(services.jakarta_today())
+    totals = queries.board_totals(jakarta_today())
     assert totals.open_vacancies == 2 and totals.approved_firms == 2
 
 
@@ -45,7 +45,7 @@ def test_staff_read_placements_of_their_own_program_only(client, login_as):
     program = factories.program()
     mine = graduate(program_id=program.id, name="Ana Lulusan")
     theirs = graduate(name="Orang Lain")
-    start = services.jakarta_today()
+    start = jakarta_today()
     application(applicant=mine, stage="hired", start_on=start)
     application(applicant=theirs, stage="hired", start_on=start)
     db.session.commit()

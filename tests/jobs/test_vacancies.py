@@ -5,12 +5,12 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from marketplace.core.timeutil import jakarta_today, utcnow
 from marketplace.extensions import db
-from marketplace.jobs import services
 from marketplace.jobs.models import Vacancy
 from tests.jobs.conftest import firm, owner_of, vacancy
 
-TODAY = services.jakarta_today
+TODAY = jakarta_today
 
 
 def _form(**changes):
@@ -70,7 +70,7 @@ def test_listing_search_filters_pagination_and_empty_state(client, app):
     vacancy(a, title="Sudah Tutup", status="closed")
     vacancy(a, title="Lewat Tanggal", closes_on=TODAY() - timedelta(days=1))
     vacancy(firm(status="suspended"), title="Firma Ditangguhkan")
-    vacancy(a, title="Ditangguhkan Staf", suspended_at=services.utcnow(), suspended_reason="x")
+    vacancy(a, title="Ditangguhkan Staf", suspended_at=utcnow(), suspended_reason="x")
     db.session.commit()
 
     def titles(query=""):

@@ -1,13 +1,9 @@
-"""What the job board's views share: small helpers for the arguments of a request."""
+"""What the job board's views share: small helpers for the arguments and one-button forms of a request."""
 from __future__ import annotations
 
-from flask import request
+from flask import abort, request
 
-from marketplace.jobs.errors import JobsError
-
-
-def error_message(exc: JobsError) -> str:
-    return exc.message
+from marketplace.jobs.forms import ActionForm
 
 
 def int_arg(name: str) -> int | None:
@@ -19,3 +15,9 @@ def int_arg(name: str) -> int | None:
 
 def page_arg() -> int:
     return int_arg("page") or 1
+
+
+def require_action_form() -> None:
+    """A one-button form (withdraw, remove, publish...): only its CSRF token to check; 400 without it."""
+    if not ActionForm().validate_on_submit():
+        abort(400)

@@ -13,10 +13,12 @@ from marketplace.accounts import services as accounts
 from marketplace.core.nav import register_nav
 from marketplace.core.policy import PUBLIC, allow
 from marketplace.core.text import plain_text, shorten
-from marketplace.jobs import services
+from marketplace.jobs import applications, digest, firms
+from marketplace.jobs import listing as board
+from marketplace.jobs.errors import JobsError
 from marketplace.jobs.forms import EMPLOYMENT_TYPES, STAGES
 from marketplace.jobs.models import EmploymentType
-from marketplace.jobs.views.common import error_message, int_arg, page_arg
+from marketplace.jobs.views.common import int_arg, page_arg
 
 bp = Blueprint("jobs", __name__)
 register_nav(_l("Jobs"), "jobs.listing", PUBLIC, 25)
@@ -54,7 +56,7 @@ def firm_status_label(value: str) -> str:
     return str(FIRM_STATUSES.get(value, value))
 
 
-def _page_urls(page: services.Page) -> tuple[str | None, str | None]:
+def _page_urls(page: board.Page) -> tuple[str | None, str | None]:
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     prev_url = url_for("jobs.listing", **args, page=page.page - 1) if page.has_prev else None
     next_url = url_for("jobs.listing", **args, page=page.page + 1) if page.has_next else None
@@ -69,26 +71,26 @@ def listing():
     etype = request.args.get("jenis") or ""
     skill = (request.args.get("keahlian") or "")[:40]
     min_salary = int_arg("gaji")
-    page = services.browse(services.Browse(query=query, city=city, employment_type=etype, skill=skill,
+    page = board.browse(board.Browse(query=query, city=city, employment_type=etype, skill=skill,
                                            min_salary=min_salary, remote=request.args.get("jarak_jauh") == "1",
                                            page=page_arg(), per_page=int(current_app.config.get("JOBS_PAGE_SIZE", 20))))
     prev_url, next_url = _page_urls(page)
     return render_template("jobs/listing.html", page=page, query=query, city=city, etype=etype, skill=skill,
                            min_salary=min_salary, remote=request.args.get("jarak_jauh") == "1",
-                           cities=services.listing_cities(), types=EMPLOYMENT_TYPES, prev_url=prev_url,
+                           cities=board.listing_cities(), types=EMPLOYMENT_TYPES, prev_url=prev_url,
                            next_url=next_url)
 
 
 @bp.get("/lowongan/<int:vacancy_id>")
 @allow(PUBLIC)
 def vacancy(vacancy_id: int):
-    found = services.public_vacancy(vacancy_id)
+    found = board.public_vacancy(vacancy_id)
     if found is None:
         abort(404)
     page_url = current_app.config["PUBLIC_URL"] + url_for("jobs.vacancy", vacancy_id=found.id)
     description = plain_text(found.description)
     applied = (current_user.is_authenticated and current_user.role == "graduate"
-               and services.already_applied(current_user, found.id))
+               and applications.already_applied(current_user, found.id))
     return render_template(
         "jobs/vacancy.html", vacancy=found, firm=found.firm, page_url=page_url, summary=shorten(description),
         json_ld=job_posting_json_ld(found, page_url, description), applied=applied,
@@ -131,16 +133,16 @@ def job_posting_json_ld(vacancy, page_url: str, description: str) -> dict:
 def join_firm(token: str):
     """A colleague invited by a firm's owner creates their account here."""
     try:
-        invitation = services.open_firm_invitation(token)
-    except services.JobsError as exc:
-        return render_template("accounts/link_problem.html", message=error_message(exc), retry_endpoint=None), 400
+        invitation = firms.open_firm_invitation(token)
+    except JobsError as exc:
+        return render_template("accounts/link_problem.html", message=exc.message, retry_endpoint=None), 400
     form = account_forms.AcceptInvitationForm(name=invitation.name)
     if form.validate_on_submit():
         try:
-            user = services.join_firm(token, name=form.name.data, password=form.password.data,
+            user = firms.join_firm(token, name=form.name.data, password=form.password.data,
                                       locale=form.language.data)
-        except services.JobsError as exc:
-            return render_template("accounts/link_problem.html", message=error_message(exc),
+        except JobsError as exc:
+            return render_template("accounts/link_problem.html", message=exc.message,
                                    retry_endpoint=None), 400
         except accounts.EmailTaken:
             flash(_("An account with this email address already exists. Please sign in."), "error")
@@ -163,7 +165,7 @@ def join_firm(token: str):
 def stop_digest(token: str):
     """One click from the weekly email: no more digests (the graduate can turn it on again in the profile)."""
     try:
-        services.stop_digest(token)
-    except services.JobsError as exc:
-        return render_template("accounts/link_problem.html", message=error_message(exc), retry_endpoint=None), 400
+        digest.stop_digest(token)
+    except JobsError as exc:
+        return render_template("accounts/link_problem.html", message=exc.message, retry_endpoint=None), 400
     return render_template("jobs/digest_stopped.html")

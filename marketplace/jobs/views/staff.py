@@ -5,11 +5,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from marketplace.core.errors import show_error
 from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_nav
 from marketplace.core.policy import Role, allow, signed_in_user
-from marketplace.jobs import forms, queries, services
-from marketplace.jobs.views.common import error_message
+from marketplace.core.timeutil import jakarta_today
+from marketplace.jobs import firms, forms, queries, vacancies
+from marketplace.jobs.errors import JobsError, NotFound
 from marketplace.programs import services as programs
 
 bp = Blueprint("jobs_staff", __name__, url_prefix="/staff/jobs")
@@ -19,11 +21,11 @@ register_nav(_l("Firms and jobs"), "jobs_staff.index", {Role.STAFF, Role.ADMIN},
 def _render_index(reason_form=None, status: int = 200):
     user = signed_in_user()
     try:
-        firms = services.firms_for_staff(user)
-        vacancies = services.vacancies_for_staff(user)
-    except services.NotFound:
+        firm_list = firms.firms_for_staff(user)
+        vacancy_list = vacancies.vacancies_for_staff(user)
+    except NotFound:
         abort(404)
-    return render_template("jobs/staff/index.html", firms=firms, vacancies=vacancies,
+    return render_template("jobs/staff/index.html", firms=firm_list, vacancies=vacancy_list,
                            reason_form=reason_form or forms.ReasonForm(formdata=None),
                            optional_form=forms.OptionalReasonForm(formdata=None), action_form=forms.ActionForm()), status
 
@@ -34,62 +36,48 @@ def index():
     return _render_index()
 
 
-def _act(action, needs_reason: bool, done: str):
-    form = forms.ReasonForm() if needs_reason else forms.OptionalReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Give a reason: the firm will see it."), "error")
-        return _render_index(form if needs_reason else None, 400)
-    try:
-        action(form.reason.data or "")
-    except services.NotFound:
-        abort(404)
-    except services.JobsError as exc:
-        flash(error_message(exc), "error")
-        return _render_index(None, 400)
-    flash(done, "success")
-    return redirect(url_for("jobs_staff.index"))
+# The moderation buttons: endpoint -> (rule, the service given the actor, the id and the reason, whether the
+# reason is required, what staff are told). One view each, made by ``_moderation``.
+MODERATION = {
+    "approve_firm": ("/firms/<int:firm_id>/approve", lambda actor, i, reason: firms.decide_firm(actor, i, True, reason),
+                     False, _l("The firm is approved; its owner has been told by email.")),
+    "reject_firm": ("/firms/<int:firm_id>/reject", lambda actor, i, reason: firms.decide_firm(actor, i, False, reason),
+                    True, _l("The firm is rejected; its owner has been told why by email.")),
+    "suspend_firm": ("/firms/<int:firm_id>/suspend", firms.suspend_firm, True,
+                     _l("The firm is suspended: its vacancies are hidden.")),
+    "reinstate_firm": ("/firms/<int:firm_id>/reinstate", lambda actor, i, _reason: firms.reinstate_firm(actor, i),
+                       False, _l("The firm is reinstated.")),
+    "suspend_vacancy": ("/vacancies/<int:vacancy_id>/suspend", vacancies.suspend_vacancy, True,
+                        _l("The vacancy is suspended and hidden from the public.")),
+    "reinstate_vacancy": ("/vacancies/<int:vacancy_id>/reinstate",
+                          lambda actor, i, _reason: vacancies.reinstate_vacancy(actor, i), False,
+                          _l("The vacancy is visible again.")),
+}
 
 
-@bp.post("/firms/<int:firm_id>/approve")
-@allow(Role.STAFF, Role.ADMIN)
-def approve_firm(firm_id: int):
-    return _act(lambda reason: services.decide_firm(signed_in_user(), firm_id, True, reason), False,
-                _("The firm is approved; its owner has been told by email."))
+def _moderation(service, needs_reason: bool, done):
+    @allow(Role.STAFF, Role.ADMIN)
+    def act(**ids: int):
+        (subject_id,) = ids.values()
+        form = forms.ReasonForm() if needs_reason else forms.OptionalReasonForm()
+        if not form.validate_on_submit():
+            flash(_("Give a reason: the firm will see it."), "error")
+            return _render_index(form if needs_reason else None, 400)
+        try:
+            service(signed_in_user(), subject_id, form.reason.data or "")
+        except NotFound:
+            abort(404)
+        except JobsError as exc:
+            show_error(exc)
+            return _render_index(None, 400)
+        flash(str(done), "success")
+        return redirect(url_for("jobs_staff.index"))
+
+    return act
 
 
-@bp.post("/firms/<int:firm_id>/reject")
-@allow(Role.STAFF, Role.ADMIN)
-def reject_firm(firm_id: int):
-    return _act(lambda reason: services.decide_firm(signed_in_user(), firm_id, False, reason), True,
-                _("The firm is rejected; its owner has been told why by email."))
-
-
-@bp.post("/firms/<int:firm_id>/suspend")
-@allow(Role.STAFF, Role.ADMIN)
-def suspend_firm(firm_id: int):
-    return _act(lambda reason: services.suspend_firm(signed_in_user(), firm_id, reason), True,
-                _("The firm is suspended: its vacancies are hidden."))
-
-
-@bp.post("/firms/<int:firm_id>/reinstate")
-@allow(Role.STAFF, Role.ADMIN)
-def reinstate_firm(firm_id: int):
-    return _act(lambda reason: services.reinstate_firm(signed_in_user(), firm_id), False,
-                _("The firm is reinstated."))
-
-
-@bp.post("/vacancies/<int:vacancy_id>/suspend")
-@allow(Role.STAFF, Role.ADMIN)
-def suspend_vacancy(vacancy_id: int):
-    return _act(lambda reason: services.suspend_vacancy(signed_in_user(), vacancy_id, reason), True,
-                _("The vacancy is suspended and hidden from the public."))
-
-
-@bp.post("/vacancies/<int:vacancy_id>/reinstate")
-@allow(Role.STAFF, Role.ADMIN)
-def reinstate_vacancy(vacancy_id: int):
-    return _act(lambda reason: services.reinstate_vacancy(signed_in_user(), vacancy_id), False,
-                _("The vacancy is visible again."))
+for endpoint, (rule, service, needs_reason, done) in MODERATION.items():
+    bp.add_url_rule(rule, endpoint, _moderation(service, needs_reason, done), methods=["POST"])
 
 
 @bp.get("/placements")
@@ -104,4 +92,4 @@ def placements():
         return render_template("jobs/staff/choose_program.html", programs=programs.all_programs())
     return render_template("jobs/staff/placements.html", program=program,
                            cohorts=queries.jobs_by_cohort(program.id), placements=queries.placements(program.id),
-                           totals=queries.board_totals(services.jakarta_today()))
+                           totals=queries.board_totals(jakarta_today()))
