@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from marketplace.core.forms import Form, RupiahField
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from marketplace.catalog import services
+from marketplace.catalog import products
 from marketplace.catalog.models import BusinessStatus, ProductStatus
 from marketplace.core.errors import InvalidPhone
+from marketplace.core.forms import Form, RupiahField
 from marketplace.core.phone import normalise_phone
 from marketplace.core.regions import PROVINCES
 
@@ -53,10 +53,10 @@ class ProductForm(Form):
     title = StringField(_l("Product name"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     price_idr = RupiahField(_l("Price (Rp)"), validators=[
-        InputRequired(), NumberRange(min=0, max=services.MAX_PRICE_IDR)])
-    stock = IntegerField(_l("Stock"), validators=[Optional(), NumberRange(min=0, max=services.MAX_STOCK)])
+        InputRequired(), NumberRange(min=0, max=products.MAX_PRICE_IDR)])
+    stock = IntegerField(_l("Stock"), validators=[Optional(), NumberRange(min=0, max=products.MAX_STOCK)])
     weight_grams = IntegerField(_l("Weight (grams, for delivery)"), default=0, validators=[
-        InputRequired(), NumberRange(min=0, max=services.MAX_WEIGHT_GRAMS)])
+        InputRequired(), NumberRange(min=0, max=products.MAX_WEIGHT_GRAMS)])
     category_id = SelectField(_l("Category"), coerce=int, validate_choice=True)
     status = SelectField(_l("Status"), choices=[
         SelectChoice(ProductStatus.DRAFT.value, _l("Draft")),
@@ -70,8 +70,8 @@ class ProductForm(Form):
 
 class QuickEditForm(Form):
     price_idr = RupiahField(_l("Price (Rp)"), validators=[
-        InputRequired(), NumberRange(min=0, max=services.MAX_PRICE_IDR)])
-    stock = IntegerField(_l("Stock"), validators=[Optional(), NumberRange(min=0, max=services.MAX_STOCK)])
+        InputRequired(), NumberRange(min=0, max=products.MAX_PRICE_IDR)])
+    stock = IntegerField(_l("Stock"), validators=[Optional(), NumberRange(min=0, max=products.MAX_STOCK)])
 
 
 class BulkArchiveForm(Form):
@@ -81,9 +81,9 @@ class BulkArchiveForm(Form):
 class VariantForm(Form):
     size = StringField(_l("Size"), validators=[Optional(), Length(max=30)])
     colour = StringField(_l("Colour"), validators=[Optional(), Length(max=30)])
-    stock = IntegerField(_l("Stock"), validators=[InputRequired(), NumberRange(min=0, max=services.MAX_STOCK)])
+    stock = IntegerField(_l("Stock"), validators=[InputRequired(), NumberRange(min=0, max=products.MAX_STOCK)])
     price_idr = RupiahField(_l("Own price (Rp, optional)"), validators=[
-        Optional(), NumberRange(min=0, max=services.MAX_PRICE_IDR)])
+        Optional(), NumberRange(min=0, max=products.MAX_PRICE_IDR)])
 
 
 class PhotoUploadForm(Form):

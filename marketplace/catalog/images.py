@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import event
+from sqlalchemy import event, func, or_, select
 from sqlalchemy.orm import Session
 
 from marketplace.catalog.errors import ImageRejected
+from marketplace.catalog.models import Business, ProductPhoto
 from marketplace.extensions import db
 from marketplace.storage import StorageError, get_storage
 
@@ -118,6 +119,19 @@ def _delete_quietly(storage, key: str) -> None:
         storage.delete(key)
     except StorageError:
         current_app.logger.warning("could not delete %s; it stays in storage unreferenced", key)
+
+
+def key_in_use(key: str, ignore: list | None = None) -> bool:
+    """Whether a product photo (other than those in ``ignore``), a logo or a banner still shows the file:
+    a duplicated product shares its photos' files, so a file goes only with its last row."""
+    ignore_ids = [p.id for p in ignore or [] if p.id is not None]
+    used = db.session.execute(
+        select(func.count()).select_from(ProductPhoto)
+        .where(ProductPhoto.key == key, ProductPhoto.id.not_in(ignore_ids or [0]))).scalar_one()
+    if used:
+        return True
+    return bool(db.session.execute(select(func.count()).select_from(Business).where(
+        or_(Business.logo_key == key, Business.banner_key == key))).scalar_one())
 
 
 _DISCARDED = "discarded_image_keys"

@@ -3,6 +3,8 @@ from flask import current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
 
+from marketplace.core.transactions import transactional
+
 LANGUAGE_COOKIE = "lang"
 
 
@@ -14,6 +16,12 @@ def select_locale() -> str:
     if chosen in languages:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@transactional
+def remember_language(user, language: str) -> None:
+    """The signed-in person's chosen language, kept on their account (for pages and for emails)."""
+    user.locale = language
 
 
 def register(app) -> None:

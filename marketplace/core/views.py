@@ -1,10 +1,9 @@
 from flask import Blueprint, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from marketplace.core.i18n import LANGUAGE_COOKIE
+from marketplace.core.i18n import LANGUAGE_COOKIE, remember_language
 from marketplace.core.policy import PUBLIC, allow
 from marketplace.core.safety import safe_next_url
-from marketplace.extensions import db
 
 bp = Blueprint("core", __name__)
 
@@ -18,8 +17,7 @@ def set_language():
     if language not in current_app.config["LANGUAGES"]:
         return response
     if current_user.is_authenticated:
-        current_user.locale = language
-        db.session.commit()
+        remember_language(current_user, language)
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax",
                         secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
     return response

@@ -6,8 +6,9 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from marketplace.catalog import images, services
+from marketplace.catalog import images, products
 from marketplace.catalog.models import ProductPhoto
+from marketplace.core.transactions import transaction
 from marketplace.extensions import db
 from tests import factories
 
@@ -107,7 +108,7 @@ def test_at_most_six_photos(client, seller, stored_files):
 
 def test_a_storage_failure_midway_removes_what_was_written(app, seller, stored_files):
     product = factories.product(seller)
-    real = services.images.get_storage()
+    real = images.get_storage()
 
     class FailsOnThirdWrite:
         """The storage boundary failing (full disk, network): not our code path, so a stand-in is fair."""
@@ -125,7 +126,7 @@ def test_a_storage_failure_midway_removes_what_was_written(app, seller, stored_f
     app.extensions["storage"]["backend"] = FailsOnThirdWrite()
     try:
         with pytest.raises(OSError):
-            services.add_photos(product, [factories.image_bytes()])
+            products.add_photos(product, [factories.image_bytes()])
     finally:
         app.extensions["storage"]["backend"] = real
     db.session.rollback()
@@ -158,13 +159,18 @@ def test_removing_the_only_user_of_a_file_deletes_it(client, seller, stored_file
     assert stored_files() == set()
 
 
+class LaterStepFailed(Exception):
+    pass
+
+
 def test_a_removal_that_is_rolled_back_keeps_the_file(client, seller, stored_files):
     product = factories.product(seller)
     db.session.commit()
     _upload(client, product, factories.image_bytes())
     photo = db.session.execute(select(ProductPhoto)).scalar_one()
-    services.remove_photo(product, photo.id)
-    db.session.rollback()
+    with pytest.raises(LaterStepFailed), transaction():  # the removal joins a transaction that then fails
+        products.remove_photo(product, photo.id)
+        raise LaterStepFailed()
     assert photo.key in stored_files()
     assert _photo_count() == 1
 

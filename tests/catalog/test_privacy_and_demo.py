@@ -1,7 +1,7 @@
 """The privacy hooks and the demo seed."""
 from sqlalchemy import func, select
 
-from marketplace.catalog import privacy, services
+from marketplace.catalog import privacy, products
 from marketplace.catalog.models import Business, Category, Product, ProductPhoto
 from marketplace.extensions import db
 from tests import factories
@@ -21,7 +21,7 @@ def test_erase_closes_and_anonymises_the_storefront_and_removes_photos(client, s
     graduate = factories.user("graduate")
     business = factories.business(graduate, story="Private story", story_opt_in=True, whatsapp="+6281234567890")
     product = factories.product(business)
-    services.add_photos(product, [factories.image_bytes()])
+    products.add_photos(product, [factories.image_bytes()])
     db.session.commit()
     assert stored_files()
     slug = business.slug

@@ -158,10 +158,10 @@ def test_an_archived_or_draft_product_answers_404_but_the_owner_can_preview_it(c
 
 
 def test_seller_pages_render_for_a_product_with_variants_and_photos(client, seller):
-    from marketplace.catalog import services
+    from marketplace.catalog import products
 
     product = factories.product(seller, variants=[{"label": "M", "stock": 1}, {"label": "L", "stock": 0}])
-    services.add_photos(product, [factories.image_bytes(), factories.image_bytes(colour=(0, 0, 255))])
+    products.add_photos(product, [factories.image_bytes(), factories.image_bytes(colour=(0, 0, 255))])
     db.session.commit()
     for url in ("/seller/", "/seller/storefront", "/seller/products/new", f"/seller/products/{product.id}",
                 f"/seller/products/{product.id}/preview", "/seller/preview"):

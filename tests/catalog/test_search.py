@@ -73,7 +73,8 @@ def test_relevance_puts_title_matches_first(client):
 def test_relevance_pages_from_the_best_candidates_equal_the_pages_of_all_matches(app, client, monkeypatch):
     """Relevance pages join only the best RANKED_CANDIDATES matches and ask again when those cannot fill
     the page (filters, deep pages, no results): the pages are those of ranking every match."""
-    from marketplace.catalog import pagecache, services
+    from marketplace.catalog import browse as catalog
+    from marketplace.catalog import pagecache
 
     genteng, jember = factories.business(city="Genteng"), factories.business(city="Jember")
     for i in range(13):
@@ -87,7 +88,7 @@ def test_relevance_pages_from_the_best_candidates_equal_the_pages_of_all_matches
             "/cari?q=batik+kain&page=2", "/cari?q=kopi"]
     ranked_all = {url: _titles(client, url) for url in urls}
     assert ranked_all["/cari?q=batik"] and ranked_all["/cari?q=batik&kota=genteng&page=2"]
-    monkeypatch.setattr(services, "RANKED_CANDIDATES", 4)
+    monkeypatch.setattr(catalog, "RANKED_CANDIDATES", 4)
     pagecache.clear()
     assert {url: _titles(client, url) for url in urls} == ranked_all
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace import demo
-from marketplace.catalog import services as catalog
+from marketplace.catalog import storefronts as catalog
 from marketplace.catalog.errors import ProvinceRequired
 from marketplace.catalog.models import Business, BusinessStatus
 from marketplace.orders import cart as carts

@@ -8,7 +8,8 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from marketplace.catalog import images, services
+from marketplace.catalog import browse as catalog
+from marketplace.catalog import images, storefronts
 from marketplace.catalog.models import LOW_STOCK_THRESHOLD
 from marketplace.catalog.pagecache import cached_render
 from marketplace.core.forms import parse_rupiah
@@ -30,7 +31,7 @@ def media_url(key: str | None, width: int | None = None) -> str | None:
 
 
 @bp.app_template_global()
-def card_links(cards: list[services.ProductCard], preview: bool = False, width: int = 320):
+def card_links(cards: list[catalog.ProductCard], preview: bool = False, width: int = 320):
     """Each card with its link and photo URL, in one call per grid: ``url_for`` twice per card (and every
     call from a template) was a large part of rendering a list. ``url_for`` gives the prefixes once; the
     slugs and keys are quoted as Werkzeug quotes a path segment."""
@@ -85,7 +86,7 @@ def _rupiah_arg(name: str) -> int | None:
         return None
 
 
-def _page_urls(page: services.Page, endpoint: str, **values) -> tuple[str | None, str | None]:
+def _page_urls(page: catalog.Page, endpoint: str, **values) -> tuple[str | None, str | None]:
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     prev_url = url_for(endpoint, **values, **args, page=page.page - 1) if page.has_prev else None
     next_url = url_for(endpoint, **values, **args, page=page.page + 1) if page.has_next else None
@@ -99,10 +100,10 @@ def _page_urls(page: services.Page, endpoint: str, **values) -> tuple[str | None
 @allow(PUBLIC)
 def home():
     def render(**extra):
-        featured = services.browse(services.Browse(featured=True, per_page=8))
-        newest = services.browse(services.Browse(per_page=12))
+        featured = catalog.browse(catalog.Browse(featured=True, per_page=8))
+        newest = catalog.browse(catalog.Browse(per_page=12))
         return render_template("catalog/home.html", featured=featured.items, products=newest.items,
-                               categories=services.categories(), **extra)
+                               categories=catalog.categories(), **extra)
 
     return cached_render(render)
 
@@ -118,11 +119,11 @@ def about():
 @allow(PUBLIC)
 def category(slug: str):
     def render(**extra):
-        all_categories = services.categories()
+        all_categories = catalog.categories()
         found = next((c for c in all_categories if c.slug == slug), None)
         if found is None:
             abort(404)
-        page = services.browse(services.Browse(category_id=found.id, page=_page_arg(), per_page=per_page()))
+        page = catalog.browse(catalog.Browse(category_id=found.id, page=_page_arg(), per_page=per_page()))
         prev_url, next_url = _page_urls(page, "catalog.category", slug=slug)
         return render_template("catalog/category.html", category=found, page=page, prev_url=prev_url,
                                next_url=next_url, categories=all_categories, **extra)
@@ -134,13 +135,13 @@ def category(slug: str):
 @allow(PUBLIC)
 def storefront(slug: str):
     def render(**extra):
-        business = services.public_business(slug)
+        business = catalog.public_business(slug)
         if business is None:
             abort(404)
-        page = services.browse(services.Browse(business_id=business.id, page=_page_arg(), per_page=per_page()))
+        page = catalog.browse(catalog.Browse(business_id=business.id, page=_page_arg(), per_page=per_page()))
         prev_url, next_url = _page_urls(page, "catalog.storefront", slug=slug)
         return render_template("catalog/storefront.html", business=business, page=page, prev_url=prev_url,
-                               next_url=next_url, story=services.public_story(business), preview=False, **extra)
+                               next_url=next_url, story=storefronts.public_story(business), preview=False, **extra)
 
     return cached_render(render)
 
@@ -149,7 +150,7 @@ def storefront(slug: str):
 @allow(PUBLIC)
 def product(business_slug: str, product_slug: str):
     def render(**extra):
-        found = services.public_product(business_slug, product_slug)
+        found = catalog.public_product(business_slug, product_slug)
         if found is None:
             abort(404)
         return render_product(found, preview=False, **extra)
@@ -201,20 +202,20 @@ def search():
 
 def _render_search(**extra):
     query = (request.args.get("q") or "")[:1000]
-    all_categories = services.categories()
+    all_categories = catalog.categories()
     category_slug = request.args.get("kategori") or ""
     chosen = next((c for c in all_categories if c.slug == category_slug), None)
     sort = request.args.get("sort") or ("relevance" if query.strip() else "newest")
-    if sort not in services.SORTS:
+    if sort not in catalog.SORTS:
         sort = "newest"
     city = (request.args.get("kota") or "")[:80]
-    page = services.browse(services.Browse(
+    page = catalog.browse(catalog.Browse(
         query=query, category_id=chosen.id if chosen else None, city=city,
         min_price=_rupiah_arg("min"), max_price=_rupiah_arg("max"), sort=sort, page=_page_arg(),
         per_page=per_page()))
     prev_url, next_url = _page_urls(page, "catalog.search")
     return render_template("catalog/search.html", query=query, page=page, categories=all_categories,
-                           chosen=chosen, cities=services.cities(), city=city, sort=sort,
+                           chosen=chosen, cities=catalog.cities(), city=city, sort=sort,
                            sorts=list(SORT_LABELS.items()),
                            min_price=_rupiah_arg("min"), max_price=_rupiah_arg("max"),
                            prev_url=prev_url, next_url=next_url, **extra)
@@ -223,7 +224,7 @@ def _render_search(**extra):
 @bp.get("/sitemap.xml")
 @allow(PUBLIC)
 def sitemap():
-    all_categories, businesses, products = services.sitemap_entries()
+    all_categories, businesses, products = catalog.sitemap_entries()
     body = render_template("catalog/sitemap.xml", categories=all_categories, businesses=businesses,
                            products=products)
     return Response(body, mimetype="application/xml")

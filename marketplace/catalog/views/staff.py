@@ -6,10 +6,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from marketplace.catalog import forms, services
+from marketplace.catalog import forms, moderation
 from marketplace.core.nav import register_nav
 from marketplace.core.policy import Role, allow, signed_in_user
-from marketplace.extensions import db
 
 bp = Blueprint("moderation", __name__, url_prefix="/staff/moderation")
 register_nav(_l("Moderation"), "moderation.index", {Role.STAFF, Role.ADMIN}, 70)
@@ -18,7 +17,7 @@ register_nav(_l("Moderation"), "moderation.index", {Role.STAFF, Role.ADMIN}, 70)
 @bp.get("/")
 @allow(Role.STAFF, Role.ADMIN)
 def index():
-    return render_template("catalog/moderation/index.html", businesses=services.moderatable_businesses(current_user),
+    return render_template("catalog/moderation/index.html", businesses=moderation.moderatable_businesses(current_user),
                            form=forms.ModerationForm(formdata=None))
 
 
@@ -27,9 +26,8 @@ def _act(action, subject_id: int, needs_reason: bool, done: str):
     if not form.validate_on_submit():
         flash(_("Give a reason: the seller will see it."), "error")
         return render_template("catalog/moderation/index.html",
-                               businesses=services.moderatable_businesses(current_user), form=form), 400
+                               businesses=moderation.moderatable_businesses(current_user), form=form), 400
     action(signed_in_user(), subject_id, form.reason.data or "")
-    db.session.commit()
     flash(done, "success")
     return redirect(url_for("moderation.index"))
 
@@ -37,23 +35,23 @@ def _act(action, subject_id: int, needs_reason: bool, done: str):
 @bp.post("/products/<int:product_id>/hide")
 @allow(Role.STAFF, Role.ADMIN)
 def hide_product(product_id: int):
-    return _act(services.hide_product, product_id, True, _("Product hidden."))
+    return _act(moderation.hide_product, product_id, True, _("Product hidden."))
 
 
 @bp.post("/products/<int:product_id>/unhide")
 @allow(Role.STAFF, Role.ADMIN)
 def unhide_product(product_id: int):
-    return _act(services.unhide_product, product_id, False, _("Product visible again."))
+    return _act(moderation.unhide_product, product_id, False, _("Product visible again."))
 
 
 @bp.post("/businesses/<int:business_id>/suspend")
 @allow(Role.STAFF, Role.ADMIN)
 def suspend_business(business_id: int):
-    return _act(services.suspend_business, business_id, True, _("Storefront suspended."))
+    return _act(moderation.suspend_business, business_id, True, _("Storefront suspended."))
 
 
 @bp.post("/businesses/<int:business_id>/reinstate")
 @allow(Role.STAFF, Role.ADMIN)
 def reinstate_business(business_id: int):
-    return _act(services.reinstate_business, business_id, False,
+    return _act(moderation.reinstate_business, business_id, False,
                 _("Storefront reinstated as a draft; the owner can reopen it."))

@@ -5,7 +5,7 @@ from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from marketplace.catalog import services as catalog
+from marketplace.catalog import storefronts as catalog
 from marketplace.core.nav import register_nav
 from marketplace.core.policy import Role, allow
 from marketplace.payments import ledger, services

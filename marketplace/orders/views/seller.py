@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from marketplace.core.policy import Role, allow, sells_part
-from marketplace.catalog import services as catalog
+from marketplace.catalog import storefronts as catalog
 from marketplace.core.formatting import rupiah
 from marketplace.core.errors import show_error
 from marketplace.core.nav import register_nav
