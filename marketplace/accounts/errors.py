@@ -9,6 +9,8 @@ MIN_PASSWORD_LENGTH = 10
 
 
 class AccountError(DomainError):
+    """An accounts rule refused the action; ``code`` names which (``WrongPassword("wrong_current_password")``)."""
+
     messages = {
         "invalid_credentials": _l("That email and password do not match an account."),
         "email_not_verified": _l("This email address has not been confirmed yet."),
@@ -21,6 +23,7 @@ class AccountError(DomainError):
                           "Sign in, or reset your password if you forgot it."),
         "weak_password": _l("This password is too easy to guess. Use at least "
                             "%(n)d characters and avoid common passwords."),
+        # Invitations (InvitationUnusable, from the invitation's status)
         "invitation_expired": _l("This invitation has expired. Please ask the program staff for a new one."),
         "invitation_used": _l("This invitation has already been used. If it was you, please sign in."),
         "invitation_revoked": _l("This invitation was withdrawn. Please contact the program staff."),

@@ -9,6 +9,8 @@ from marketplace.core.errors import DomainError
 
 
 class ProgramError(DomainError):
+    """A programs rule refused the action; ``code`` names which (``CohortRequired``: ``cohort_required``)."""
+
     messages = {
         "invalid_role": _l("Only graduates and mentors can be invited."),
         "cohort_required": _l("Choose the graduate's cohort."),

@@ -55,3 +55,19 @@ def test_image_and_invitation_reasons_have_messages(app):
         assert ImageRejected(reason).code in ImageRejected.messages
     for status in ("expired", "used", "revoked", "invalid"):
         assert InvitationUnusable(status).code in InvitationUnusable.messages
+
+
+def test_each_domain_has_one_root_error_carrying_its_message_table(app):
+    """The same shape in every ``<domain>/errors.py``: one root directly under DomainError holds the whole
+    message table (code -> lazily translated text); the errors under it add codes and statuses only."""
+    roots, extra_tables = {}, []
+    for domain, module in domain_modules("errors"):
+        classes = [c for c in vars(module).values()
+                   if isinstance(c, type) and issubclass(c, DomainError) and c is not DomainError
+                   and c.__module__ == module.__name__]
+        roots[domain] = [c.__name__ for c in classes if c.__bases__ == (DomainError,)]
+        extra_tables += [c.__name__ for c in classes if "messages" in vars(c) and c.__bases__ != (DomainError,)]
+        for root in (c for c in classes if c.__bases__ == (DomainError,)):
+            assert root.messages and all(isinstance(code, str) and code.islower() for code in root.messages)
+    assert {domain: names for domain, names in roots.items() if len(names) != 1} == {}
+    assert extra_tables == []
