@@ -18,6 +18,7 @@ from tests import factories
 
 def test_a_shop_cannot_open_without_a_province(db):
     owner = factories.user("graduate")
+    db.session.commit()  # a refused save rolls its transaction back, and would take an unsaved owner with it
     with pytest.raises(ProvinceRequired):
         catalog.save_business(owner.id, catalog.BusinessData(name="Toko Tanpa Provinsi", city="Genteng",
                                                              status=BusinessStatus.OPEN.value))
