@@ -192,7 +192,7 @@ def may_moderate_jobs(user) -> bool:
 
 # Mentoring (marketplace/mentoring): a graduate's record is read by the graduate (never the mentor's
 # private notes), by their mentor only while assigned (a previous mentor keeps nothing after a change),
-# and by their program's staff, who read notes only through mentoring.services.notes_for_staff (each
+# and by their program's staff, who read notes only through mentoring.check_ins.notes_for_staff (each
 # read written to the audit log). Staff of another program, other mentors and graduates: 404.
 
 

@@ -10,7 +10,7 @@ def register(app: Flask) -> None:
     @group.command("digest")
     def digest() -> None:
         """Email each mentor the alerts of their mentees (mentors without alerts get nothing)."""
-        from marketplace.mentoring.services import send_weekly_digests
+        from marketplace.mentoring.alerts import send_weekly_digests
 
         click.echo(f"{send_weekly_digests()} digest(s) sent.")
 

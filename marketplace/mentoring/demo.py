@@ -11,8 +11,8 @@ from sqlalchemy import select
 from marketplace.accounts.models import User
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
+from marketplace.mentoring.dates import add_months, today_jakarta
 from marketplace.mentoring.models import Action, Assignment, CheckIn, Goal, Milestone, SignIn, Support
-from marketplace.mentoring.services import add_months, today_jakarta
 from marketplace.programs.models import Program
 
 

@@ -40,3 +40,10 @@ class NotFound(MentoringError):
 
     code = "not_found"
     status = 404
+
+
+def require_whole(value, low: int, high: int, code: str) -> int:
+    """``value`` if it is a whole number (not a bool) in low..high; otherwise refused with ``code``."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise MentoringError(code)
+    return value

@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from marketplace.accounts.models import Role, User
 from marketplace.catalog import queries as catalog
 from marketplace.extensions import db
+from marketplace.mentoring.dates import add_months, today_jakarta
 from marketplace.mentoring.errors import MentoringError, NotFound
 from marketplace.mentoring.models import Assignment, CheckIn, Support, SupportKind
-from marketplace.mentoring.services import add_months, today_jakarta
 from marketplace.orders import queries as sales
 from marketplace.programs.models import Cohort
 

@@ -7,7 +7,7 @@ import pytest
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
-from marketplace.mentoring import services
+from marketplace.mentoring import assignments
 from tests import factories
 
 
@@ -46,5 +46,5 @@ def world():
 
 @pytest.fixture
 def assigned(world):
-    services.assign_mentor(world.staff, world.graduate.id, world.mentor.id)
+    assignments.assign_mentor(world.staff, world.graduate.id, world.mentor.id)
     return world

@@ -8,30 +8,30 @@ from sqlalchemy import func, select
 
 from marketplace.core.audit import AuditLog
 from marketplace.extensions import db
-from marketplace.mentoring import services
+from marketplace.mentoring import assignments, check_ins, dates, records
 from marketplace.mentoring.errors import MentoringError, NotFound
 from marketplace.mentoring.models import Assignment, CheckIn
 
 
 def _check_in(world, mentor=None, **fields):
-    return services.record_check_in(
-        mentor or world.mentor, world.graduate.id, held_on=services.today_jakarta(), mode="visit",
+    return check_ins.record_check_in(
+        mentor or world.mentor, world.graduate.id, held_on=dates.today_jakarta(), mode="visit",
         notes=fields.get("notes", "Membahas harga."), private_notes=fields.get("private_notes", "Rahasia mentor."),
         needs_support=fields.get("needs_support", False),
-        actions=[services.ActionInput("Foto ulang produk", "graduate", services.today_jakarta() + timedelta(days=7))])
+        actions=[check_ins.ActionInput("Foto ulang produk", "graduate", dates.today_jakarta() + timedelta(days=7))])
 
 
 def test_staff_assign_and_change_mentor_keeps_history(assigned, client, login_as):
     w = assigned
-    services.assign_mentor(w.staff, w.graduate2.id, w.mentor.id)
-    people = services.program_people(w.program.id)
+    assignments.assign_mentor(w.staff, w.graduate2.id, w.mentor.id)
+    people = assignments.program_people(w.program.id)
     assert [(x.mentor.id, x.mentees) for x in people.workload] == [(w.mentor.id, 2), (w.mentor2.id, 0)]
 
-    services.assign_mentor(w.staff, w.graduate.id, w.mentor2.id)
-    history = services.assignment_history(w.graduate.id)
+    assignments.assign_mentor(w.staff, w.graduate.id, w.mentor2.id)
+    history = assignments.assignment_history(w.graduate.id)
     assert [(a.mentor_id, a.ended_at is None) for a in history] == [(w.mentor2.id, True), (w.mentor.id, False)]
-    assert services.current_assignment(w.graduate.id).mentor_id == w.mentor2.id
-    people = services.program_people(w.program.id)
+    assert assignments.current_assignment(w.graduate.id).mentor_id == w.mentor2.id
+    people = assignments.program_people(w.program.id)
     assert {x.mentor.id: x.mentees for x in people.workload} == {w.mentor.id: 1, w.mentor2.id: 1}
 
     login_as(w.staff)
@@ -44,7 +44,7 @@ def test_assigning_through_the_page(world, client, login_as):
     response = client.post("/mentoring/staff/assign", data={"graduate_id": world.graduate.id,
                                                             "mentor_id": world.mentor.id})
     assert response.status_code == 302
-    assert services.current_assignment(world.graduate.id).mentor_id == world.mentor.id
+    assert assignments.current_assignment(world.graduate.id).mentor_id == world.mentor.id
     # The same mentor again: a clear message, nothing added
     client.post("/mentoring/staff/assign", data={"graduate_id": world.graduate.id, "mentor_id": world.mentor.id})
     assert db.session.execute(select(func.count()).select_from(Assignment)).scalar_one() == 1
@@ -53,9 +53,9 @@ def test_assigning_through_the_page(world, client, login_as):
 @pytest.mark.parametrize("who", ["other_staff", "mentor"])
 def test_only_the_programs_staff_assign(world, who):
     with pytest.raises(MentoringError):
-        services.assign_mentor(getattr(world, who), world.graduate.id, world.mentor.id)
+        assignments.assign_mentor(getattr(world, who), world.graduate.id, world.mentor.id)
     with pytest.raises(MentoringError):  # a mentor of another program
-        services.assign_mentor(world.staff, world.graduate.id, world.other_mentor.id)
+        assignments.assign_mentor(world.staff, world.graduate.id, world.other_mentor.id)
     assert db.session.execute(select(func.count()).select_from(Assignment)).scalar_one() == 0
 
 
@@ -75,7 +75,7 @@ def test_the_assigned_mentor_reads_notes_the_graduate_not_the_private_ones(assig
 def test_a_previous_mentor_loses_access_at_once(assigned, client, login_as):
     w = assigned
     _check_in(w)
-    services.assign_mentor(w.staff, w.graduate.id, w.mentor2.id)
+    assignments.assign_mentor(w.staff, w.graduate.id, w.mentor2.id)
     login_as(w.mentor)
     assert client.get(f"/mentoring/mentees/{w.graduate.id}").status_code == 404
     assert client.get(f"/mentoring/mentees/{w.graduate.id}/check-ins/new").status_code == 404
@@ -116,19 +116,19 @@ def test_staff_see_the_record_without_notes_and_each_read_of_notes_is_audited(as
 def test_needs_support_reaches_staff_and_can_be_marked_handled(assigned, client, login_as):
     w = assigned
     flagged = _check_in(w, needs_support=True)
-    people = services.program_people(w.program.id)
+    people = assignments.program_people(w.program.id)
     assert [c.id for c in people.needs_support] == [flagged.id]
     login_as(w.other_staff)
     assert client.post(f"/mentoring/staff/check-ins/{flagged.id}/resolve").status_code == 404
     login_as(w.staff)
     client.post(f"/mentoring/staff/check-ins/{flagged.id}/resolve")
-    assert services.program_people(w.program.id).needs_support == []
+    assert assignments.program_people(w.program.id).needs_support == []
 
 
 def test_end_an_assignment(assigned, client, login_as):
     login_as(assigned.staff)
     client.post(f"/mentoring/staff/graduates/{assigned.graduate.id}/end")
-    assert services.current_assignment(assigned.graduate.id) is None
+    assert assignments.current_assignment(assigned.graduate.id) is None
     login_as(assigned.mentor)
     assert client.get(f"/mentoring/mentees/{assigned.graduate.id}").status_code == 404
 
@@ -136,7 +136,7 @@ def test_end_an_assignment(assigned, client, login_as):
 def test_a_check_in_stays_with_the_graduate_after_a_change(assigned):
     w = assigned
     _check_in(w)
-    services.assign_mentor(w.staff, w.graduate.id, w.mentor2.id)
-    record = services.record_for(w.mentor2, w.graduate.id)
+    assignments.assign_mentor(w.staff, w.graduate.id, w.mentor2.id)
+    record = records.record_for(w.mentor2, w.graduate.id)
     assert [c.mentor_id for c in record.check_ins] == [w.mentor.id]
     assert db.session.execute(select(func.count()).select_from(CheckIn)).scalar_one() == 1

@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.mentoring import services
+from marketplace.mentoring import check_ins, dates, goals, records
 from marketplace.mentoring.errors import MentoringError
 from marketplace.mentoring.models import Action, CheckIn, Goal, Milestone, Support
 
 
 def today():
-    return services.today_jakarta()
+    return dates.today_jakarta()
 
 
 def test_record_a_check_in_with_actions_through_the_form(assigned, client, login_as):
@@ -33,9 +33,9 @@ def test_record_a_check_in_with_actions_through_the_form(assigned, client, login
 
 def test_the_graduate_marks_their_own_action_done_not_the_mentors(assigned, client, login_as):
     w = assigned
-    c = services.record_check_in(w.mentor, w.graduate.id, held_on=today(), mode="call", notes="x", actions=[
-        services.ActionInput("Daftar NIB", "graduate", today() + timedelta(days=3)),
-        services.ActionInput("Cari supplier", "mentor", today() + timedelta(days=3))])
+    c = check_ins.record_check_in(w.mentor, w.graduate.id, held_on=today(), mode="call", notes="x", actions=[
+        check_ins.ActionInput("Daftar NIB", "graduate", today() + timedelta(days=3)),
+        check_ins.ActionInput("Cari supplier", "mentor", today() + timedelta(days=3))])
     mine, theirs = c.actions
     login_as(w.graduate)
     assert client.post(f"/mentoring/actions/{mine.id}/done").status_code == 302
@@ -46,7 +46,7 @@ def test_the_graduate_marks_their_own_action_done_not_the_mentors(assigned, clie
     assert db.session.get(Action, mine.id).done_by_id == w.graduate.id
     assert db.session.get(Action, theirs.id).done_at is None
     with pytest.raises(MentoringError, match="already_done"):
-        services.mark_action_done(w.graduate, mine.id)
+        check_ins.mark_action_done(w.graduate, mine.id)
 
 
 @pytest.mark.parametrize("fields", [
@@ -54,14 +54,14 @@ def test_the_graduate_marks_their_own_action_done_not_the_mentors(assigned, clie
     {"held_on": date.today() + timedelta(days=40)},       # the future
     {"mode": "telepathy"},
     {"notes": "", "private_notes": "", "actions": []},
-    {"actions": [services.ActionInput("x", "boss", date.today() + timedelta(days=2))]},
-    {"actions": [services.ActionInput("x", "graduate", None)]},
+    {"actions": [check_ins.ActionInput("x", "boss", date.today() + timedelta(days=2))]},
+    {"actions": [check_ins.ActionInput("x", "graduate", None)]},
     {"held_on": None},
 ])
 def test_bad_check_ins_change_nothing(assigned, fields):
     values = {"held_on": today(), "mode": "visit", "notes": "ok", "private_notes": "", "actions": []} | fields
     with pytest.raises(MentoringError):
-        services.record_check_in(assigned.mentor, assigned.graduate.id, **values)
+        check_ins.record_check_in(assigned.mentor, assigned.graduate.id, **values)
     assert db.session.execute(select(func.count()).select_from(CheckIn)).scalar_one() == 0
 
 
@@ -72,7 +72,7 @@ def test_bad_check_ins_change_nothing(assigned, fields):
 def test_goals_with_nonsense_targets_or_dates_are_refused(assigned, metric, target, due):
     due_on = None if due is None else today() + timedelta(days=due)
     with pytest.raises(MentoringError):
-        services.add_goal(assigned.mentor, assigned.graduate.id, metric=metric, title="t", target=target, due_on=due_on)
+        goals.add_goal(assigned.mentor, assigned.graduate.id, metric=metric, title="t", target=target, due_on=due_on)
     assert db.session.execute(select(func.count()).select_from(Goal)).scalar_one() == 0
 
 
@@ -86,31 +86,31 @@ def test_goal_form_errors_answer_400_and_save_nothing(assigned, client, login_as
 
 def test_goal_progress_reads_real_figures_and_hand_kept_numbers(assigned):
     w = assigned
-    services.add_goal(w.mentor, w.graduate.id, metric="active_products", title="5 produk", target=5,
+    goals.add_goal(w.mentor, w.graduate.id, metric="active_products", title="5 produk", target=5,
                       due_on=today() + timedelta(days=30))
-    manual = services.add_goal(w.mentor, w.graduate.id, metric="manual", title="2 sekolah", target=2,
+    manual = goals.add_goal(w.mentor, w.graduate.id, metric="manual", title="2 sekolah", target=2,
                                due_on=today() + timedelta(days=30))
     from tests import factories
 
     factories.product(w.business)
     factories.product(w.business)
     db.session.commit()
-    services.set_goal_value(w.graduate, manual.id, 1)
+    goals.set_goal_value(w.graduate, manual.id, 1)
     with pytest.raises(MentoringError):
-        services.set_goal_value(w.graduate, manual.id, -1)
-    progress = {p.goal.title: (p.value, p.percent) for p in services.record_for(w.mentor, w.graduate.id).goals}
+        goals.set_goal_value(w.graduate, manual.id, -1)
+    progress = {p.goal.title: (p.value, p.percent) for p in records.record_for(w.mentor, w.graduate.id).goals}
     assert progress == {"5 produk": (2, 40), "2 sekolah": (1, 50)}
 
 
 def test_milestones_once_each_and_not_in_the_future(assigned):
     w = assigned
-    services.record_milestone(w.mentor, w.graduate.id, "business_licence", today())
+    goals.record_milestone(w.mentor, w.graduate.id, "business_licence", today())
     with pytest.raises(MentoringError, match="milestone_exists"):
-        services.record_milestone(w.mentor, w.graduate.id, "business_licence", today())
+        goals.record_milestone(w.mentor, w.graduate.id, "business_licence", today())
     with pytest.raises(MentoringError):
-        services.record_milestone(w.mentor, w.graduate.id, "bank_account", today() + timedelta(days=1))
+        goals.record_milestone(w.mentor, w.graduate.id, "bank_account", today() + timedelta(days=1))
     with pytest.raises(MentoringError):
-        services.record_milestone(w.mentor, w.graduate.id, "moon_landing", today())
+        goals.record_milestone(w.mentor, w.graduate.id, "moon_landing", today())
     assert db.session.execute(select(func.count()).select_from(Milestone)).scalar_one() == 1
 
 

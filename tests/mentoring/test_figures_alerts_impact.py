@@ -11,7 +11,7 @@ from sqlalchemy import event
 
 from marketplace.catalog.models import BusinessStatus
 from marketplace.extensions import db
-from marketplace.mentoring import impact, services
+from marketplace.mentoring import alerts, assignments, check_ins, dates, impact, support
 from marketplace.mentoring.models import SignIn
 from tests import factories
 from tests.orders.test_queries import sale
@@ -33,12 +33,12 @@ def test_mentor_alerts_say_why(assigned):
     sale(w.business, paid_at=at(2026, 3, 6), total=500_000, status="refunded")
     sale(w.business, created_at=at(2026, 3, 7), total=80_000, status="cancelled")
     sale(w.business, paid_at=at(2026, 4, 10), total=50_000, status="paid")  # waiting 5 days to ship
-    services.record_check_in(w.mentor, w.graduate.id, held_on=services.today_jakarta(), mode="call", notes="x",
-                             actions=[services.ActionInput("a", "graduate", services.today_jakarta())])
+    check_ins.record_check_in(w.mentor, w.graduate.id, held_on=dates.today_jakarta(), mode="call", notes="x",
+                             actions=[check_ins.ActionInput("a", "graduate", dates.today_jakarta())])
     db.session.get(type(w.business), w.business.id).status = BusinessStatus.HOLIDAY.value
     db.session.add(SignIn(user_id=w.graduate.id, signed_in_at=NOW - timedelta(days=31)))
     db.session.commit()
-    row = services.mentor_dashboard(w.mentor, now=NOW)[0]
+    row = alerts.mentor_dashboard(w.mentor, now=NOW)[0]
     kinds = {a.kind: a for a in row.alerts}
     assert kinds["revenue_drop"].before_idr == 300_000 and kinds["revenue_drop"].after_idr == 100_000
     assert kinds["waiting_to_ship"].count == 1
@@ -46,7 +46,7 @@ def test_mentor_alerts_say_why(assigned):
     assert "holiday" not in kinds  # it went on holiday just now
     assert [m.revenue_idr for m in row.months[-3:]] == [300_000, 100_000, 50_000]
     # The check-in is dated today (real time), so at NOW (the past) it is not yet "overdue"...
-    later = services.mentor_dashboard(w.mentor, now=datetime.now(UTC) + timedelta(days=40))[0]
+    later = alerts.mentor_dashboard(w.mentor, now=datetime.now(UTC) + timedelta(days=40))[0]
     later_kinds = {a.kind: a for a in later.alerts}
     assert later_kinds["no_check_in"].count >= 40 and later_kinds["overdue_actions"].count == 1
     assert later_kinds["holiday"].count >= 40
@@ -56,14 +56,14 @@ def test_weekly_digest_goes_to_mentors_with_alerts(assigned, outbox):
     w = assigned
     db.session.add(SignIn(user_id=w.graduate.id, signed_in_at=datetime.now(UTC) - timedelta(days=45)))
     db.session.commit()
-    assert services.send_weekly_digests() == 1
+    assert alerts.send_weekly_digests() == 1
     [message] = outbox(to=w.mentor.email)
     assert "Lulusan Satu" in message.body and "45" in message.body and "/mentoring/" in message.body
 
 
 def test_charts_on_the_graduates_page_have_a_data_table(assigned, client, login_as):
     w = assigned
-    today = services.today_jakarta()
+    today = dates.today_jakarta()
     sale(w.business, paid_at=datetime.now(UTC) - timedelta(hours=3), total=125_000, status="completed")
     db.session.commit()
     login_as(w.graduate)
@@ -92,9 +92,9 @@ def _impact_world(world):
     sale(outsider_shop, paid_at=at(2026, 1, 5), total=1_000_000, status="completed")
     db.session.commit()
     # The first graduate changed mentor: counted once, as mentored now.
-    services.assign_mentor(w.staff, graduates[0].id, w.mentor.id)
-    services.assign_mentor(w.staff, graduates[0].id, w.mentor2.id)
-    services.record_support(w.staff, graduates[0].id, kind="capital_grant", description="Modal",
+    assignments.assign_mentor(w.staff, graduates[0].id, w.mentor.id)
+    assignments.assign_mentor(w.staff, graduates[0].id, w.mentor2.id)
+    support.record_support(w.staff, graduates[0].id, kind="capital_grant", description="Modal",
                             amount_idr=2_000_000, given_on=date(2025, 12, 1))
     return graduates, other_cohort
 
@@ -163,7 +163,7 @@ def test_fixed_query_counts(world):
         db.session.expire_all()
         mentor = db.session.get(type(world.mentor2), mentor_id)
         _ = mentor.name  # loaded before counting
-        return (_count_queries(lambda: services.mentor_dashboard(mentor)),
+        return (_count_queries(lambda: alerts.mentor_dashboard(mentor)),
                 _count_queries(lambda: impact.impact_report(program_id, None, date(2026, 1, 1), date(2026, 3, 31))))
 
     few = counts()
@@ -172,8 +172,8 @@ def test_fixed_query_counts(world):
         b = factories.business(g)
         sale(b, paid_at=at(2026, 1, 3), total=10_000, status="completed")
         db.session.commit()
-        services.assign_mentor(world.staff, g.id, world.mentor2.id)
-        services.record_support(world.staff, g.id, kind="equipment", description="Alat", amount_idr=1,
+        assignments.assign_mentor(world.staff, g.id, world.mentor2.id)
+        support.record_support(world.staff, g.id, kind="equipment", description="Alat", amount_idr=1,
                                 given_on=date(2026, 1, 1))
     assert counts() == few
     assert few[0] <= 12 and few[1] <= 20

@@ -6,19 +6,19 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.mentoring import privacy, services
+from marketplace.mentoring import alerts, check_ins, dates, goals, privacy, support
 from marketplace.mentoring.models import Action, Assignment, CheckIn, Goal, Milestone, SignIn, Support
 
 
 def _fill(w):
-    today = services.today_jakarta()
-    services.record_check_in(w.mentor, w.graduate.id, held_on=today, mode="visit", notes="Catatan bersama",
+    today = dates.today_jakarta()
+    check_ins.record_check_in(w.mentor, w.graduate.id, held_on=today, mode="visit", notes="Catatan bersama",
                              private_notes="Catatan pribadi",
-                             actions=[services.ActionInput("Daftar NIB", "graduate", today + timedelta(days=3))])
-    services.add_goal(w.mentor, w.graduate.id, metric="orders", title="10 pesanan", target=10,
+                             actions=[check_ins.ActionInput("Daftar NIB", "graduate", today + timedelta(days=3))])
+    goals.add_goal(w.mentor, w.graduate.id, metric="orders", title="10 pesanan", target=10,
                       due_on=today + timedelta(days=30))
-    services.record_milestone(w.mentor, w.graduate.id, "bank_account", today)
-    services.record_support(w.staff, w.graduate.id, kind="training", description="Pelatihan", amount_idr=0,
+    goals.record_milestone(w.mentor, w.graduate.id, "bank_account", today)
+    support.record_support(w.staff, w.graduate.id, kind="training", description="Pelatihan", amount_idr=0,
                             given_on=today)
     db.session.add(SignIn(user_id=w.graduate.id))
     db.session.commit()
@@ -60,7 +60,7 @@ def test_the_demo_has_mentoring_and_months_of_sales(client, login_as):
     demo.seed()  # idempotent
     db.session.commit()
     mentor = db.session.execute(select(User).where(User.email == "mentor1@pasarbangkit.id")).scalar_one()
-    rows = services.mentor_dashboard(mentor)
+    rows = alerts.mentor_dashboard(mentor)
     assert len(rows) == 4 and {a.kind for r in rows for a in r.alerts} >= {"no_check_in", "revenue_drop",
                                                                              "overdue_actions", "not_signed_in"}
     assert sum(1 for r in rows for m in r.months if m.orders) >= 20

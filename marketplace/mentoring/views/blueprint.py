@@ -7,6 +7,7 @@ from flask_login import user_logged_in
 
 from marketplace.core.nav import register_nav
 from marketplace.core.policy import Role
+from marketplace.mentoring.alerts import note_sign_in
 
 bp = Blueprint("mentoring", __name__, url_prefix="/mentoring")
 
@@ -14,8 +15,6 @@ register_nav(_l("Mentoring"), "mentoring.home", {Role.MENTOR, Role.GRADUATE, Rol
 
 
 def _remember_sign_in(sender, user, **extra) -> None:
-    from marketplace.mentoring.services import note_sign_in
-
     note_sign_in(user)
 
 

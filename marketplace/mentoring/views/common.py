@@ -1,11 +1,10 @@
 """What the mentoring views share: turning a refusal into a message or a 404, and the record page."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template
+from flask import abort, flash, redirect, render_template, url_for
 
 from marketplace.core import policy
 from marketplace.core.policy import signed_in_user
-from marketplace.mentoring import services
 from marketplace.mentoring.charts import bar_chart
 from marketplace.mentoring.errors import MentoringError
 from marketplace.mentoring.forms import (
@@ -20,6 +19,7 @@ from marketplace.mentoring.forms import (
     MilestoneForm,
     SupportForm,
 )
+from marketplace.mentoring.records import record_for, visible_notes
 
 LABELS = {"metrics": dict(METRICS), "milestones": dict(MILESTONES), "modes": dict(MODES), "owners": dict(OWNERS),
           "support": dict(SUPPORT_KINDS)}
@@ -46,10 +46,10 @@ def form_errors_flash(form) -> None:
 def render_record(graduate_id: int, status: int = 200, **forms):
     viewer = signed_in_user()
     try:
-        record = services.record_for(viewer, graduate_id)
+        record = record_for(viewer, graduate_id)
     except MentoringError:
         abort(404)
-    shared, private = services.visible_notes(viewer, record)
+    shared, private = visible_notes(viewer, record)
     charts = {
         "revenue": bar_chart([(m.month, m.revenue_idr) for m in record.months]),
         "orders": bar_chart([(m.month, m.orders) for m in record.months]),
@@ -62,3 +62,20 @@ def render_record(graduate_id: int, status: int = 200, **forms):
         goal_form=forms.get("goal_form") or GoalForm(), milestone_form=forms.get("milestone_form") or MilestoneForm(),
         support_form=forms.get("support_form") or SupportForm(), value_form=GoalValueForm(),
         action_form=ActionForm()), status
+
+
+def save_from_record(graduate_id: int, form, form_name: str, save, done: str, section: str):
+    """A form posted from a graduate's record page (a goal, support): the page again with the form's
+    errors (400) when the input or a rule refuses it, else ``done`` as a message and back to ``section``.
+    ``save(form)`` calls the one service; a 404 from it stays a 404."""
+    if form.validate_on_submit():
+        try:
+            save(form)
+        except MentoringError as error:
+            if error.status == 404:
+                abort(404)
+            form.form_errors.append(error.message)
+        else:
+            flash(done, "success")
+            return redirect(url_for("mentoring.mentee", graduate_id=graduate_id) + section)
+    return render_record(graduate_id, 400, **{form_name: form})

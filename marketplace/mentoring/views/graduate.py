@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import redirect, request, url_for
 
 from marketplace.core.policy import Role, allow, signed_in_user
-from marketplace.mentoring import services
+from marketplace.mentoring import check_ins, goals
 from marketplace.mentoring.errors import MentoringError
 from marketplace.mentoring.forms import ActionForm, GoalValueForm
 from marketplace.mentoring.views.blueprint import bp
@@ -42,7 +42,7 @@ def action_done(action_id: int):
     if not ActionForm().validate_on_submit():
         return redirect(back)
     try:
-        action = services.mark_action_done(signed_in_user(), action_id)
+        action = check_ins.mark_action_done(signed_in_user(), action_id)
     except MentoringError as error:
         return refuse(error, request.referrer if _same_site(request.referrer) else back)
     return redirect(_back(action.graduate_id) + "#actions")
@@ -57,7 +57,7 @@ def goal_value(goal_id: int):
         form_errors_flash(form)
         return redirect(back)
     try:
-        goal = services.set_goal_value(signed_in_user(), goal_id, form.value.data)
+        goal = goals.set_goal_value(signed_in_user(), goal_id, form.value.data)
     except MentoringError as error:
         return refuse(error, back)
     return redirect(_back(goal.graduate_id) + "#goals")

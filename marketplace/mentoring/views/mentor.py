@@ -7,18 +7,17 @@ from flask_babel import gettext as _
 
 from marketplace.core import policy
 from marketplace.core.policy import Role, allow, signed_in_user
-from marketplace.mentoring import services
+from marketplace.mentoring import alerts, assignments, check_ins, goals
 from marketplace.mentoring.charts import bar_chart
 from marketplace.mentoring.errors import MentoringError
 from marketplace.mentoring.forms import CheckInForm, GoalForm, MilestoneForm
 from marketplace.mentoring.views.blueprint import bp
-from marketplace.mentoring.views.common import LABELS, refuse, render_record
+from marketplace.mentoring.views.common import LABELS, refuse, render_record, save_from_record
 
 
 def render_dashboard():
-    rows = services.mentor_dashboard(signed_in_user())
-    alerts = [a for row in rows for a in row.alerts]
-    return render_template("mentoring/dashboard.html", rows=rows, alerts=alerts,
+    rows = alerts.mentor_dashboard(signed_in_user())
+    return render_template("mentoring/dashboard.html", rows=rows, alerts=[a for row in rows for a in row.alerts],
                            chart=bar_chart([(row.graduate.name, row.this_month.revenue_idr) for row in rows], months=False))
 
 
@@ -31,19 +30,11 @@ def mentee(graduate_id: int):
 @bp.post("/mentees/<int:graduate_id>/goals")
 @allow(Role.MENTOR)
 def add_goal(graduate_id: int):
-    form = GoalForm()
-    if not form.validate_on_submit():
-        return render_record(graduate_id, 400, goal_form=form)
-    try:
-        services.add_goal(signed_in_user(), graduate_id, metric=form.metric.data, title=form.title.data,
-                          target=form.target.data, due_on=form.due_on.data)
-    except MentoringError as error:
-        if error.status == 404:
-            abort(404)
-        form.form_errors.append(error.message)
-        return render_record(graduate_id, 400, goal_form=form)
-    flash(_("Goal saved."), "success")
-    return redirect(url_for("mentoring.mentee", graduate_id=graduate_id) + "#goals")
+    return save_from_record(
+        graduate_id, GoalForm(), "goal_form",
+        lambda form: goals.add_goal(signed_in_user(), graduate_id, metric=form.metric.data, title=form.title.data,
+                                    target=form.target.data, due_on=form.due_on.data),
+        _("Goal saved."), "#goals")
 
 
 @bp.post("/mentees/<int:graduate_id>/milestones")
@@ -53,7 +44,7 @@ def add_milestone(graduate_id: int):
     if not form.validate_on_submit():
         return render_record(graduate_id, 400, milestone_form=form)
     try:
-        services.record_milestone(signed_in_user(), graduate_id, form.kind.data, form.achieved_on.data)
+        goals.record_milestone(signed_in_user(), graduate_id, form.kind.data, form.achieved_on.data)
     except MentoringError as error:
         return refuse(error, url_for("mentoring.mentee", graduate_id=graduate_id) + "#milestones")
     flash(_("Milestone recorded."), "success")
@@ -65,17 +56,17 @@ def add_milestone(graduate_id: int):
 def new_check_in(graduate_id: int):
     user = signed_in_user()
     try:
-        graduate, assignment = services.graduate_for(user, graduate_id)
+        graduate, assignment = assignments.graduate_for(user, graduate_id)
     except MentoringError:
         abort(404)
     if not policy.may_mentor(user, assignment):
         abort(404)
     form = CheckInForm()
     if form.validate_on_submit():
-        actions = [services.ActionInput(row.form.description.data or "", row.form.owner.data, row.form.due_on.data)
+        actions = [check_ins.ActionInput(row.form.description.data or "", row.form.owner.data, row.form.due_on.data)
                    for row in form.actions]
         try:
-            services.record_check_in(user, graduate_id, held_on=form.held_on.data, mode=form.mode.data,
+            check_ins.record_check_in(user, graduate_id, held_on=form.held_on.data, mode=form.mode.data,
                                      notes=form.notes.data, private_notes=form.private_notes.data,
                                      needs_support=form.needs_support.data, actions=actions)
         except MentoringError as error:

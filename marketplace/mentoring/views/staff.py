@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from marketplace.core.ids import parse_id
 from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.extensions import db
-from marketplace.mentoring import impact, services
+from marketplace.mentoring import assignments, check_ins, impact, support
 from marketplace.mentoring.charts import bar_chart
 from marketplace.mentoring.errors import MentoringError
 from marketplace.mentoring.forms import ActionForm, AssignForm, ImpactFilterForm, SupportForm
 from marketplace.mentoring.views.blueprint import bp
-from marketplace.mentoring.views.common import LABELS, form_errors_flash, refuse, render_record
+from marketplace.mentoring.views.common import LABELS, form_errors_flash, refuse, save_from_record
 from marketplace.programs.models import Program
 
 
@@ -47,7 +47,7 @@ def staff_home():
     program = _program()
     if program is None:
         return _choose("mentoring.staff_home")
-    people = services.program_people(program.id)
+    people = assignments.program_people(program.id)
     form = AssignForm().set_people(people.graduates, people.mentors)
     return render_template("mentoring/staff_home.html", program=program, people=people, form=form,
                            action_form=ActionForm(), admin=signed_in_user().role == Role.ADMIN)
@@ -59,13 +59,13 @@ def assign():
     program = _program()
     if program is None:
         abort(404)
-    people = services.program_people(program.id)
+    people = assignments.program_people(program.id)
     form = AssignForm().set_people(people.graduates, people.mentors)
     if not form.validate_on_submit():
         form_errors_flash(form)
         return redirect(_home_url(program))
     try:
-        services.assign_mentor(signed_in_user(), form.graduate_id.data, form.mentor_id.data)
+        assignments.assign_mentor(signed_in_user(), form.graduate_id.data, form.mentor_id.data)
     except MentoringError as error:
         return refuse(error, _home_url(program))
     flash(_("Mentor assigned."), "success")
@@ -79,7 +79,7 @@ def end_assignment(graduate_id: int):
     if program is None or not ActionForm().validate_on_submit():
         abort(404 if program is None else 400)
     try:
-        services.end_assignment(signed_in_user(), graduate_id)
+        assignments.end_assignment(signed_in_user(), graduate_id)
     except MentoringError as error:
         return refuse(error, _home_url(program))
     flash(_("The assignment has ended."), "success")
@@ -90,28 +90,21 @@ def end_assignment(graduate_id: int):
 @allow(Role.STAFF, Role.ADMIN)
 def staff_notes(graduate_id: int):
     try:
-        graduate, check_ins = services.notes_for_staff(signed_in_user(), graduate_id)
+        graduate, notes = check_ins.notes_for_staff(signed_in_user(), graduate_id)
     except MentoringError:
         abort(404)
-    return render_template("mentoring/staff_notes.html", graduate=graduate, check_ins=check_ins, labels=LABELS)
+    return render_template("mentoring/staff_notes.html", graduate=graduate, check_ins=notes, labels=LABELS)
 
 
 @bp.post("/staff/graduates/<int:graduate_id>/support")
 @allow(Role.STAFF, Role.ADMIN)
 def add_support(graduate_id: int):
-    form = SupportForm()
-    if not form.validate_on_submit():
-        return render_record(graduate_id, 400, support_form=form)
-    try:
-        services.record_support(signed_in_user(), graduate_id, kind=form.kind.data, description=form.description.data,
-                                amount_idr=form.amount_idr.data, given_on=form.given_on.data)
-    except MentoringError as error:
-        if error.status == 404:
-            abort(404)
-        form.form_errors.append(error.message)
-        return render_record(graduate_id, 400, support_form=form)
-    flash(_("Support recorded."), "success")
-    return redirect(url_for("mentoring.mentee", graduate_id=graduate_id) + "#support")
+    return save_from_record(
+        graduate_id, SupportForm(), "support_form",
+        lambda form: support.record_support(signed_in_user(), graduate_id, kind=form.kind.data,
+                                            description=form.description.data, amount_idr=form.amount_idr.data,
+                                            given_on=form.given_on.data),
+        _("Support recorded."), "#support")
 
 
 @bp.post("/staff/check-ins/<int:check_in_id>/resolve")
@@ -120,7 +113,7 @@ def resolve_flag(check_in_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        services.resolve_support_flag(signed_in_user(), check_in_id)
+        check_ins.resolve_support_flag(signed_in_user(), check_in_id)
     except MentoringError as error:
         return refuse(error, url_for("mentoring.staff_home"))
     flash(_("Marked as handled."), "success")
