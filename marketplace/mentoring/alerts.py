@@ -18,6 +18,7 @@ from marketplace.extensions import db
 from marketplace.mentoring.assignments import mentees_of
 from marketplace.mentoring.dates import chart_window
 from marketplace.mentoring.models import Action, Assignment, CheckIn, SignIn
+from marketplace.mentoring.references import waiting_for
 from marketplace.notifications.services import send_email
 from marketplace.orders import queries as sales
 from marketplace.orders.queries import MonthSales
@@ -46,7 +47,7 @@ def note_sign_in(user: User) -> None:
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str              # no_check_in, overdue_actions, revenue_drop, waiting_to_ship, holiday, not_signed_in
+    kind: str              # reference_requested, no_check_in, overdue_actions, revenue_drop, waiting_to_ship, holiday, not_signed_in
     graduate_id: int
     graduate_name: str
     count: int = 0         # days, actions or orders, depending on the kind
@@ -92,12 +93,14 @@ def mentor_dashboard(mentor: User, now: datetime | None = None) -> list[MenteeRo
                                                                     Assignment.ended_at.is_(None))).all())
     signed_in = dict(db.session.execute(select(SignIn.user_id, SignIn.signed_in_at)
                                         .where(SignIn.user_id.in_(ids))).all())
+    asked = waiting_for(ids)
     rows = []
     for g in mentees:
         business = businesses.get(g.id)
         series = months.get(business.id) if business else [MonthSales(month=k) for k in sales.months_between(first, last)]
-        alerts = _alerts(g, business, series, today, now, last_check.get(g.id), overdue.get(g.id, 0),
-                         waiting.get(business.id, 0) if business else 0, started.get(g.id), signed_in.get(g.id))
+        alerts = [Alert("reference_requested", g.id, g.name)] if g.id in asked else []
+        alerts += _alerts(g, business, series, today, now, last_check.get(g.id), overdue.get(g.id, 0),
+                          waiting.get(business.id, 0) if business else 0, started.get(g.id), signed_in.get(g.id))
         rows.append(MenteeRow(graduate=g, business=business, months=series, last_check_in=last_check.get(g.id),
                               alerts=alerts))
     return rows

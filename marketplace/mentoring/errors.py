@@ -32,6 +32,12 @@ class MentoringError(DomainError):
         "bad_description": _l("Describe the support in at most 300 characters."),
         "bad_period": _l("The period must run from an earlier month to a later one, at most five years."),
         "bad_value": _l("The value must be a whole number between 0 and 1,000,000,000,000."),
+        "no_mentor": _l("You can ask for a reference once the program has given you a mentor."),
+        "bad_note": _l("Keep the note to your mentor to at most 500 characters."),
+        "reference_requested": _l("You have already asked your mentor for a reference; it is on its way."),
+        "reference_written": _l("This reference has already been written."),
+        "bad_reference": _l("Write the reference in at most 1,500 characters."),
+        "not_your_application": _l("Choose one of your open job applications."),
     }
 
 

@@ -116,3 +116,24 @@ class ImpactFilterForm(Form):
         except ValueError:
             return None
         return date(year, month, calendar.monthrange(year, month)[1] if end else 1)
+
+
+class ReferenceRequestForm(Form):
+    note = TextAreaField(_l("A note to your mentor (optional): which jobs, what to mention"),
+                         validators=[Optional(), Length(max=500)])
+
+
+class ReferenceForm(Form):
+    body = TextAreaField(_l("Reference"), validators=[DataRequired(), Length(max=1500)],
+                         description=_l("At most 1,500 characters. Plain text, or *italic*, **bold** and lists."))
+
+
+class AttachReferenceForm(Form):
+    # The service checks that the application is one of the graduate's in progress.
+    application_id = SelectField(_l("Job application"), coerce=int, validate_choice=False,
+                                 validators=[InputRequired()])
+
+    def set_applications(self, applications) -> AttachReferenceForm:
+        self.application_id.choices = [SelectChoice(a.application_id, f"{a.vacancy_title} · {a.firm_name}")
+                                       for a in applications]
+        return self

@@ -7,8 +7,6 @@ print and in the CSV, so that no one can be recognised from a shared report; 0 i
 from __future__ import annotations
 
 import csv
-import importlib
-import importlib.util
 import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -18,6 +16,7 @@ from sqlalchemy import func, select
 from marketplace.accounts.models import Role, User
 from marketplace.catalog import queries as catalog
 from marketplace.extensions import db
+from marketplace.jobs import queries as jobs
 from marketplace.mentoring.dates import add_months, today_jakarta
 from marketplace.mentoring.errors import MentoringError, NotFound
 from marketplace.mentoring.models import Assignment, CheckIn, Support, SupportKind
@@ -68,6 +67,12 @@ class Retention:
 
 
 @dataclass
+class JobsFigures:
+    applications: Figure     # about the graduates who applied in the period
+    hires: Figure            # hires starting in the period, each counted as one person
+
+
+@dataclass
 class ImpactReport:
     program_id: int
     cohort: Cohort | None
@@ -84,7 +89,7 @@ class ImpactReport:
     mentored: Figure               # graduates with a mentor now
     check_ins: Figure              # in the period
     checked_in_recently: Figure    # mentored graduates with a check-in in the last 30 days
-    jobs: dict | None = None       # job applications and hires, when the job board's read API exists
+    jobs: JobsFigures              # through the job board's read API (jobs/queries.py)
     cohorts: list[Cohort] = field(default_factory=list)
 
     @property
@@ -204,16 +209,10 @@ def _support(program_id: int, graduates, first: date, last: date) -> list[Suppor
     return out
 
 
-def _jobs(graduates, first: date, last: date) -> dict | None:
-    """Job applications and hires through the job board's read API, once it exists."""
-    if importlib.util.find_spec("marketplace.jobs") is None or importlib.util.find_spec("marketplace.jobs.queries") is None:
-        return None
-    jobs = importlib.import_module("marketplace.jobs.queries")
-    reader = getattr(jobs, "applications_and_hires", None)
-    if reader is None:
-        return None
-    applications, applicants, hires = reader(graduates, first, last)
-    return {"applications": _figure(applications, applicants), "hires": _figure(hires, hires)}
+def _jobs(graduates, first: date, last: date) -> JobsFigures:
+    """Job applications and hires of the graduates (a SELECT of ids), through the job board's read API."""
+    applications, applicants, hires = jobs.applications_and_hires(graduates, first, last)
+    return JobsFigures(applications=_figure(applications, applicants), hires=_figure(hires, hires))
 
 
 def impact_csv(report: ImpactReport, labels: dict[str, str]) -> str:
@@ -232,9 +231,8 @@ def impact_csv(report: ImpactReport, labels: dict[str, str]) -> str:
         writer.writerow([f"{labels['support']}: {labels[s.kind]}", s.graduates.shown()])
         writer.writerow([f"{labels['support_amount']}: {labels[s.kind]}", s.amount_idr.shown()])
         writer.writerow([f"{labels['support_revenue']}: {labels[s.kind]}", s.revenue_idr.shown()])
-    if report.jobs:
-        writer.writerow([labels["applications"], report.jobs["applications"].shown()])
-        writer.writerow([labels["hires"], report.jobs["hires"].shown()])
+    writer.writerow([labels["applications"], report.jobs.applications.shown()])
+    writer.writerow([labels["hires"], report.jobs.hires.shown()])
     for m in report.months:
         writer.writerow([f"{labels['sellers']} {m.month}", m.sellers.shown()])
         writer.writerow([f"{labels['orders']} {m.month}", m.orders.shown()])

@@ -165,3 +165,29 @@ class SignIn(db.Model):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     signed_in_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Reference(db.Model):
+    """A short reference for jobs: the graduate asks (with an optional note), whoever mentors them at the
+    time writes it (``body``, limited Markdown), and the graduate reads it and decides whether to attach
+    it to a job application (the job board keeps its own copy of what was attached; nothing reaches a
+    firm otherwise). At most one request per graduate waits for writing (a partial unique index)."""
+
+    __tablename__ = "mentoring_references"
+    __table_args__ = (
+        Index("uq_mentoring_references_open", "graduate_id", unique=True,
+              sqlite_where=text("written_at IS NULL"), postgresql_where=text("written_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    graduate_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")           # the graduate's request to the mentor
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    mentor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # who wrote it
+    author_name: Mapped[str] = mapped_column(String(120), default="")  # as the firm sees it, when attached
+    body: Mapped[str] = mapped_column(Text, default="")
+    written_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def written(self) -> bool:
+        return self.written_at is not None

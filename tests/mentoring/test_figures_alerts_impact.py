@@ -11,9 +11,10 @@ from sqlalchemy import event
 
 from marketplace.catalog.models import BusinessStatus
 from marketplace.extensions import db
-from marketplace.mentoring import alerts, assignments, check_ins, dates, impact, support
+from marketplace.mentoring import alerts, assignments, check_ins, dates, impact, records, support
 from marketplace.mentoring.models import SignIn
 from tests import factories
+from tests.jobs import conftest as jobs_fixtures
 from tests.orders.test_queries import sale
 
 
@@ -73,6 +74,32 @@ def test_charts_on_the_graduates_page_have_a_data_table(assigned, client, login_
     assert f"{today.year}" in page
 
 
+def test_job_applications_and_hires_per_month_on_the_record(assigned, client, login_as):
+    """Last month (Jakarta): an application still open and one whose hire starts this month; this month:
+    one not selected, and one sent at 23:30 on the last evening of last month in Jakarta (16:30 UTC)."""
+    w = assigned
+    today = dates.today_jakarta()
+    this_month, last_month = date(today.year, today.month, 1), dates.add_months(today, -1)
+    jobs_fixtures.application(jobs_fixtures.vacancy(), w.graduate, created_at=at(last_month.year, last_month.month, 15))
+    jobs_fixtures.application(jobs_fixtures.vacancy(), w.graduate, stage="hired", created_at=at(last_month.year, last_month.month, 20),
+                              start_on=this_month)
+    jobs_fixtures.application(jobs_fixtures.vacancy(), w.graduate, stage="not_selected", created_at=at(today.year, today.month, 1, 0))
+    evening = datetime(this_month.year, this_month.month, 1, tzinfo=UTC) - timedelta(minutes=30 + 7 * 60)
+    jobs_fixtures.application(jobs_fixtures.vacancy(), w.graduate, created_at=evening)  # 23:30 in Jakarta, last month
+    jobs_fixtures.application(jobs_fixtures.vacancy(), w.graduate2, stage="hired", created_at=at(today.year, today.month, 1, 0),
+                              start_on=this_month)  # someone else's
+    db.session.commit()
+    login_as(w.mentor)
+    record = records.record_for(w.mentor, w.graduate.id)
+    assert [(j.applications, j.hires) for j in record.jobs_months[-3:]] == [(0, 0), (3, 0), (1, 1)]
+    assert sum(j.applications for j in record.jobs_months) == 4
+    page = client.get(f"/mentoring/mentees/{w.graduate.id}").get_data(as_text=True)
+    assert 'id="chart-jobs-title"' in page and page.count("<svg") == 1  # no sales yet: only the jobs chart
+    login_as(w.graduate)
+    page = client.get("/mentoring/me").get_data(as_text=True)
+    assert "Job applications per month" in page and page.count("<svg") == 1
+
+
 def _impact_world(world):
     """Program A: 6 graduates in the cohort, 5 with a storefront; plus one graduate of another cohort.
     January 2026: 5 businesses sell (one sale each, 100.000 .. 500.000) -> 1.500.000, 5 sellers.
@@ -96,6 +123,15 @@ def _impact_world(world):
     assignments.assign_mentor(w.staff, graduates[0].id, w.mentor2.id)
     support.record_support(w.staff, graduates[0].id, kind="capital_grant", description="Modal",
                             amount_idr=2_000_000, given_on=date(2025, 12, 1))
+    # Jobs, January-March 2026: 6 applications by 5 of the cohort's graduates, 2 hires starting in the
+    # period; outside it an application in April, a hire starting in April, and the other cohort's one.
+    for i, g in enumerate(graduates[:5]):
+        jobs_fixtures.application(jobs_fixtures.vacancy(), g, created_at=at(2026, 1, 5 + i))
+    jobs_fixtures.application(jobs_fixtures.vacancy(), graduates[0], stage="hired", created_at=at(2026, 2, 1), start_on=date(2026, 3, 2))
+    jobs_fixtures.application(jobs_fixtures.vacancy(), graduates[1], stage="hired", created_at=at(2025, 12, 1), start_on=date(2026, 1, 5))
+    jobs_fixtures.application(jobs_fixtures.vacancy(), graduates[2], stage="hired", created_at=at(2026, 3, 1), start_on=date(2026, 4, 1))
+    jobs_fixtures.application(jobs_fixtures.vacancy(), outsider, created_at=at(2026, 2, 1))
+    db.session.commit()
     return graduates, other_cohort
 
 
@@ -112,6 +148,10 @@ def test_impact_report_by_hand(world):
     # The supported business sold 100.000 in January and 200.000 in February
     assert (grant.graduates.value, grant.amount_idr.value, grant.revenue_idr.value) == (1, 2_000_000, 300_000)
     assert grant.amount_idr.shown() == "< 5"
+    # Sent in the period: 5 + the hire of February + the one of March (starting in April) = 7, by 5 people;
+    # hires starting in the period: January's (sent in December) and March's.
+    assert (report.jobs.applications.value, report.jobs.applications.people) == (7, 5)
+    assert (report.jobs.applications.shown(), report.jobs.hires.value, report.jobs.hires.shown()) == (7, 2, "< 5")
     whole = impact.impact_report(world.program.id, None, date(2026, 1, 1), date(2026, 1, 31))
     assert (whole.graduates.value, whole.months[0].revenue_idr.value) == (7, 2_500_000)
     cohort_b = impact.impact_report(world.program.id, other_cohort.id, date(2026, 1, 1), date(2026, 1, 31))
@@ -126,6 +166,7 @@ def test_impact_csv_suppresses_small_numbers_and_stays_in_the_program(world, cli
     rows = dict(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows["Graduates"] == "6" and rows["Revenue (Rp) 2026-01"] == "1500000"
     assert rows["Revenue (Rp) 2026-02"] == "< 5" and rows["Graduates with a mentor now"] == "< 5"
+    assert (rows["Job applications"], rows["Hires"]) == ("7", "< 5")
     page = client.get("/mentoring/staff/impact?first=2026-01&last=2026-03").get_data(as_text=True)
     assert "&lt; 5" in page and "Rp 2.500.000" in page  # the whole program: both cohorts
     # Another program's cohort, a nonsense period: 404 / 400, never a 500

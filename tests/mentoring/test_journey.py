@@ -59,7 +59,7 @@ def test_mentoring_journey_in_indonesian(translated_app):
     sign_in("dedi")
     page = client.get("/mentoring/me").get_data(as_text=True)
     assert "Perkembangan saya" in page and "Anyaman baru laku di pasar minggu." in page
-    assert "utang keluarga" not in page and page.count("<svg") == 2
+    assert "utang keluarga" not in page and page.count("<svg") == 3  # revenue, orders, job applications
     action_id = re.search(r'action="/mentoring/actions/(\d+)/done"', page).group(1)
     page = client.post(f"/mentoring/actions/{action_id}/done", follow_redirects=True).get_data(as_text=True)
     assert f'action="/mentoring/actions/{action_id}/done"' not in page

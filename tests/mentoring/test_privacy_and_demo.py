@@ -6,8 +6,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.mentoring import alerts, check_ins, dates, goals, privacy, support
-from marketplace.mentoring.models import Action, Assignment, CheckIn, Goal, Milestone, SignIn, Support
+from marketplace.mentoring import alerts, check_ins, dates, goals, privacy, references, support
+from marketplace.mentoring.models import Action, Assignment, CheckIn, Goal, Milestone, Reference, SignIn, Support
 
 
 def _fill(w):
@@ -20,6 +20,8 @@ def _fill(w):
     goals.record_milestone(w.mentor, w.graduate.id, "bank_account", today)
     support.record_support(w.staff, w.graduate.id, kind="training", description="Pelatihan", amount_idr=0,
                             given_on=today)
+    references.request_reference(w.graduate, "Untuk lamaran kasir")
+    references.write_reference(w.mentor, w.graduate.id, "Rajin dan jujur.")
     db.session.add(SignIn(user_id=w.graduate.id))
     db.session.commit()
 
@@ -30,14 +32,17 @@ def test_export_gives_the_graduate_their_record_without_private_notes(assigned):
     assert data["check_ins"][0]["notes"] == "Catatan bersama"
     assert "Catatan pribadi" not in str(data)
     assert (len(data["goals"]), len(data["milestones"]), len(data["support"]), len(data["mentors"])) == (1, 1, 1, 1)
-    assert privacy.export_user_data(assigned.mentor)["as_mentor"] == {"check_ins_recorded": 1, "graduates_followed": 1}
+    assert [(r["note"], r["reference"], r["author"]) for r in data["references"]] == [
+        ("Untuk lamaran kasir", "Rajin dan jujur.", "Mentor Satu")]
+    assert privacy.export_user_data(assigned.mentor)["as_mentor"] == {
+        "check_ins_recorded": 1, "graduates_followed": 1, "references_written": 1}
 
 
 def test_erasing_the_graduate_removes_every_row_about_them(assigned):
     _fill(assigned)
     privacy.erase_user_data(assigned.graduate)
     db.session.commit()
-    for model in (Action, Assignment, CheckIn, Goal, Milestone, SignIn, Support):
+    for model in (Action, Assignment, CheckIn, Goal, Milestone, SignIn, Support, Reference):
         assert db.session.execute(select(func.count()).select_from(model)).scalar_one() == 0, model
 
 
@@ -50,6 +55,8 @@ def test_erasing_the_mentor_keeps_the_graduates_record_without_their_name(assign
     assert check_in.mentor_id is None and check_in.notes == "Catatan bersama"
     assert db.session.execute(select(Goal.created_by_id)).scalar_one() is None
     assert db.session.execute(select(Support.recorded_by_id)).scalar_one() is None
+    reference = db.session.execute(select(Reference)).scalar_one()
+    assert (reference.mentor_id, reference.author_name, reference.body) == (None, "", "Rajin dan jujur.")
 
 
 def test_the_demo_has_mentoring_and_months_of_sales(client, login_as):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 
 from marketplace.core import policy
+from marketplace.core.errors import DomainError
 from marketplace.core.policy import signed_in_user
 from marketplace.mentoring.charts import bar_chart
 from marketplace.mentoring.errors import MentoringError
@@ -14,9 +15,11 @@ from marketplace.mentoring.forms import (
     OWNERS,
     SUPPORT_KINDS,
     ActionForm,
+    AttachReferenceForm,
     GoalForm,
     GoalValueForm,
     MilestoneForm,
+    ReferenceRequestForm,
     SupportForm,
 )
 from marketplace.mentoring.records import record_for, visible_notes
@@ -25,7 +28,7 @@ LABELS = {"metrics": dict(METRICS), "milestones": dict(MILESTONES), "modes": dic
           "support": dict(SUPPORT_KINDS)}
 
 
-def refuse(error: MentoringError, back_url: str):
+def refuse(error: DomainError, back_url: str):
     """A 404 for what must not be revealed, otherwise the reason as a message and back to the page."""
     if error.status == 404:
         abort(404)
@@ -53,6 +56,7 @@ def render_record(graduate_id: int, status: int = 200, **forms):
     charts = {
         "revenue": bar_chart([(m.month, m.revenue_idr) for m in record.months]),
         "orders": bar_chart([(m.month, m.orders) for m in record.months]),
+        "jobs": bar_chart([(m.month, j.applications) for m, j in zip(record.months, record.jobs_months, strict=True)]),
     }
     return render_template(
         "mentoring/record.html", record=record, charts=charts, show_notes=shared, show_private=private,
@@ -61,7 +65,8 @@ def render_record(graduate_id: int, status: int = 200, **forms):
         is_staff=policy.is_program_staff(viewer, record.graduate), labels=LABELS,
         goal_form=forms.get("goal_form") or GoalForm(), milestone_form=forms.get("milestone_form") or MilestoneForm(),
         support_form=forms.get("support_form") or SupportForm(), value_form=GoalValueForm(),
-        action_form=ActionForm()), status
+        action_form=ActionForm(), reference_form=ReferenceRequestForm(),
+        attach_form=AttachReferenceForm().set_applications(record.applications)), status
 
 
 def save_from_record(graduate_id: int, form, form_name: str, save, done: str, section: str):
