@@ -39,6 +39,11 @@ def load(stack, size: str = "bench") -> None:
             "INSERT INTO users (email, password_hash, name, role, locale, session_version, email_verified_at, "
             "created_at) SELECT 'customer' || g || '@bench.example.com', :h, 'Pembeli ' || g, 'customer', 'id', 1, now(), "
             "now() FROM generate_series(1, :n) g"), {"h": password_hash, "n": customers})
+        # Program staff confirm the bank transfers into the program's account (the stack journeys do).
+        conn.execute(text(
+            "INSERT INTO users (email, password_hash, name, role, locale, program_id, session_version, "
+            "email_verified_at, created_at) SELECT 'staff@bench.example.com', :h, 'Staf Bench', 'staff', 'id', "
+            "(SELECT min(id) FROM programs), 1, now(), now()"), {"h": password_hash})
         conn.execute(text("UPDATE variants SET stock = :s"), {"s": STOCK})
     engine.dispose()
     upload_photos(stack)

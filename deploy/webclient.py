@@ -190,15 +190,18 @@ class Visitor:
         return match.group(1)
 
     def confirm_bank_transfers(self, limit: int = 5) -> int:
-        """As a seller: confirm the money arrived for parts awaiting payment (the ledger credits them)."""
-        listing = self.get("/seller/orders", name="/seller/orders")
+        """As program staff: record the exact amount (kode unik included) of transfers waiting to be
+        confirmed, as the bank statement would show it (the ledger credits their sellers)."""
+        page = self.get("/staff/payouts/awaiting-payment", name="/staff/payouts/awaiting-payment")
+        waiting = re.findall(r'data-to-transfer="(\d+)".*?action="(/staff/payouts/orders/\d+/transfer)"', page.text,
+                             re.DOTALL)[:limit]
+        by_action = {form.action: form for form in forms(page.text)}
         confirmed = 0
-        for part_id in list(dict.fromkeys(re.findall(r'href="/seller/orders/(\d+)"', listing.text)))[:limit]:
-            page = self.get(f"/seller/orders/{part_id}", name="/seller/orders/[part]")
-            for form in forms(page.text):
-                if form.action.endswith("/confirm-payment"):
-                    self.post(form.action, form.values(), name="/seller/orders/[part]/confirm-payment")
-                    confirmed += 1
+        for amount, action in waiting:
+            form = by_action.get(action)
+            if form is not None:
+                self.post(action, form.values(amount_idr=amount), name="/staff/payouts/orders/[order]/transfer")
+                confirmed += 1
         return confirmed
 
     def shop_slug(self) -> str:

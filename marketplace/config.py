@@ -150,6 +150,9 @@ def load_config(env: dict[str, str] | None = None, instance_dir: Path = INSTANCE
         "STRIPE_SEND_OPTIONAL_PARAMS": _flag(env.get("STRIPE_SEND_OPTIONAL_PARAMS"), True),
         "COMMISSION_PERCENT": int(env.get("COMMISSION_PERCENT", "0")),
         "UNPAID_ORDER_HOURS": int(env.get("UNPAID_ORDER_HOURS", "48")),
+        # Escrow: a seller's share becomes available this many days after shipping, unless the customer
+        # marked the parcel received earlier or reported a problem (`flask orders release-escrow`).
+        "ESCROW_RELEASE_DAYS": int(env.get("ESCROW_RELEASE_DAYS", "7")),
         # The program's account that customers transfer to; unset, customers are told the program will
         # send them the details, and staff and sellers see that they are missing.
         "BANK_TRANSFER_BANK": (env.get("BANK_TRANSFER_BANK") or "").strip() or None,

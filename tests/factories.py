@@ -160,3 +160,17 @@ def image_bytes(size: tuple[int, int] = (64, 48), fmt: str = "PNG", colour=(200,
     else:
         img.save(out, fmt)
     return out.getvalue()
+
+
+def pay(order) -> None:
+    """The money for an unpaid order arrived: program staff confirm the exact transfer (kode unik
+    included), or, for cash on delivery, the seller of each part confirms their cash."""
+    from marketplace.orders import settlement
+    from marketplace.payments import services as payments
+
+    if order.payment_method == "cod":
+        for part in order.parts:
+            if part.status == "awaiting_payment":
+                settlement.confirm_cash_payment(part.id, part.business.owner_id)
+        return
+    settlement.confirm_bank_transfer(order.id, payments.payment_for(order).to_transfer_idr, None)

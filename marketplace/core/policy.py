@@ -155,6 +155,13 @@ def handles_money_of(staff, business) -> bool:
     return business is not None and same_program(staff, business.owner)
 
 
+def handles_money_of_order(staff, order) -> bool:
+    """One bank transfer pays a whole order, which may hold parts of sellers of several programs: the
+    staff of any program one of its sellers belongs to may confirm that transfer and record its refunds
+    (the same rule as the list of orders waiting for payment); the admin for every order."""
+    return order is not None and any(handles_money_of(staff, part.business) for part in order.parts)
+
+
 def may_moderate(staff, business) -> bool:
     """Staff moderate the storefronts of their own program's graduates; the admin every storefront."""
     return business is not None and same_program(staff, business.owner)

@@ -27,7 +27,7 @@ from marketplace.orders.errors import (
 from marketplace.orders.lookup import order_for_key
 from marketplace.orders.models import Cart, Order, OrderLine, OrderPart, OrderStatus
 from marketplace.orders.notices import email_customer, email_seller
-from marketplace.orders.status import record_event
+from marketplace.orders.status import amount_to_pay_idr, record_event
 from marketplace.orders.stock import reserve_stock
 from marketplace.payments import services as payments
 from marketplace.payments.models import PaymentMethod
@@ -236,7 +236,8 @@ def _empty(cart: Cart) -> None:
 
 
 def _tell_customer_and_sellers(order: Order) -> None:
-    email_customer(order, "order_received", bank=bank_account(), amount_due_idr=order.total_idr)
-    if not PaymentMethod(order.payment_method).online:
-        for part in order.parts:  # offline payment: the seller acts on it right away (COD, transfer)
+    email_customer(order, "order_received", bank=bank_account(), amount_due_idr=amount_to_pay_idr(order),
+                   unique_code_idr=payments.payment_for(order).unique_code_idr)
+    if PaymentMethod(order.payment_method) is PaymentMethod.COD:
+        for part in order.parts:  # cash: the seller acts on it right away; others once the money is in
             email_seller(part, "order_new_for_seller")

@@ -1,4 +1,5 @@
 """``flask orders expire``: cancel unpaid orders past their time and release their stock.
+``flask orders release-escrow``: sellers' shares become available for payout days after shipping.
 ``flask payments reconcile``: settle card payments whose webhook never came; report differences (the
 orders domain runs it, as settling a payment changes its order)."""
 import click
@@ -6,6 +7,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from marketplace.orders.closing import expire_unpaid_orders
+from marketplace.orders.fulfilment import release_due_parts
 from marketplace.orders.settlement import reconcile as reconcile_payments
 
 
@@ -16,6 +18,11 @@ def register(app: Flask) -> None:
     def expire() -> None:
         """Expire unpaid orders (safe to run on a schedule, and twice at once)."""
         click.echo(f"{expire_unpaid_orders()} order(s) expired.")
+
+    @group.command("release-escrow")
+    def release_escrow() -> None:
+        """Make sellers' shares available for payout ESCROW_RELEASE_DAYS after shipping (safe to run twice)."""
+        click.echo(f"{release_due_parts()} order part(s) released to their sellers.")
 
     app.cli.add_command(group)
 

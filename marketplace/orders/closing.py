@@ -17,7 +17,13 @@ from marketplace.orders import settlement
 from marketplace.orders.errors import InvalidTransition, NotAllowed, PaymentArrived, RefundFailed
 from marketplace.orders.models import Order, OrderPart, OrderStatus, PartStatus, SystemNote
 from marketplace.orders.notices import email_customer, email_seller
-from marketplace.orders.status import live_total_idr, record_event, refresh_order_status, transition
+from marketplace.orders.status import (
+    LIVE_PART_STATUSES,
+    live_total_idr,
+    record_event,
+    refresh_order_status,
+    transition,
+)
 from marketplace.orders.stock import restock
 from marketplace.payments import ledger
 from marketplace.payments import services as payments
@@ -60,8 +66,10 @@ def cancel_part(part_id: int, actor_id: int | None, reason: str) -> OrderPart:
     if not transition(part_id, {PartStatus.PAID.value, PartStatus.PACKED.value}, PartStatus.REFUNDED.value,
                        cancel_reason=reason):
         raise InvalidTransition()
+    nothing_left = not any(p.status in LIVE_PART_STATUSES for p in order.parts if p.id != part.id)
     try:
-        payments.refund(order, part.total_idr, idempotency_key=f"refund-part-{part.id}")
+        refund = payments.refund(order, part.total_idr, idempotency_key=f"refund-part-{part.id}",
+                                 order_part_id=part.id, whole_order=nothing_left)
     except PaymentError as exc:
         db.session.rollback()  # the part stays paid: no money went back
         raise RefundFailed(exc.provider_message) from exc
@@ -72,7 +80,8 @@ def cancel_part(part_id: int, actor_id: int | None, reason: str) -> OrderPart:
     restock(part)
     record_event(order, part, PartStatus.REFUNDED.value, reason, actor_id)
     refresh_order_status(order)
-    email_customer(order, "order_cancelled", part=part, reason=reason, refunded_idr=part.total_idr)
+    email_customer(order, "order_cancelled", part=part, reason=reason, refunded_idr=refund.amount_idr,
+                   refund_owed=refund.owed)
     db.session.commit()
     return part
 

@@ -11,6 +11,7 @@ from marketplace.catalog.models import Business, Product, ProductStatus, Variant
 from marketplace.extensions import db
 from marketplace.orders import cart as carts
 from marketplace.orders import checkout, closing, fulfilment, lookup, settlement
+from marketplace.payments import services as payments
 from marketplace.payments.models import PaymentMethod
 
 # (key suffix, the state to bring the order to)
@@ -67,7 +68,10 @@ def _advance(order, state: str) -> None:
     if state == "cancelled":
         closing.cancel_part(part.id, seller_id, "Stok habis / out of stock")
         return
-    settlement.confirm_offline_payment(part.id, seller_id)
+    if order.payment_method == PaymentMethod.COD.value:
+        settlement.confirm_cash_payment(part.id, seller_id)  # the seller has the cash
+    else:  # program staff saw the exact amount, kode unik included, on the bank statement
+        settlement.confirm_bank_transfer(order.id, payments.payment_for(order).to_transfer_idr, None, source="demo")
     if state == "refunded":
         closing.cancel_part(part.id, seller_id, "Barang rusak saat dikemas / damaged while packing")
         return

@@ -8,8 +8,9 @@ from marketplace.accounts.models import User
 from marketplace.core.policy import is_admin
 from marketplace.catalog.models import Business
 from marketplace.extensions import db
-from marketplace.orders.models import Order, OrderPart
+from marketplace.orders.models import Order, OrderPart, OrderStatus
 from marketplace.orders.status import SOLD_PART_STATUSES
+from marketplace.payments.models import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
 
 
 def order_by_public_id(public_id: str) -> Order | None:
@@ -23,7 +24,8 @@ def order_for_key(idempotency_key: str) -> Order | None:
 def orders_for_user(user_id: int) -> list[Order]:
     return db.session.execute(
         select(Order).where(Order.user_id == user_id).order_by(Order.created_at.desc(), Order.id.desc())
-        .options(selectinload(Order.parts).selectinload(OrderPart.business), selectinload(Order.payment))
+        .options(selectinload(Order.parts).selectinload(OrderPart.business), selectinload(Order.payment),
+                 selectinload(Order.refunds))
     ).scalars().all()
 
 
@@ -32,7 +34,7 @@ def load_order(order_id: int) -> Order | None:
         select(Order).where(Order.id == order_id)
         .options(selectinload(Order.parts).selectinload(OrderPart.lines),
                  selectinload(Order.parts).selectinload(OrderPart.business), selectinload(Order.events),
-                 selectinload(Order.payment))
+                 selectinload(Order.payment), selectinload(Order.refunds))
     ).scalar_one_or_none()
 
 
@@ -60,3 +62,51 @@ def program_businesses(staff) -> list[Business]:
     if not is_admin(staff):
         query = query.where(User.program_id == staff.program_id)
     return db.session.execute(query.order_by(Business.name)).scalars().all()
+
+
+def _orders_in_scope(staff):
+    """Ids of the orders with a part of a storefront whose money ``staff`` handles (None: every order,
+    for the admin). A multi-seller order belongs to every program one of its sellers is in."""
+    if is_admin(staff):
+        return None
+    return (select(OrderPart.order_id).join(Business, Business.id == OrderPart.business_id)
+            .join(User, Business.owner_id == User.id).where(User.program_id == staff.program_id))
+
+
+def transfers_awaiting(staff) -> list[Order]:
+    """Bank-transfer orders waiting for their money that ``staff`` may confirm, flagged ones first."""
+    query = (select(Order).join(Payment, Payment.order_id == Order.id)
+             .where(Order.status == OrderStatus.AWAITING_PAYMENT.value,
+                    Payment.provider == PaymentMethod.BANK_TRANSFER.value,
+                    Payment.status == PaymentStatus.PENDING.value)
+             .options(selectinload(Order.parts).selectinload(OrderPart.business).selectinload(Business.owner),
+                      selectinload(Order.payment))
+             .order_by(Payment.flagged_at.is_(None), Order.created_at, Order.id))
+    if (scope := _orders_in_scope(staff)) is not None:
+        query = query.where(Order.id.in_(scope))
+    return db.session.execute(query).scalars().all()
+
+
+def refunds_for_staff(staff, status: RefundStatus, limit: int = 200) -> list[tuple[Refund, Order]]:
+    """Refunds (owed, or recently sent) of the orders ``staff`` handles, with their orders."""
+    query = (select(Refund, Order).join(Order, Order.id == Refund.order_id).where(Refund.status == status.value)
+             .order_by(Refund.created_at.desc() if status is RefundStatus.SENT else Refund.created_at, Refund.id)
+             .limit(limit))
+    if (scope := _orders_in_scope(staff)) is not None:
+        query = query.where(Order.id.in_(scope))
+    return [(refund, order) for refund, order in db.session.execute(query).all()]
+
+
+def transfer_paid_with(staff, amount_idr: int, description: str) -> Order | None:
+    """The order (``staff`` handles) already paid by a transfer of exactly ``amount_idr``: a statement
+    line uploaded twice finds its order here. The order number in the description decides between
+    several."""
+    query = (select(Order).join(Payment, Payment.order_id == Order.id)
+             .where(Payment.provider == PaymentMethod.BANK_TRANSFER.value,
+                    Payment.status == PaymentStatus.SUCCEEDED.value, Payment.received_idr == amount_idr)
+             .order_by(Order.created_at.desc(), Order.id.desc()).limit(20))
+    if (scope := _orders_in_scope(staff)) is not None:
+        query = query.where(Order.id.in_(scope))
+    orders = db.session.execute(query).scalars().all()
+    named = [order for order in orders if order.number in (description or "").upper()]
+    return (named or orders or [None])[0]

@@ -36,7 +36,9 @@ class OrderStatus(str, enum.Enum):
 class SystemNote(str, enum.Enum):
     """Notes and cancel reasons the system writes (shown translated); anything else a person wrote."""
 
-    PAYMENT_CONFIRMED = "payment confirmed"   # by the seller or staff: bank transfer, cash
+    PAYMENT_CONFIRMED = "payment confirmed"   # by staff (bank transfer) or the seller (cash)
+    REFUND_SENT = "refund sent"               # staff transferred money owed back to the customer
+    RELEASED_TO_SELLER = "released to the seller"  # escrow ended: the seller's share may be paid out
     PAID_BY_CARD = "paid by card"
     NOT_PAID_IN_TIME = "expired"
     CANCELLED_BY_CUSTOMER = "cancelled by the customer"
@@ -148,6 +150,7 @@ class Order(db.Model):
     events: Mapped[list[OrderEvent]] = relationship(back_populates="order", order_by="OrderEvent.id")
     # Read-only: the payments domain writes payments; order lists load it eagerly to show refunds.
     payment = relationship("Payment", uselist=False, viewonly=True)
+    refunds = relationship("Refund", viewonly=True, order_by="Refund.id")
 
     @property
     def number(self) -> str:
@@ -172,6 +175,12 @@ class OrderPart(db.Model):
     tracking_number: Mapped[str | None] = mapped_column(String(80))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Escrow: when the seller's share became available for payout (the customer received the parcel,
+    # or ESCROW_RELEASE_DAYS passed after shipping without a problem reported).
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    problem_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    problem_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -4,11 +4,16 @@ The payments domain moves its own records (payment, webhook event, refund, ledge
 ``PaymentOutcome``; this module turns outcomes into order changes (parts paid, history, emails) in
 the same transaction, and owns the transactions that start from a payment: the Stripe webhook, the
 customer's return from the payment step, reconciliation, and a person confirming offline money.
+
+Whoever receives the money confirms it: program staff confirm a bank transfer into the program's
+account, once for the whole order and against the exact amount (with its kode unik); a seller confirms
+the cash for their own part (cash on delivery); Stripe confirms cards.
 """
 from __future__ import annotations
 
 import logging
 
+from marketplace.core import audit
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.orders.errors import InvalidTransition, NotAllowed
@@ -18,6 +23,7 @@ from marketplace.orders.status import amount_due_idr, record_event, refresh_orde
 from marketplace.payments import ledger
 from marketplace.payments import services as payments
 from marketplace.payments.models import PaymentMethod
+from marketplace.payments.errors import PaymentsError
 from marketplace.payments.outcomes import Outcome, PaymentOutcome
 from marketplace.payments.providers import PaymentError
 
@@ -27,20 +33,24 @@ log = logging.getLogger(__name__)
 # Reacting to outcomes ------------------------------------------------------------------------------
 
 
-def settle(outcome: PaymentOutcome | None) -> None:
+def settle(outcome: PaymentOutcome | None, actor_id: int | None = None) -> None:
     """The order's side of a payment outcome (the caller commits)."""
     if outcome is None or not outcome.settles_order:
         return
     order = db.session.get(Order, outcome.order_id)
     if outcome.kind is Outcome.PAID:
-        log.info("order %s paid by card (%s)", order.public_id, outcome.source)
-        mark_order_paid(order, note=SystemNote.PAID_BY_CARD.value)
+        online = PaymentMethod(order.payment_method).online
+        log.info("order %s paid (%s)", order.public_id, outcome.source)
+        mark_order_paid(order, outcome.amount_idr,
+                        SystemNote.PAID_BY_CARD.value if online else SystemNote.PAYMENT_CONFIRMED.value, actor_id)
     elif outcome.kind is Outcome.LATE_REFUNDED:
         record_late_payment_refund(order, outcome.amount_idr, outcome.source)
 
 
 def mark_part_paid(part_id: int, actor_id: int | None, note: str | None = None) -> bool:
-    """Awaiting payment -> paid, credit the seller's ledger; False if it was not awaiting payment."""
+    """Awaiting payment -> paid, credit the seller's ledger (pending until the parcel arrives; cash is the
+    seller's at once); False if it was not awaiting payment. The seller of a card or transfer order
+    hears of it now: only now may they send it."""
     if not transition(part_id, {PartStatus.AWAITING_PAYMENT.value}, PartStatus.PAID.value,
                                paid_at=utcnow()):
         return False
@@ -48,18 +58,18 @@ def mark_part_paid(part_id: int, actor_id: int | None, note: str | None = None) 
     method = PaymentMethod(part.order.payment_method)
     ledger.credit_sale(part.business_id, part.id, part.total_idr, cash_on_delivery=method is PaymentMethod.COD)
     record_event(part.order, part, PartStatus.PAID.value, note, actor_id)
-    if method.online:
+    if method is not PaymentMethod.COD:
         email_seller(part, "order_new_for_seller")
     return True
 
 
-def mark_order_paid(order: Order, note: str | None = None) -> list[OrderPart]:
+def mark_order_paid(order: Order, paid_idr: int, note: str | None = None, actor_id: int | None = None) -> list[OrderPart]:
     """Every part still awaiting payment becomes paid (caller commits). Returns the parts it moved."""
-    moved = [part for part in order.parts if mark_part_paid(part.id, None, note)]
+    moved = [part for part in order.parts if mark_part_paid(part.id, actor_id, note)]
     was_paid = order.paid_at is not None
     refresh_order_status(order)
     if moved and not was_paid:
-        email_customer(order, "payment_confirmed", paid_idr=amount_due_idr(order))
+        email_customer(order, "payment_confirmed", paid_idr=paid_idr)
     return moved
 
 
@@ -110,20 +120,60 @@ def check_before_closing(order: Order) -> PaymentOutcome | None:
     return outcome
 
 
-def confirm_offline_payment(part_id: int, actor_id: int) -> OrderPart:
-    """The seller or staff confirm the money for one part arrived (bank transfer or cash)."""
+def confirm_bank_transfer(order_id: int, received_idr: int, actor_id: int | None, source: str = "staff",
+                          accept_excess: bool = False) -> PaymentOutcome:
+    """Program staff say ``received_idr`` reached the program's account for this order. The exact amount
+    to transfer marks the whole order paid, once; another amount is recorded and flagged for staff, and
+    the order stays unpaid (``accept_excess``: staff accept more than due, and the difference is owed
+    back). The caller has checked that the staff member handles this order's money."""
+    order = db.session.get(Order, order_id)
+    if order is None:
+        raise NotAllowed()
+    try:
+        outcome = payments.confirm_transfer(order, received_idr, source, accept_excess=accept_excess)
+    except PaymentsError:
+        db.session.rollback()
+        raise
+    settle(outcome, actor_id)
+    audit.record(actor_id, "transfer.confirm", "order", order.id,
+                 detail=f"{source}: Rp {received_idr}, {outcome.kind.value}")
+    db.session.commit()
+    return outcome
+
+
+def confirm_cash_payment(part_id: int, actor_id: int) -> OrderPart:
+    """The seller received the cash for their part (cash on delivery). Bank transfers are not theirs to
+    confirm: the money goes to the program's account, and program staff confirm it."""
     part = db.session.get(OrderPart, part_id)
     if part is None:
         raise NotAllowed()
     order = part.order
-    if PaymentMethod(order.payment_method).online:
-        raise NotAllowed()  # card payments are confirmed by Stripe
+    if PaymentMethod(order.payment_method) is not PaymentMethod.COD:
+        raise NotAllowed()
     if not mark_part_paid(part_id, actor_id, note=SystemNote.PAYMENT_CONFIRMED.value):
         raise InvalidTransition()
     was_paid = order.status == OrderStatus.PAID.value
     refresh_order_status(order)
     if order.status == OrderStatus.PAID.value and not was_paid:
-        payments.record_offline_payment(order)
+        payments.record_cash_payment(order)
         email_customer(order, "payment_confirmed", paid_idr=amount_due_idr(order))
     db.session.commit()
     return part
+
+
+def record_refund_sent(refund_id: int, reference: str, actor_id: int) -> None:
+    """Staff transferred an owed refund back to the customer, with the bank reference: the order's
+    history says so and the customer is told. Raises InvalidTransition when it was recorded already.
+    The caller has checked that the staff member handles this order's money."""
+    try:
+        refund = payments.record_refund_sent(refund_id, reference, actor_id)
+    except PaymentsError:
+        db.session.rollback()
+        raise
+    if refund is None:
+        db.session.rollback()
+        raise InvalidTransition()
+    order = db.session.get(Order, refund.order_id)
+    record_event(order, None, PartStatus.REFUNDED.value, SystemNote.REFUND_SENT.value, actor_id)
+    email_customer(order, "refund_sent", refund=refund)
+    db.session.commit()

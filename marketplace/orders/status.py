@@ -57,5 +57,14 @@ def amount_due_idr(order: Order) -> int:
     return due if due is not None else live_total_idr(order)
 
 
+def amount_to_pay_idr(order: Order) -> int:
+    """What the customer transfers or pays now: the amount due, plus the kode unik of a bank transfer,
+    less what already arrived of it (a flagged, too small transfer)."""
+    payment = payments.payment_for(order)
+    if payment is None:
+        return live_total_idr(order)
+    return max(payment.to_transfer_idr - payment.received_idr, 0)
+
+
 def live_total_idr(order: Order) -> int:
     return sum(p.total_idr for p in order.parts if p.status in LIVE_PART_STATUSES)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.timeutil import utcnow
@@ -38,16 +38,29 @@ class PaymentStatus(str, enum.Enum):
     CANCELLED = "cancelled"    # the order expired or was cancelled before any money came
 
 
+# Kode unik: a bank transfer's amount carries a code of 1..999 rupiah so that staff can tell transfers
+# apart on the bank statement. No two open transfers share one (a partial unique index).
+OPEN_TRANSFER = "provider = 'bank_transfer' AND status = 'pending'"
+
+
 class Payment(db.Model):
     __tablename__ = "payments"
+    __table_args__ = (Index("uq_payments_open_transfer_code", "unique_code_idr", unique=True,
+                            sqlite_where=text(OPEN_TRANSFER), postgresql_where=text(OPEN_TRANSFER)),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
     provider: Mapped[str] = mapped_column(String(20))
     provider_ref: Mapped[str | None] = mapped_column(String(100), unique=True)  # e.g. PaymentIntent id
     client_secret: Mapped[str | None] = mapped_column(String(200))
-    amount_idr: Mapped[int]
-    refunded_idr: Mapped[int] = mapped_column(default=0)
+    amount_idr: Mapped[int]  # what the goods and delivery still cost (lowered when an unpaid part is cancelled)
+    # Bank transfer: the customer adds this code to the amount (kode unik); it belongs to the program,
+    # never to a seller, and goes back to the customer only when the whole order is refunded.
+    unique_code_idr: Mapped[int] = mapped_column(default=0)
+    received_idr: Mapped[int] = mapped_column(default=0)  # what staff (or the bank statement) say arrived
+    # Set when a transfer of another amount was recorded: listed for staff, the order is not paid.
+    flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    refunded_idr: Mapped[int] = mapped_column(default=0)  # money that has gone back (refunds sent)
     status: Mapped[str] = mapped_column(String(20), default=PaymentStatus.PENDING.value, index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -56,6 +69,15 @@ class Payment(db.Model):
     @property
     def is_card(self) -> bool:
         return self.provider == PaymentMethod.STRIPE.value
+
+    @property
+    def is_transfer(self) -> bool:
+        return self.provider == PaymentMethod.BANK_TRANSFER.value
+
+    @property
+    def to_transfer_idr(self) -> int:
+        """The exact amount the customer transfers: what is due plus the kode unik."""
+        return self.amount_idr + self.unique_code_idr
 
 
 class WebhookEvent(db.Model):
@@ -70,6 +92,42 @@ class WebhookEvent(db.Model):
     type: Mapped[str] = mapped_column(String(80))
     outcome: Mapped[str | None] = mapped_column(String(200))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RefundStatus(str, enum.Enum):
+    OWED = "owed"  # the program owes the customer this money: staff transfer it and record the reference
+    SENT = "sent"  # the money went back (a card refund at Stripe, or a transfer staff recorded)
+
+
+class RefundReason(str, enum.Enum):
+    PART_CANCELLED = "part_cancelled"  # a seller cancelled their part after it was paid
+    OVERPAID = "overpaid"              # a transfer of more than was due, accepted by staff
+    ORDER_CLOSED = "order_closed"      # money for an order that had already expired or been cancelled
+
+
+class Refund(db.Model):
+    """Money going back to a customer. Card refunds are made at Stripe at once (SENT); money that came
+    by bank transfer is OWED until staff transfer it back and record the bank reference."""
+
+    __tablename__ = "refunds"
+    # A part is refunded at most once.
+    __table_args__ = (UniqueConstraint("order_part_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    order_part_id: Mapped[int | None] = mapped_column(ForeignKey("order_parts.id"))
+    amount_idr: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default=RefundStatus.OWED.value, index=True)
+    reference: Mapped[str | None] = mapped_column(String(120))  # Stripe's refund id, or the bank reference
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def owed(self) -> bool:
+        return self.status == RefundStatus.OWED.value
 
 
 class LedgerKind(str, enum.Enum):
@@ -91,6 +149,9 @@ class LedgerEntry(db.Model):
     payout_id: Mapped[int | None] = mapped_column(ForeignKey("payouts.id"))
     kind: Mapped[str] = mapped_column(String(20))
     amount_idr: Mapped[int]  # signed: credits positive, debits negative
+    # Escrow: a sale's entries are held (NULL) until the customer has the parcel; then they become
+    # available for payout. Payouts and cash on delivery are available at once.
+    available_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 

@@ -29,6 +29,7 @@ class Outcome(str, enum.Enum):
     LATE_REFUNDED = "late refunded"  # money came for an order that had closed; refunded in full
     ALREADY_SETTLED = "already paid"  # nothing to do: an earlier event or the customer's return did it
     UNDERPAID = "underpaid"          # less than due arrived: recorded on the payment, not paid
+    OVERPAID = "overpaid"            # a transfer of more than due: recorded and flagged, not paid
     FAILED = "failed"                # a declined card: the order stays payable
     UNREACHABLE = "unreachable"      # the provider cannot be asked now: leave the order as it is
     UNKNOWN_PAYMENT = "unknown payment"
@@ -52,12 +53,3 @@ class PaymentOutcome:
     def keeps_order_open(self) -> bool:
         """Before closing an unpaid order: the money came, or the provider cannot say it did not."""
         return self.kind in (Outcome.PAID, Outcome.LATE_REFUNDED, Outcome.ALREADY_SETTLED, Outcome.UNREACHABLE)
-
-
-@dataclass(frozen=True)
-class Refund:
-    """Money that went back to the customer (``reference`` is the provider's id, or "manual")."""
-
-    order_id: int
-    amount_idr: int
-    reference: str

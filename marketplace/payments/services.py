@@ -23,8 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.core import audit
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
-from marketplace.payments import ledger
-from marketplace.payments.errors import PayoutError
+from marketplace.payments import ledger, transfer_codes
+from marketplace.payments.errors import PayoutError, TransferError
 from marketplace.payments.models import (
     LedgerEntry,
     LedgerKind,
@@ -32,9 +32,12 @@ from marketplace.payments.models import (
     PaymentMethod,
     PaymentStatus,
     Payout,
+    Refund,
+    RefundReason,
+    RefundStatus,
     WebhookEvent,
 )
-from marketplace.payments.outcomes import OrderRef, Outcome, PayableOrder, PaymentOutcome, Refund
+from marketplace.payments.outcomes import OrderRef, Outcome, PayableOrder, PaymentOutcome
 from marketplace.payments.providers import (
     PaymentError,
     StripeProvider,
@@ -53,8 +56,11 @@ def payment_for(order: OrderRef) -> Payment | None:
 
 
 def open_payment(order: OrderRef, method: str, amount_idr: int) -> Payment:
-    """The payment of a new order, waiting for the money (the caller commits)."""
+    """The payment of a new order, waiting for the money (the caller commits). A bank transfer gets
+    its kode unik here."""
     payment = Payment(order_id=order.id, provider=PaymentMethod(method).value, amount_idr=amount_idr)
+    if payment.is_transfer:
+        return transfer_codes.add_with_unique_code(payment)
     db.session.add(payment)
     db.session.flush()
     return payment
@@ -84,22 +90,79 @@ def payment_succeeded(payment: Payment, amount_idr: int, source: str) -> Payment
     if amount_idr < payment.amount_idr:
         payment.last_error = f"{source}: received Rp {amount_idr}, expected Rp {payment.amount_idr}"
         return outcome(Outcome.UNDERPAID)
-    if _move(payment, PaymentStatus.PENDING):
+    if _move(payment, PaymentStatus.PENDING, amount_idr):
         log.info("payment %s succeeded (%s)", payment.id, source)
         return outcome(Outcome.PAID)
-    if _move(payment, PaymentStatus.CANCELLED):
-        # Money for an order that already closed (its stock is gone again): give it back in full.
-        provider_for(payment.provider).refund(payment.provider_ref, amount_idr, idempotency_key=f"late-{payment.id}")
-        payment.refunded_idr = amount_idr
-        log.info("payment %s came after its order closed (%s); refunded", payment.id, source)
-        return outcome(Outcome.LATE_REFUNDED)
+    if _move(payment, PaymentStatus.CANCELLED, amount_idr):
+        return _refund_late(payment, amount_idr, source)
     return outcome(Outcome.ALREADY_SETTLED)
 
 
-def _move(payment: Payment, from_status: PaymentStatus) -> bool:
+def _refund_late(payment: Payment, amount_idr: int, source: str) -> PaymentOutcome:
+    """Money for an order that already closed (its stock is gone again): all of it goes back, at once
+    for a card, owed (staff transfer it) for a bank transfer."""
+    _give_back(payment, amount_idr, RefundReason.ORDER_CLOSED, idempotency_key=f"late-{payment.id}")
+    log.info("payment %s came after its order closed (%s); refund %s", payment.id, source,
+             "owed" if not payment.is_card else "made")
+    return PaymentOutcome(Outcome.LATE_REFUNDED, payment.order_id, amount_idr, source)
+
+
+def confirm_transfer(order: OrderRef, received_idr: int, source: str, accept_excess: bool = False) -> PaymentOutcome:
+    """Staff (or the bank statement) say ``received_idr`` arrived on the program's account for this
+    order's bank transfer. Exactly the amount to transfer (with its kode unik): PAID, once (conditional
+    UPDATE: a second confirmation, even at the same moment, is ALREADY_SETTLED). Another amount is
+    recorded on the payment and flagged for staff (UNDERPAID, OVERPAID): the order is not paid. More
+    than due is accepted only when staff say so (``accept_excess``): the difference is owed back to
+    the customer. Money for an order that had closed is owed back in full (LATE_REFUNDED)."""
+    payment = payment_for(order)
+    if payment is None or not payment.is_transfer:
+        raise TransferError("not_a_transfer")
+    if received_idr <= 0:
+        raise TransferError("amount_invalid")
+
+    def outcome(kind: Outcome) -> PaymentOutcome:
+        return PaymentOutcome(kind, payment.order_id, received_idr, source)
+
+    if payment.status == PaymentStatus.CANCELLED.value:
+        owed_already = payment.received_idr  # a flagged amount, owed back when the order closed
+        if received_idr <= owed_already or not _move(payment, PaymentStatus.CANCELLED, received_idr):
+            return outcome(Outcome.ALREADY_SETTLED)
+        return _refund_late(payment, received_idr - owed_already, source)
+    expected = payment.to_transfer_idr
+    if received_idr < expected or (received_idr > expected and not accept_excess):
+        return _flag(payment, received_idr, source)
+    if not _move(payment, PaymentStatus.PENDING, received_idr):
+        db.session.refresh(payment)
+        if payment.status == PaymentStatus.CANCELLED.value:  # the order closed a moment ago
+            return confirm_transfer(order, received_idr, source)
+        return outcome(Outcome.ALREADY_SETTLED)
+    if received_idr > expected:
+        _give_back(payment, received_idr - expected, RefundReason.OVERPAID, idempotency_key=f"excess-{payment.id}")
+    log.info("transfer %s confirmed (%s)", payment.id, source)
+    return outcome(Outcome.PAID)
+
+
+def _flag(payment: Payment, received_idr: int, source: str) -> PaymentOutcome:
+    expected = payment.to_transfer_idr
+    flagged = db.session.execute(
+        update(Payment).where(Payment.id == payment.id, Payment.status == PaymentStatus.PENDING.value)
+        .values(received_idr=received_idr, flagged_at=utcnow(),
+                last_error=f"{source}: received Rp {received_idr}, expected Rp {expected}")
+        .execution_options(synchronize_session=False)).rowcount == 1
+    db.session.refresh(payment)
+    if not flagged:
+        return PaymentOutcome(Outcome.ALREADY_SETTLED, payment.order_id, received_idr, source)
+    kind = Outcome.UNDERPAID if received_idr < expected else Outcome.OVERPAID
+    return PaymentOutcome(kind, payment.order_id, received_idr, source)
+
+
+def _move(payment: Payment, from_status: PaymentStatus, received_idr: int) -> bool:
+    """The one move of a payment to SUCCEEDED, by conditional UPDATE: of two callers at the same moment
+    (webhook and return, two staff members, a statement and a person) only one moves it."""
     moved = db.session.execute(
         update(Payment).where(Payment.id == payment.id, Payment.status == from_status.value)
-        .values(status=PaymentStatus.SUCCEEDED.value, updated_at=utcnow(), last_error=None)
+        .values(status=PaymentStatus.SUCCEEDED.value, updated_at=utcnow(), last_error=None, flagged_at=None,
+                received_idr=received_idr)
         .execution_options(synchronize_session=False)).rowcount == 1
     if moved:
         db.session.refresh(payment)
@@ -114,11 +177,12 @@ def payment_failed(payment: Payment, message: str) -> PaymentOutcome:
     return PaymentOutcome(Outcome.FAILED, payment.order_id, source=message[:200])
 
 
-def record_offline_payment(order: OrderRef) -> None:
-    """A person confirmed the money for the whole order (bank transfer or cash)."""
+def record_cash_payment(order: OrderRef) -> None:
+    """Every seller confirmed the cash for their part (cash on delivery)."""
     payment = payment_for(order)
-    if payment is not None:
+    if payment is not None and payment.status == PaymentStatus.PENDING.value:
         payment.status = PaymentStatus.SUCCEEDED.value
+        payment.received_idr = payment.amount_idr
 
 
 def set_amount_due(order: OrderRef, amount_idr: int) -> None:
@@ -134,20 +198,64 @@ def amount_due_idr(order: OrderRef) -> int | None:
 
 
 def mark_cancelled(order: OrderRef) -> None:
-    """The order closed before any money came; money arriving later is refunded."""
+    """The order closed before it was paid; money arriving later is refunded. Part of a transfer that
+    had already arrived (a flagged amount) is owed back now."""
     payment = payment_for(order)
     if payment is not None and payment.status == PaymentStatus.PENDING.value:
         payment.status = PaymentStatus.CANCELLED.value
+        if payment.received_idr:
+            _give_back(payment, payment.received_idr, RefundReason.ORDER_CLOSED, f"closed-{payment.id}")
 
 
-def refund(order: OrderRef, amount_idr: int, idempotency_key: str) -> Refund:
-    """Give ``amount_idr`` of the order's payment back (at the provider for cards; by hand for offline
-    payments). Raises PaymentError when the provider refuses: nothing is recorded then."""
+def refund(order: OrderRef, amount_idr: int, idempotency_key: str, order_part_id: int | None = None,
+           whole_order: bool = False) -> Refund:
+    """Give ``amount_idr`` of the order's payment back: at the provider for cards (raises PaymentError
+    when it refuses: nothing is recorded then); owed, for staff to transfer, when the money came by
+    bank transfer or in cash. ``whole_order``: nothing of the order is left, so the kode unik goes
+    back too."""
     payment = payment_for(order)
-    reference = provider_for(payment.provider).refund(payment.provider_ref, amount_idr,
-                                                      idempotency_key=idempotency_key)
-    payment.refunded_idr += amount_idr
-    return Refund(order.id, amount_idr, reference)
+    if whole_order:
+        amount_idr += payment.unique_code_idr
+    return _give_back(payment, amount_idr, RefundReason.PART_CANCELLED, idempotency_key, order_part_id)
+
+
+def _give_back(payment: Payment, amount_idr: int, reason: RefundReason, idempotency_key: str,
+               order_part_id: int | None = None) -> Refund:
+    record = Refund(payment_id=payment.id, order_id=payment.order_id, order_part_id=order_part_id,
+                    amount_idr=amount_idr, reason=reason.value)
+    provider = provider_for(payment.provider)
+    if provider.online:
+        record.reference = provider.refund(payment.provider_ref, amount_idr, idempotency_key=idempotency_key)
+        record.status, record.sent_at = RefundStatus.SENT.value, utcnow()
+        payment.refunded_idr += amount_idr
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def refunds_of(order: OrderRef) -> list[Refund]:
+    return db.session.execute(select(Refund).where(Refund.order_id == order.id).order_by(Refund.id)).scalars().all()
+
+
+def record_refund_sent(refund_id: int, reference: str, actor_id: int) -> Refund | None:
+    """Staff transferred an owed refund back to the customer: once (conditional UPDATE), with the bank
+    reference. None when it was not owed any more (recorded already, by someone else a moment ago)."""
+    reference = (reference or "").strip()
+    if not reference:
+        raise TransferError("reference_missing")
+    sent = db.session.execute(
+        update(Refund).where(Refund.id == refund_id, Refund.status == RefundStatus.OWED.value)
+        .values(status=RefundStatus.SENT.value, reference=reference[:120], sent_at=utcnow(), recorded_by_id=actor_id)
+        .execution_options(synchronize_session=False)).rowcount == 1
+    if not sent:
+        return None
+    record = db.session.get(Refund, refund_id)
+    db.session.refresh(record)
+    db.session.execute(update(Payment).where(Payment.id == record.payment_id)
+                       .values(refunded_idr=Payment.refunded_idr + record.amount_idr)
+                       .execution_options(synchronize_session=False))
+    audit.record(actor_id, "refund.sent", "order", record.order_id, detail=f"Rp {record.amount_idr} ref {reference}")
+    return record
 
 
 def sync_with_provider(order: OrderRef) -> PaymentOutcome | None:
@@ -301,14 +409,14 @@ def record_payout(business_id: int, amount_idr: int, reference: str, actor_id: i
     reference = (reference or "").strip()
     if amount_idr <= 0 or not reference:
         raise PayoutError()  # amount and reference are required
-    if amount_idr > ledger.balance_idr(business_id):
-        raise PayoutError()  # more than the balance
+    if amount_idr > ledger.balance(business_id).available_idr:
+        raise PayoutError()  # more than the money available (pending money waits for the parcels)
     payout = Payout(business_id=business_id, amount_idr=amount_idr, reference=reference, note=note,
                     recorded_by_id=actor_id)
     db.session.add(payout)
     db.session.flush()
     db.session.add(LedgerEntry(business_id=business_id, payout_id=payout.id, kind=LedgerKind.PAYOUT.value,
-                               amount_idr=-amount_idr))
+                               amount_idr=-amount_idr, available_at=utcnow()))
     audit.record(actor_id, "payout.record", "business", business_id, detail=f"Rp {amount_idr} ref {reference}")
     db.session.commit()
     return payout

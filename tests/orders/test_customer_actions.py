@@ -1,7 +1,7 @@
 """What a customer does with their own order: cancel it before paying (the stock goes back and the
 sellers are told; a paid order cannot be cancelled this way), and say that a parcel arrived."""
 from marketplace.catalog.models import Variant
-from marketplace.orders import fulfilment, notices, settlement
+from marketplace.orders import fulfilment, notices
 from marketplace.orders.models import Order
 from marketplace.payments.models import Payment
 from tests import factories
@@ -40,8 +40,7 @@ def test_the_customer_cancels_an_unpaid_order_from_its_page(client, db, login_as
 def test_a_paid_order_cannot_be_cancelled_by_the_customer(client, db, login_as, outbox):
     buyer = login_as("customer")
     order, products = factories.unpaid_order(1, buyer)
-    seller = products[0].business.owner
-    settlement.confirm_offline_payment(order.parts[0].id, seller.id)
+    factories.pay(order)
     assert "Cancel this order" not in client.get(f"/orders/{order.public_id}").get_data(as_text=True)
     response = client.post(f"/orders/{order.public_id}/cancel", follow_redirects=True)
     assert "cannot be cancelled now" in response.get_data(as_text=True)
@@ -92,8 +91,7 @@ def test_the_payment_record_of_a_cancelled_order_is_closed(client, db, login_as)
 def test_the_customer_confirms_a_parcel_arrived_and_the_part_is_completed(client, db, login_as):
     buyer = login_as("customer")
     order, (shipped_product, unshipped_product) = factories.unpaid_order(2, buyer)
-    for part in order.parts:
-        settlement.confirm_offline_payment(part.id, part.business.owner_id)
+    factories.pay(order)
     shipped = next(p for p in order.parts if p.business_id == shipped_product.business_id)
     fulfilment.advance_part(shipped.id, "packed", shipped.business.owner_id)
     fulfilment.advance_part(shipped.id, "shipped", shipped.business.owner_id, "JNE", "JNE123")

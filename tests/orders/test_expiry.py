@@ -53,8 +53,9 @@ def test_the_expiry_email_is_in_the_customers_language(translated_app, db, outbo
 
 
 def test_when_only_one_sellers_part_was_unpaid_the_email_names_just_those_items(db, outbox):
-    order, (paid_product, unpaid_product) = factories.unpaid_order(2, email="tamu@example.com")
-    settlement.confirm_offline_payment(order.parts[0].id, order.parts[0].business.owner_id)
+    # Cash on delivery: each seller confirms their own cash, so one part can be paid and the other not.
+    order, (paid_product, unpaid_product) = factories.unpaid_order(2, email="tamu@example.com", payment_method="cod")
+    settlement.confirm_cash_payment(order.parts[0].id, order.parts[0].business.owner_id)
     _make_due(db, order)
     assert closing.expire_unpaid_orders() == 1
     assert closing.expire_unpaid_orders() == 0

@@ -7,7 +7,7 @@ from flask import g
 from sqlalchemy import select
 
 from marketplace.catalog.models import Business, Variant
-from marketplace.orders import closing, delivery, settlement
+from marketplace.orders import closing, delivery, fulfilment
 from marketplace.orders.models import Order, OrderEvent
 from marketplace.payments import ledger
 from marketplace.payments.models import LedgerEntry, Payout
@@ -22,8 +22,8 @@ def _seller_order(db, stock=5, quantity=2, price=33_333, **kwargs):
     return seller, product, order, order.parts[0]
 
 
-def test_the_seller_confirms_payment_then_fulfils_step_by_step(client, db, login_as, outbox):
-    seller, product, order, part = _seller_order(db)
+def test_the_seller_confirms_cash_then_fulfils_step_by_step(client, db, login_as, outbox):
+    seller, product, order, part = _seller_order(db, payment_method="cod")
     login_as(seller)
     assert "Awaiting payment" in client.get("/seller/orders").get_data(as_text=True)
     assert client.post(f"/seller/orders/{part.id}/advance/packed").status_code == 400  # not paid yet
@@ -58,7 +58,7 @@ def test_ledger_credits_less_commission_rounded_down_and_a_refund_reverses_it(ap
     app.config["COMMISSION_PERCENT"] = 7
     try:
         seller, product, order, part = _seller_order(db, quantity=1, price=33_333)
-        settlement.confirm_offline_payment(part.id, seller.id)
+        factories.pay(order)
         total = part.total_idr  # 33.333 + 10.000 same-city delivery
         assert ledger.balance_idr(part.business_id) == total - total * 7 // 100 == 43_333 - 3_033
         login_as(seller)
@@ -76,8 +76,8 @@ def test_ledger_credits_less_commission_rounded_down_and_a_refund_reverses_it(ap
 def test_cash_on_delivery_leaves_only_the_commission_owed(app, db):
     app.config["COMMISSION_PERCENT"] = 10
     try:
-        seller, _, _, part = _seller_order(db, quantity=1, price=90_000, payment_method="cod")
-        settlement.confirm_offline_payment(part.id, seller.id)
+        seller, _, order, part = _seller_order(db, quantity=1, price=90_000, payment_method="cod")
+        factories.pay(order)
         assert ledger.balance_idr(part.business_id) == -10_000  # 10% of 100.000; the seller holds the cash
     finally:
         app.config["COMMISSION_PERCENT"] = 0
@@ -99,8 +99,11 @@ def test_unpaid_orders_expire_once_and_release_stock(app, db, outbox):
 
 
 def test_staff_record_payouts_for_their_own_program_only(client, db, login_as):
-    seller, _, _, part = _seller_order(db, quantity=1, price=50_000)
-    settlement.confirm_offline_payment(part.id, seller.id)
+    seller, _, order, part = _seller_order(db, quantity=1, price=50_000)
+    factories.pay(order)
+    fulfilment.advance_part(part.id, "packed", seller.id)
+    fulfilment.advance_part(part.id, "shipped", seller.id, "JNE", "JNE1")
+    fulfilment.confirm_received(order.id, part.id, None)  # escrow ends: the money is available
     staff = login_as("staff", program_id=seller.program_id)
     page = client.get("/staff/payouts").get_data(as_text=True)
     assert part.business.name in page
@@ -119,14 +122,15 @@ def test_staff_record_payouts_for_their_own_program_only(client, db, login_as):
     login_as(seller)
     g.pop("_login_user", None)
     page = client.get("/seller/earnings").get_data(as_text=True)
-    assert "BCA-778" in page and "Rp 40.000" in page
+    assert "BCA-778" in page and "Available for payout: <span class=\"price\">Rp 40.000</span>" in page
 
 
 def test_staff_confirm_a_bank_transfer(client, db, login_as, outbox):
     seller, _, order, part = _seller_order(db)
     login_as("staff", program_id=seller.program_id)
     assert order.public_id[:8].upper() in client.get("/staff/payouts/awaiting-payment").get_data(as_text=True)
-    assert client.post(f"/staff/payouts/parts/{part.id}/confirm").status_code == 302
+    amount = order.payment.to_transfer_idr
+    assert client.post(f"/staff/payouts/orders/{order.id}/transfer", data={"amount_idr": str(amount)}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Order, order.id).status == "paid"
     assert db.session.execute(select(LedgerEntry.kind)).scalars().all() == ["sale"]

@@ -3,7 +3,8 @@ with any refund beside it; the payment says what is still due. Sales totals come
 from sqlalchemy import select
 
 from marketplace.orders import closing, fulfilment, lookup, settlement
-from marketplace.payments.models import Payment
+from marketplace.core.formatting import rupiah
+from marketplace.payments.models import Payment, Refund
 from tests import factories
 
 
@@ -33,18 +34,30 @@ def test_a_cancelled_unpaid_order_is_listed_at_its_original_total(client, db, lo
     assert "Total: <span class=\"price\">Rp 100.000</span>" in detail and "Refunded" not in detail
 
 
-def test_a_refunded_order_shows_the_total_and_the_refund(client, db, login_as):
+def test_a_paid_transfer_cancelled_shows_the_refund_owed_then_the_refund_sent(client, db, login_as, outbox):
     customer = login_as("customer")
     seller, product = _seller_product(90_000)
     order = factories.order([(product.variants[0], 1)], buyer=customer)
     db.session.commit()
-    settlement.confirm_offline_payment(order.parts[0].id, seller.id)
+    factories.pay(order)
     closing.cancel_part(order.parts[0].id, seller.id, "Barang rusak")
+    payment = _payment(db, order)
+    owed = 100_000 + payment.unique_code_idr  # nothing of the order is left: the kode unik goes back too
+    [refund] = db.session.execute(select(Refund).where(Refund.order_id == order.id)).scalars().all()
+    assert (refund.amount_idr, refund.status, payment.refunded_idr) == (owed, "owed", 0)
     listing = client.get("/orders").get_data(as_text=True)
-    assert "Rp 100.000" in listing and "Refunded: <span class=\"price\">Rp 100.000</span>" in listing
+    assert "Rp 100.000" in listing and f"Refund owed: <span class=\"price\">{rupiah(owed)}</span>" in listing
     detail = client.get(f"/orders/{order.public_id}").get_data(as_text=True)
-    assert ("Total: <span class=\"price\">Rp 100.000</span> · Refunded: <span class=\"price\">Rp 100.000</span>"
+    assert "Total: <span class=\"price\">Rp 100.000</span></p>" in detail
+    assert f"Refund owed to you: <span class=\"price\">{rupiah(owed)}</span>" in detail
+    assert "You paid for these items" in outbox(customer.email)[-1].body
+
+    settlement.record_refund_sent(refund.id, "BRI-REF-1", factories.user("staff").id)
+    detail = client.get(f"/orders/{order.public_id}").get_data(as_text=True)
+    assert (f"Total: <span class=\"price\">Rp 100.000</span> · Refunded: <span class=\"price\">{rupiah(owed)}</span>"
             in detail)
+    assert "reference BRI-REF-1" in detail and "Refund owed" not in detail
+    assert outbox(customer.email)[-1].template == "refund_sent"
 
 
 def test_cancelling_one_sellers_unpaid_part_lowers_only_what_is_still_due(client, db, login_as, outbox):
@@ -58,11 +71,14 @@ def test_cancelling_one_sellers_unpaid_part_lowers_only_what_is_still_due(client
     assert order.total_idr == 150_000 and order.status == "awaiting_payment"
     assert _payment(db, order).amount_idr == 50_000
     detail = client.get(f"/orders/{order.public_id}").get_data(as_text=True)
-    assert "Rp 150.000" in detail and "Still to pay, without the cancelled items" in detail
+    to_transfer = rupiah(50_000 + _payment(db, order).unique_code_idr)  # the kode unik stays the order's
+    assert "Rp 150.000" in detail
+    assert "Total now, without the cancelled items: <span class=\"price\">Rp 50.000</span>" in detail
+    assert f"Amount to transfer: <span class=\"price\">{to_transfer}</span>" in detail
     pay = client.get(f"/pay/{order.public_id}").get_data(as_text=True)
-    assert "Amount to pay: <span class=\"price\">Rp 50.000</span>" in pay and "Transfer exactly Rp 50.000" in pay
-    settlement.confirm_offline_payment(order.parts[1].id, order.parts[1].business.owner_id)
-    assert "Rp 50.000" in outbox(customer.email)[-1].body  # payment_confirmed: what was actually paid
+    assert f"Amount to pay: <span class=\"price\">{to_transfer}</span>" in pay and f"Transfer exactly {to_transfer}" in pay
+    factories.pay(order)
+    assert to_transfer in outbox(customer.email)[-1].body  # payment_confirmed: what was actually paid
 
 
 def test_the_sales_total_counts_every_sent_part_and_nothing_cancelled(db):
@@ -70,7 +86,7 @@ def test_the_sales_total_counts_every_sent_part_and_nothing_cancelled(db):
     sold, cancelled, open_ = (factories.order([(product.variants[0], 1)]) for _ in range(3))
     db.session.commit()
     for order in (sold, cancelled, open_):
-        settlement.confirm_offline_payment(order.parts[0].id, seller.id)
+        factories.pay(order)
     fulfilment.advance_part(sold.parts[0].id, "packed", seller.id)
     fulfilment.advance_part(sold.parts[0].id, "shipped", seller.id, courier="JNE", tracking_number="JNE1")
     closing.cancel_part(cancelled.parts[0].id, seller.id, "Rusak")

@@ -4,6 +4,7 @@ see while the account is not configured."""
 import pytest
 
 from marketplace.config import load_config
+from marketplace.core.formatting import rupiah
 from tests import factories
 
 BANK = {"BANK_TRANSFER_BANK": "BRI", "BANK_TRANSFER_ACCOUNT_NUMBER": "0123-01-000123-30-1",
@@ -37,9 +38,12 @@ def test_the_account_comes_from_the_environment_and_is_unset_by_default():
 def test_the_customer_sees_the_account_the_exact_amount_and_the_reference(bank_configured, client, db, login_as,
                                                                           outbox):
     customer = login_as("customer")
-    _, order = _order(db, customer)  # 2 x 150.000 + 10.000 same-city delivery
+    _, order = _order(db, customer)  # 2 x 150.000 + 10.000 same-city delivery, plus the kode unik
+    code = order.payment.unique_code_idr
+    assert 1 <= code <= 999
+    amount = rupiah(310_000 + code)
     page = client.get(f"/pay/{order.public_id}").get_data(as_text=True)
-    for text in ("BRI", "0123-01-000123-30-1", "Yayasan Bina Usaha", "Rp 310.000", order.number):
+    for text in ("BRI", "0123-01-000123-30-1", "Yayasan Bina Usaha", amount, order.number, f"({code:03d})"):
         assert text in page
     assert f"write {order.number} in the transfer note" in page
     assert WILL_SEND not in page and NOT_CONFIGURED not in page
@@ -47,7 +51,7 @@ def test_the_customer_sees_the_account_the_exact_amount_and_the_reference(bank_c
     email = outbox(customer.email)[0]
     assert email.template == "order_received"
     for text in ("Bank: BRI", "Account number: 0123-01-000123-30-1", "Account name: Yayasan Bina Usaha",
-                 "Transfer exactly Rp 310.000", f"Write {order.number} in the transfer note"):
+                 f"Transfer exactly {amount}", f"Write {order.number} in the transfer note", "unique code"):
         assert text in email.body
 
 
@@ -55,11 +59,12 @@ def test_without_an_account_customers_read_a_neutral_message_and_sellers_and_sta
         client, db, login_as, outbox):
     customer = login_as("customer")
     seller, order = _order(db, customer)
+    amount = rupiah(order.payment.to_transfer_idr)
     page = client.get(f"/pay/{order.public_id}").get_data(as_text=True)
-    assert WILL_SEND in page and "Rp 310.000" in page and order.number in page
+    assert WILL_SEND in page and amount in page and order.number in page
     assert NOT_CONFIGURED not in page
     email = outbox(customer.email)[0].body
-    assert WILL_SEND in email and "Transfer exactly Rp 310.000" in email and NOT_CONFIGURED not in email
+    assert WILL_SEND in email and f"Transfer exactly {amount}" in email and NOT_CONFIGURED not in email
 
     login_as(seller)
     assert NOT_CONFIGURED in client.get(f"/seller/orders/{order.parts[0].id}").get_data(as_text=True)

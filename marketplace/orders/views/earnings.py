@@ -21,5 +21,5 @@ def overview():
     business = catalog.business_of(current_user.id)
     if business is None:
         return render_template("payments/earnings.html", business=None)
-    return render_template("payments/earnings.html", business=business, balance_idr=ledger.balance_idr(business.id),
+    return render_template("payments/earnings.html", business=business, balance=ledger.balance(business.id),
                            entries=services.ledger_entries(business.id), payouts=services.payouts_for(business.id))

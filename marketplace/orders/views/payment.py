@@ -35,7 +35,7 @@ def pay(public_id: str):
         else:
             allow_stripe_js()
     return render_template("orders/pay.html", order=order, payment=payment, error=error, bank=bank_account(),
-                           amount_due_idr=status.amount_due_idr(order),
+                           amount_due_idr=status.amount_to_pay_idr(order),
                            publishable_key=current_app.config.get("STRIPE_PUBLISHABLE_KEY") or "",
                            return_url=url_for("payments.payment_return", public_id=order.public_id,
                                               _external=True)), (502 if error else 200)

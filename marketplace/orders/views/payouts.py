@@ -55,5 +55,5 @@ def business_payouts(business_id: int):
                 return redirect(url_for("payouts.business_payouts", business_id=business.id))
         status = 400
     return render_template("payments/payouts_business.html", business=business, form=form,
-                           balance_idr=ledger.balance_idr(business.id), entries=services.ledger_entries(business.id),
+                           balance=ledger.balance(business.id), entries=services.ledger_entries(business.id),
                            payouts=services.payouts_for(business.id)), status

@@ -15,6 +15,7 @@ from marketplace.core.policy import PUBLIC, SIGNED_IN, allow
 from marketplace.orders import cart as carts
 from marketplace.orders import checkout as checkouts
 from marketplace.orders import closing, delivery, drafts, fulfilment, lookup, notices
+from marketplace.orders import status as order_status
 from marketplace.orders.access import can_view, remember_order, visible_order_or_404
 from marketplace.orders.errors import NotAllowed, OrderError, PaymentArrived, PricesChanged
 from marketplace.orders.forms import ActionForm, AddToCartForm, PlaceOrderForm, QuantityForm, checkout_form
@@ -36,7 +37,9 @@ SYSTEM_NOTE_LABELS = {
     SystemNote.NOT_PAID_IN_TIME.value: _l("Not paid in time"),
     SystemNote.CANCELLED_BY_CUSTOMER.value: _l("Cancelled by the customer"),
     SystemNote.RECEIVED_BY_CUSTOMER.value: _l("Received by the customer"),
-    SystemNote.LATE_PAYMENT_REFUNDED.value: _l("Paid after the order expired; refunded in full"),
+    SystemNote.LATE_PAYMENT_REFUNDED.value: _l("Paid after the order had closed; the money goes back in full"),
+    SystemNote.REFUND_SENT.value: _l("Refund sent"),
+    SystemNote.RELEASED_TO_SELLER.value: _l("Payment released to the seller"),
 }
 
 
@@ -329,4 +332,6 @@ def guest_order(token: str):
 def _render_order(order: Order):
     order = lookup.load_order(order.id)  # with its payment
     return render_template("orders/order_detail.html", order=order, payment=order.payment,
+                           live_total_idr=order_status.live_total_idr(order),
+                           amount_to_pay_idr=order_status.amount_to_pay_idr(order),
                            action_form=ActionForm())

@@ -14,7 +14,7 @@ from marketplace.core.nav import register_nav
 from marketplace.core.setup_steps import register_step
 from marketplace.extensions import db
 from marketplace.orders import closing, delivery, fulfilment, lookup, settlement
-from marketplace.orders.errors import InvalidTransition, MissingShippingDetails, OrderError, RefundFailed
+from marketplace.orders.errors import InvalidTransition, MissingShippingDetails, NotAllowed, OrderError, RefundFailed
 from marketplace.orders.forms import ActionForm, CancelForm, DeliverySettingsForm, ShipForm
 from marketplace.orders.models import OrderPart, PartStatus
 from marketplace.payments.models import PaymentMethod
@@ -87,7 +87,11 @@ def confirm_payment(part_id: int):
     if not ActionForm().validate():
         abort(400)
     try:
-        settlement.confirm_offline_payment(part.id, current_user.id)
+        settlement.confirm_cash_payment(part.id, current_user.id)
+    except NotAllowed:
+        flash(_("Program staff confirm bank transfers into the program's account; you will get an email when "
+                "this order is paid."), "error")
+        return _render_part(part, 400)
     except OrderError:
         flash(_("This order cannot be marked paid now."), "error")
         return _render_part(part, 400)
@@ -142,6 +146,9 @@ def cancel(part_id: int):
     if cancelled.status == PartStatus.REFUNDED.value and PaymentMethod(cancelled.order.payment_method).online:
         flash(_("Order cancelled and %(amount)s refunded to the customer's card; the stock is back on sale.",
                 amount=rupiah(cancelled.total_idr)), "success")
+    elif cancelled.status == PartStatus.REFUNDED.value:
+        flash(_("Order cancelled; the stock is back on sale. The customer had paid: program staff refund "
+                "%(amount)s to them.", amount=rupiah(cancelled.total_idr)), "success")
     else:
         flash(_("Order cancelled; the stock is back on sale."), "success")
     return redirect(url_for("seller_orders.detail", part_id=part.id))
