@@ -116,6 +116,11 @@ class CancelForm(Form):
                            validators=[InputRequired(_l("Give a reason.")), Length(max=500)])
 
 
+class ProblemForm(Form):
+    note = TextAreaField(_l("What is wrong? (the seller and program staff see it)"),
+                         validators=[InputRequired(_l("Say what is wrong with the parcel.")), Length(max=1000)])
+
+
 RATE = [InputRequired(_l("Enter a rate (0 for free).")), NumberRange(min=0, max=10_000_000)]
 
 

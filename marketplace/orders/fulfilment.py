@@ -87,3 +87,25 @@ def release_due_parts(now: datetime | None = None) -> int:
             released += 1
         db.session.commit()
     return released
+
+
+def report_problem(order_id: int, part_id: int, note: str, actor_id: int | None) -> OrderPart:
+    """The customer says something is wrong with a parcel on its way (not arrived, damaged): the
+    seller's share stays held past ESCROW_RELEASE_DAYS, until the customer marks it received."""
+    part = db.session.get(OrderPart, part_id)
+    if part is None or part.order_id != order_id:
+        raise NotAllowed()
+    note = (note or "").strip()[:1000]
+    if not note:
+        raise InvalidTransition()
+    reported = db.session.execute(
+        update(OrderPart).where(OrderPart.id == part_id, OrderPart.status.in_(SHIPPED_OR_LATER),
+                                OrderPart.released_at.is_(None), OrderPart.problem_reported_at.is_(None))
+        .values(problem_reported_at=utcnow(), problem_note=note)
+        .execution_options(synchronize_session=False)).rowcount == 1
+    if not reported:
+        raise InvalidTransition()
+    db.session.refresh(part)
+    record_event(part.order, part, part.status, note, actor_id)
+    db.session.commit()
+    return part

@@ -18,7 +18,14 @@ from marketplace.orders import closing, delivery, drafts, fulfilment, lookup, no
 from marketplace.orders import status as order_status
 from marketplace.orders.access import can_view, remember_order, visible_order_or_404
 from marketplace.orders.errors import NotAllowed, OrderError, PaymentArrived, PricesChanged
-from marketplace.orders.forms import ActionForm, AddToCartForm, PlaceOrderForm, QuantityForm, checkout_form
+from marketplace.orders.forms import (
+    ActionForm,
+    AddToCartForm,
+    PlaceOrderForm,
+    ProblemForm,
+    QuantityForm,
+    checkout_form,
+)
 from marketplace.orders.models import Order, SystemNote
 from marketplace.payments.providers import available_methods
 
@@ -77,7 +84,7 @@ def _merge_cart_at_sign_in(sender, user, **extra) -> None:
 def _render_cart(status: int = 200):
     summary = carts.summarize_cart(_current_cart(), _buyer_id())
     return render_template("orders/cart.html", summary=summary, quantity_form=QuantityForm(),
-                           action_form=ActionForm()), status
+                           action_form=ActionForm(), problem_form=ProblemForm()), status
 
 
 @bp.get("/cart")
@@ -318,6 +325,27 @@ def confirm_received(public_id: str, part_id: int):
     return redirect(url_for("orders.order_detail", public_id=public_id))
 
 
+@bp.post("/orders/<public_id>/parts/<int:part_id>/problem")
+@allow(PUBLIC)
+def report_problem(public_id: str, part_id: int):
+    """Something is wrong with a parcel: its seller's share stays held until the customer receives it."""
+    order = visible_order_or_404(public_id)
+    form = ProblemForm()
+    if not form.validate_on_submit():
+        flash(_("Say what is wrong with the parcel."), "error")
+        return redirect(url_for("orders.order_detail", public_id=public_id))
+    try:
+        fulfilment.report_problem(order.id, part_id, form.note.data, _buyer_id())
+    except NotAllowed:
+        abort(404)
+    except OrderError:
+        flash(_("A problem cannot be reported for that parcel now."), "error")
+    else:
+        flash(_("Thank you. The seller and program staff see your message; the payment stays with the program "
+                "until you mark the parcel received."), "success")
+    return redirect(url_for("orders.order_detail", public_id=public_id))
+
+
 @bp.get("/orders/view/<token>")
 @allow(PUBLIC)
 def guest_order(token: str):
@@ -334,4 +362,4 @@ def _render_order(order: Order):
     return render_template("orders/order_detail.html", order=order, payment=order.payment,
                            live_total_idr=order_status.live_total_idr(order),
                            amount_to_pay_idr=order_status.amount_to_pay_idr(order),
-                           action_form=ActionForm())
+                           action_form=ActionForm(), problem_form=ProblemForm())
