@@ -252,9 +252,10 @@ def test_seller_pages(audit):
 def test_staff_pages(audit):
     staff = audit(email="staf@lrppn-banyuwangi.id")
     staff.check_each("/staff/", "/staff/partners", "/staff/moderation/", "/staff/payouts",
-                     "/staff/payouts/awaiting-payment")
+                     "/staff/payouts/awaiting-payment", "/staff/payouts/refunds")
     staff.open("/staff/payouts")
-    staff.follow("main a[href^='/staff/payouts/']:not([href$='awaiting-payment'])", "payouts of one business")
+    staff.follow("main a[href^='/staff/payouts/']:not([href$='awaiting-payment']):not([href$='/refunds'])",
+                 "payouts of one business")
     staff.open("/staff/")
     staff.follow("main a[href^='/staff/people/']", "a person's page")
     assert_no_violations(staff)

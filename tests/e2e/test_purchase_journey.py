@@ -1,5 +1,6 @@
-"""A customer buys from two graduates in one checkout (bank transfer), both fulfil their part and
-see the ledger credit: the whole marketplace loop in a real browser, on the demo data."""
+"""A customer buys from two graduates in one checkout (bank transfer), program staff confirm the
+transfer, both sellers fulfil their part and see the ledger credit: the whole marketplace loop in a real
+browser, on the demo data."""
 import re
 
 import pytest
@@ -23,12 +24,20 @@ def test_a_customer_buys_from_two_sellers_who_fulfil_and_are_credited(new_page, 
         assert title in customer.content()
     order_path = check_out_by_bank_transfer(customer, "Putri Ayu")
 
+    # The transfer reaches the program's account: program staff record its exact amount.
+    staff = new_page()
+    sign_in(staff, "staf@lrppn-banyuwangi.id")
+    staff.goto("/staff/payouts/awaiting-payment")
+    waiting = staff.locator("li.card:has-text('Putri Ayu')").first
+    waiting.locator("input[name=amount_idr]").fill(waiting.get_attribute("data-to-transfer"))
+    waiting.locator("button[type=submit]").click()
+    staff.wait_for_load_state()
+
     for shop in SHOPS:
         seller = new_page()
         sign_in(seller, SELLERS[shop])
         seller.goto("/seller/orders")
         seller.locator("a[href^='/seller/orders/']:has-text('Putri Ayu')").first.click()
-        seller.click("form[action$='/confirm-payment'] button[type=submit]")
         seller.click("form[action$='/advance/packed'] button[type=submit]")
         seller.fill("input[name=courier]", "JNE")
         seller.fill("input[name=tracking_number]", "JNE0012345678")
