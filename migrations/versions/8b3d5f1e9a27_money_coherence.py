@@ -2,7 +2,7 @@
 orders: when a part shipped, when its money was released, a problem the customer reported
 
 Revision ID: 8b3d5f1e9a27
-Revises: a7c3e9f1d2b0
+Revises: 81331dbb09f6
 Create Date: 2026-11-30 15:30:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8b3d5f1e9a27'
-down_revision = 'a7c3e9f1d2b0'
+down_revision = '81331dbb09f6'
 branch_labels = None
 depends_on = None
 
