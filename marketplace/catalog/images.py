@@ -123,15 +123,17 @@ def _delete_quietly(storage, key: str) -> None:
 
 def key_in_use(key: str, ignore: list | None = None) -> bool:
     """Whether a product photo (other than those in ``ignore``), a logo or a banner still shows the file:
-    a duplicated product shares its photos' files, so a file goes only with its last row."""
+    a duplicated product shares its photos' files, so a file goes only with its last row. Rows as stored:
+    without autoflush, so a failed save's own new row (a logo just set) does not keep its file."""
     ignore_ids = [p.id for p in ignore or [] if p.id is not None]
-    used = db.session.execute(
-        select(func.count()).select_from(ProductPhoto)
-        .where(ProductPhoto.key == key, ProductPhoto.id.not_in(ignore_ids or [0]))).scalar_one()
-    if used:
-        return True
-    return bool(db.session.execute(select(func.count()).select_from(Business).where(
-        or_(Business.logo_key == key, Business.banner_key == key))).scalar_one())
+    with db.session.no_autoflush:
+        used = db.session.execute(
+            select(func.count()).select_from(ProductPhoto)
+            .where(ProductPhoto.key == key, ProductPhoto.id.not_in(ignore_ids or [0]))).scalar_one()
+        if used:
+            return True
+        return bool(db.session.execute(select(func.count()).select_from(Business).where(
+            or_(Business.logo_key == key, Business.banner_key == key))).scalar_one())
 
 
 _DISCARDED = "discarded_image_keys"

@@ -1,15 +1,19 @@
 """Photo uploads: only real, reasonably sized pictures; metadata stripped; nothing left behind on failure."""
 import io
+import itertools
 import zlib
+from contextlib import contextmanager
 
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from marketplace.catalog import images, products
+from marketplace.catalog import images, products, storefronts
+from marketplace.catalog.errors import PhotoStorageDown
 from marketplace.catalog.models import ProductPhoto
 from marketplace.core.transactions import transaction
 from marketplace.extensions import db
+from marketplace.storage import StorageError
 from tests import factories
 
 
@@ -106,57 +110,45 @@ def test_at_most_six_photos(client, seller, stored_files):
     assert _photo_count() == 5 and stored_files() == before
 
 
-def test_a_storage_failure_midway_removes_what_was_written(app, seller, stored_files):
-    product = factories.product(seller)
+@contextmanager
+def storage_failing(app, fails):
+    """The storage boundary failing (full disk, network) on the writes ``fails(key, n)`` picks (n counts
+    from 1): not our code path, so a stand-in is fair."""
     real = images.get_storage()
+    writes = itertools.count(1)
 
-    class FailsOnThirdWrite:
-        """The storage boundary failing (full disk, network): not our code path, so a stand-in is fair."""
-        writes = 0
-
+    class Failing:
         def put(self, key, data, content_type):
-            FailsOnThirdWrite.writes += 1
-            if FailsOnThirdWrite.writes == 3:
-                raise OSError("disk full")
+            if fails(key, next(writes)):
+                raise StorageError(f"storage refused {key}")
             real.put(key, data, content_type)
 
         def __getattr__(self, name):
             return getattr(real, name)
 
-    app.extensions["storage"]["backend"] = FailsOnThirdWrite()
+    app.extensions["storage"]["backend"] = Failing()
     try:
-        with pytest.raises(OSError):
-            products.add_photos(product, [factories.image_bytes()])
+        yield
     finally:
         app.extensions["storage"]["backend"] = real
-    db.session.rollback()
-    assert stored_files() == set()
 
 
-def test_photos_can_be_reordered_and_removed_and_shared_files_survive(client, seller, stored_files):
+def test_a_storage_failure_midway_removes_what_was_written(app, seller, stored_files):
     product = factories.product(seller)
     db.session.commit()
-    _upload(client, product, factories.image_bytes(colour=(1, 2, 3)), factories.image_bytes(colour=(9, 9, 9)))
-    db.session.refresh(product)
-    first, second = product.photos
-    client.post(f"/seller/products/{product.id}/photos/{second.id}/move", data={"direction": "up"})
-    db.session.expire_all()
-    assert [p.id for p in product.photos] == [second.id, first.id]
-
-    client.post(f"/seller/products/{product.id}/duplicate")  # the copy shares the same files
-    client.post(f"/seller/products/{product.id}/photos/{first.id}/delete")
-    assert first.key in stored_files()  # still shown by the copy
-    db.session.expire_all()
-    assert [p.id for p in product.photos] == [second.id]
+    with storage_failing(app, lambda key, n: n == 3), pytest.raises(PhotoStorageDown):
+        products.add_photos(product, [factories.image_bytes()])
+    assert stored_files() == set() and _photo_count() == 0
 
 
-def test_removing_the_only_user_of_a_file_deletes_it(client, seller, stored_files):
-    product = factories.product(seller)
+def test_a_storefront_whose_banner_cannot_be_stored_leaves_no_logo_behind(app, stored_files):
+    owner = factories.user("graduate")
     db.session.commit()
-    _upload(client, product, factories.image_bytes())
-    photo = db.session.execute(select(ProductPhoto)).scalar_one()
-    client.post(f"/seller/products/{product.id}/photos/{photo.id}/delete")
+    with storage_failing(app, lambda key, n: key.startswith("banners/")), pytest.raises(PhotoStorageDown):
+        storefronts.save_business(owner.id, storefronts.BusinessData(name="Toko Sari", city="Genteng"),
+                                  logo=factories.image_bytes(), banner=factories.image_bytes(colour=(0, 0, 200)))
     assert stored_files() == set()
+    assert storefronts.business_of(owner.id) is None
 
 
 class LaterStepFailed(Exception):
