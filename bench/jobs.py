@@ -12,6 +12,7 @@ median). Not part of the test suite.
 """
 from __future__ import annotations
 
+import json
 import shutil
 import statistics
 import sys
@@ -34,6 +35,8 @@ TITLES = ["Penjahit", "Kurir", "Kasir", "Admin Gudang", "Barista", "Juru Masak",
 SKILLS = ["menjahit", "mengemudi", "kasir", "excel", "kopi", "memasak", "desain", "stok", "pelayanan",
           "listrik", "pengemasan", "sablon"]
 CITIES = catalog.CITIES
+TRAINING_SENT = json.dumps([{"kind": "business", "title": "Pelatihan usaha", "started_on": "2026-02-02",
+                             "finished_on": "2026-04-30"}])  # what an application keeps of the training record
 
 
 def load(db_url: str) -> dict:
@@ -80,9 +83,9 @@ def load(db_url: str) -> dict:
             # Every graduate applies to 10 different vacancies; the first 500 graduates also apply to the first
             # vacancy, which therefore gets about 500 applications.
             f"INSERT INTO applications (vacancy_id, applicant_id, name, email, city, skills, experience, "
-            f"training_title, cover_note, cv_key, cv_filename, cv_bytes, stage, created_at, stage_changed_at) "
+            f"trainings, cover_note, cv_key, cv_filename, cv_bytes, stage, created_at, stage_changed_at) "
             f"SELECT DISTINCT ON (v, u.id) v, u.id, u.name, u.email, 'Banyuwangi', 'menjahit,kasir', "
-            f"'Dua tahun bekerja', 'Pelatihan usaha', 'Saya siap bekerja.', 'private/cvs/bench.pdf', 'cv.pdf', "
+            f"'Dua tahun bekerja', '{TRAINING_SENT}', 'Saya siap bekerja.', 'private/cvs/bench.pdf', 'cv.pdf', "
             f"20000, (ARRAY['applied','screening','interview','offer','hired','not_selected'])[1 + (u.id + k) % 6], "
             f"now(), now() FROM users u CROSS JOIN generate_series(1, {PER_GRADUATE}) k "
             f"CROSS JOIN LATERAL (SELECT CASE WHEN k = 1 AND u.id % {GRADUATES // 500} = 0 THEN "

@@ -7,7 +7,6 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
@@ -33,6 +32,7 @@ from marketplace.jobs.models import (
 )
 from marketplace.jobs.pipeline import set_stage
 from marketplace.jobs.profile import graduate_only, profile_of, storefront_url_of
+from marketplace.jobs.training import trainings_of
 from marketplace.notifications.services import send_email
 from marketplace.storage import get_storage
 
@@ -49,9 +49,7 @@ class Snapshot:
     city: str
     skills: str
     experience: str
-    training_title: str
-    training_started_on: date | None
-    training_finished_on: date | None
+    trainings: list[dict]  # the program's training record (``TrainingRecord.as_sent``), if the applicant sends it
     storefront_url: str | None
     cover_note: str
     cv_filename: str | None
@@ -104,18 +102,18 @@ def already_applied(user: User, vacancy_id: int) -> bool:
 
 
 def snapshot(user: User, *, cover_note: str, share_phone: bool, cv_filename: str | None,
-             cv_bytes: int | None) -> Snapshot:
+             cv_bytes: int | None, share_training: bool = True) -> Snapshot:
     profile = profile_of(user)
     return Snapshot(
         name=user.name, email=user.email, phone=user.phone if share_phone else None, city=profile.city or "",
-        skills=profile.skills or "", experience=profile.experience or "", training_title=profile.training_title or "",
-        training_started_on=profile.training_started_on, training_finished_on=profile.training_finished_on,
+        skills=profile.skills or "", experience=profile.experience or "",
+        trainings=[t.as_sent() for t in trainings_of(user.id)] if share_training else [],
         storefront_url=storefront_url_of(user) if profile.link_storefront else None,
         cover_note=(cover_note or "").strip(), cv_filename=cv_filename, cv_bytes=cv_bytes)
 
 
 def prepare_application(user: User, vacancy_id: int, *, cover_note: str, share_phone: bool, cv: bytes | None,
-                        cv_filename: str | None) -> tuple[Snapshot, str]:
+                        cv_filename: str | None, share_training: bool = True) -> tuple[Snapshot, str]:
     """Check the CV and keep it aside until the applicant confirms; return the preview and a signed token
     for the confirmation. Nothing is sent yet."""
     vacancy = open_vacancy_for_applying(user, vacancy_id)
@@ -125,9 +123,10 @@ def prepare_application(user: User, vacancy_id: int, *, cover_note: str, share_p
     filename = clean_filename(cv_filename)
     get_storage().put(_pending_key(user.id), cv, "application/pdf")
     preview = snapshot(user, cover_note=cover_note, share_phone=share_phone, cv_filename=filename,
-                       cv_bytes=len(cv))
+                       cv_bytes=len(cv), share_training=share_training)
     token = tokens.make_token(APPLY_PREVIEW, {"u": user.id, "v": vacancy.id, "h": hashlib.sha256(cv).hexdigest(),
-                                              "f": filename, "n": preview.cover_note, "p": bool(share_phone)})
+                                              "f": filename, "n": preview.cover_note, "p": bool(share_phone),
+                                              "t": bool(share_training)})
     return preview, token
 
 
@@ -153,12 +152,12 @@ def submit_application(user: User, vacancy_id: int, token: str) -> Application:
     if already_applied(user, vacancy.id):
         raise JobsError("already_applied")
     snap = snapshot(user, cover_note=str(data.get("n") or ""), share_phone=bool(data.get("p")),
+                    share_training=bool(data.get("t", True)),
                     cv_filename=str(data.get("f") or "cv.pdf"), cv_bytes=len(cv))
     key = f"private/cvs/{secrets.token_hex(16)}.pdf"
     application = Application(
         vacancy_id=vacancy.id, applicant_id=user.id, name=snap.name, email=snap.email, phone=snap.phone,
-        city=snap.city, skills=snap.skills, experience=snap.experience, training_title=snap.training_title,
-        training_started_on=snap.training_started_on, training_finished_on=snap.training_finished_on,
+        city=snap.city, skills=snap.skills, experience=snap.experience, trainings=snap.trainings,
         storefront_url=snap.storefront_url, cover_note=snap.cover_note, cv_key=key, cv_filename=snap.cv_filename,
         cv_bytes=snap.cv_bytes, stage=Stage.APPLIED.value)
     application.events.append(ApplicationEvent(stage=Stage.APPLIED.value))

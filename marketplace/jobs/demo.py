@@ -12,17 +12,21 @@ from marketplace.jobs.models import (
     Application,
     ApplicationEvent,
     ApplicationNote,
+    ApplicationReference,
     Firm,
     FirmMember,
     FirmStatus,
     MemberRole,
     Stage,
+    TrainingKind,
+    TrainingRecord,
     Vacancy,
     WorkProfile,
 )
 from marketplace.jobs.vacancies import normalise_skills
 from marketplace.storage import get_storage
 
+STAFF_EMAIL = "staf@lrppn-banyuwangi.id"  # records the program's trainings (marketplace/demo.py creates her)
 FIRMS = [
     ("mitra1@pasarbangkit.id", "PT Osing Kreatif Nusantara", "3512000000011", "Kreatif dan tekstil", "Banyuwangi",
      "Yusuf Hakim"),
@@ -62,6 +66,22 @@ PROFILES = {
     "wati": ("Banyuwangi", "menjahit, obras, pola", "Menjahit seragam sekolah dan kebaya pesanan."),
     "agus": ("Srono", "sablon, desain, media sosial", "Membuat desain kaos untuk komunitas."),
 }
+
+
+def _trainings(graduate, staff) -> list[TrainingRecord]:
+    """The program's two trainings, as its staff record them: business first, then life skills."""
+    cohort = graduate.cohort
+    started = cohort.started_on if cohort else date(2026, 2, 2)
+    finished = cohort.graduated_on if cohort and cohort.graduated_on else started + timedelta(weeks=12)
+    middle = started + (finished - started) / 2
+    recorder = staff.id if staff is not None else None
+    return [
+        TrainingRecord(user_id=graduate.id, kind=TrainingKind.BUSINESS.value, title="Bina Usaha: kewirausahaan dan "
+                       "pembukuan sederhana", started_on=started, finished_on=middle, recorded_by_id=recorder),
+        TrainingRecord(user_id=graduate.id, kind=TrainingKind.LIFE_SKILLS.value, title="Keterampilan hidup dan "
+                       "kesiapan kerja", started_on=middle + timedelta(days=1), finished_on=finished,
+                       recorded_by_id=recorder),
+    ]
 
 
 def demo_pdf(name: str) -> bytes:
@@ -113,17 +133,16 @@ def seed() -> None:
         vacancies.append(vacancy)
     db.session.flush()
     graduates = {}
+    staff = accounts.find_user_by_email(STAFF_EMAIL)
     for prefix, (city, skills, experience) in PROFILES.items():
         graduate = accounts.find_user_by_email(f"{prefix}@pasarbangkit.id")
         if graduate is None:
             continue
         graduates[prefix] = graduate
-        cohort = graduate.cohort
-        db.session.add(WorkProfile(
-            user_id=graduate.id, city=city, skills=normalise_skills(skills), experience=experience,
-            training_title="Pelatihan usaha dan keterampilan hidup",
-            training_started_on=cohort.started_on if cohort else date(2026, 2, 2),
-            training_finished_on=cohort.graduated_on if cohort else None, digest_opt_in=True))
+        db.session.add(WorkProfile(user_id=graduate.id, city=city, skills=normalise_skills(skills),
+                                   experience=experience, digest_opt_in=True))
+        for record in _trainings(graduate, staff):
+            db.session.add(record)
     storage = get_storage()
     order = [Stage.APPLIED.value, Stage.SCREENING.value, Stage.INTERVIEW.value, Stage.OFFER.value, Stage.HIRED.value]
     for n, (prefix, vacancy_index, stage) in enumerate(APPLICATIONS):
@@ -138,7 +157,7 @@ def seed() -> None:
         application = Application(
             vacancy_id=vacancy.id, applicant_id=graduate.id, name=graduate.name, email=graduate.email, city=city,
             skills=normalise_skills(skills), experience=experience,
-            training_title="Pelatihan usaha dan keterampilan hidup", cover_note="Saya tertarik dan siap belajar.",
+            trainings=[t.as_sent() for t in _trainings(graduate, staff)], cover_note="Saya tertarik dan siap belajar.",
             cv_key=key, cv_filename=f"cv-{prefix}.pdf", cv_bytes=len(cv), stage=stage,
             created_at=now - timedelta(days=10), stage_changed_at=now - timedelta(days=2))
         path = order[: order.index(stage) + 1] if stage in order else [Stage.APPLIED.value, stage]
@@ -154,6 +173,10 @@ def seed() -> None:
             application.events.append(event)
         db.session.add(application)
         db.session.flush()
+        if stage == Stage.INTERVIEW.value:
+            application.reference = ApplicationReference(
+                author_name="Rahma (mentor)", body="Tekun, tepat waktu dan cepat belajar; usahanya tumbuh stabil "
+                                                   "selama pendampingan.")
         if stage in (Stage.SCREENING.value, Stage.INTERVIEW.value):
             db.session.add(ApplicationNote(application_id=application.id, author_id=firms[0].members[0].user_id
                                            if vacancy.firm_id == firms[0].id else firms[1].members[0].user_id,

@@ -19,14 +19,19 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from marketplace.accounts.forms import LANGUAGE_CHOICES, _email_field
 from marketplace.core.forms import Form, RupiahField
-from marketplace.jobs import pipeline, profile, vacancies
-from marketplace.jobs.models import EmploymentType, Stage
+from marketplace.jobs import pipeline, profile, training, vacancies
+from marketplace.jobs.models import EmploymentType, Stage, TrainingKind
 
 EMPLOYMENT_TYPES = {
     EmploymentType.FULL_TIME.value: _l("Full-time"),
     EmploymentType.PART_TIME.value: _l("Part-time"),
     EmploymentType.CONTRACT.value: _l("Contract"),
     EmploymentType.APPRENTICESHIP.value: _l("Apprenticeship (magang)"),
+}
+TRAINING_KINDS = {
+    TrainingKind.BUSINESS.value: _l("Business training"),
+    TrainingKind.LIFE_SKILLS.value: _l("Life-skills training"),
+    TrainingKind.OTHER.value: _l("Other training"),
 }
 STAGES = {
     Stage.APPLIED.value: _l("Applied"),
@@ -96,23 +101,19 @@ class ProfileForm(Form):
     city = StringField(_l("City or regency where you want to work"), validators=[Optional(), Length(max=80)])
     skills = StringField(_l("Skills (separated by commas)"), validators=[Optional(), Length(max=400)])
     experience = TextAreaField(_l("Work experience"), validators=[Optional(), Length(max=5000)])
-    training_title = StringField(_l("Training received"), validators=[Optional(), Length(max=160)])
-    training_started_on = DateField(_l("Training started"), validators=[Optional()])
-    training_finished_on = DateField(_l("Training finished"), validators=[Optional()])
     link_storefront = BooleanField(_l("Link my shop as a portfolio in my applications"))
     digest_opt_in = BooleanField(_l("Send me a weekly email of new vacancies that match my skills and city"))
 
     def to_data(self) -> profile.ProfileData:
         return profile.ProfileData(
             city=self.city.data or "", skills=self.skills.data or "", experience=self.experience.data or "",
-            training_title=self.training_title.data or "", training_started_on=self.training_started_on.data,
-            training_finished_on=self.training_finished_on.data, link_storefront=self.link_storefront.data,
-            digest_opt_in=self.digest_opt_in.data)
+            link_storefront=self.link_storefront.data, digest_opt_in=self.digest_opt_in.data)
 
 
 class ApplyForm(Form):
     cover_note = TextAreaField(_l("Cover note"), validators=[Optional(), Length(max=3000)])
     share_phone = BooleanField(_l("Share my phone number with the firm"))
+    share_training = BooleanField(_l("Send the training record my program keeps"), default=True)
     cv = FileField(_l("CV (PDF)"))
 
 
@@ -136,3 +137,29 @@ class BulkMoveForm(Form):
 
 class NoteForm(Form):
     body = TextAreaField(_l("Note (only your firm's members see it)"), validators=[DataRequired(), Length(max=5000)])
+
+
+class TrainingForm(Form):
+    """Staff record a training for every graduate of a cohort, or for one graduate (``c<id>`` / ``g<id>``)."""
+
+    recipient = SelectField(_l("For"), validators=[DataRequired()], choices=[])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, v) for k, v in TRAINING_KINDS.items()])
+    title = StringField(_l("Training"), validators=[DataRequired(), Length(max=160)])
+    started_on = DateField(_l("Started on"), validators=[InputRequired()])
+    finished_on = DateField(_l("Finished on"), validators=[Optional()])
+
+    def for_program(self, trainings: training.ProgramTrainings) -> TrainingForm:
+        cohorts = [(f"c{c.id}", _l("Every graduate of %(cohort)s", cohort=c.name)) for c in trainings.cohorts]
+        people = [(f"g{g.graduate.id}", g.graduate.name) for g in trainings.graduates]
+        self.recipient.choices = {str(_l("Cohorts")): cohorts, str(_l("One graduate")): people}
+        return self
+
+    def recipient_ids(self) -> tuple[int | None, int | None]:
+        """(cohort id, graduate id): exactly one is set."""
+        kind, number = self.recipient.data[:1], self.recipient.data[1:]
+        value = int(number) if number.isdigit() and len(number) < 12 else 0
+        return (value, None) if kind == "c" else (None, value)
+
+    def to_data(self) -> training.TrainingData:
+        return training.TrainingData(kind=self.kind.data, title=self.title.data or "",
+                                     started_on=self.started_on.data, finished_on=self.finished_on.data)

@@ -1,14 +1,15 @@
 """Partner firms, their members, vacancies, graduates' work profiles, applications and the hiring pipeline.
 
 An application keeps a snapshot of exactly what the applicant chose to send (name, contact, skills,
-experience, training, cover note, CV): the firm reads that snapshot and nothing else about the person.
+experience, the program's training record, cover note, CV): the firm reads that snapshot and nothing else
+about the person.
 """
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.timeutil import utcnow
@@ -50,6 +51,12 @@ class Stage(str, enum.Enum):
     HIRED = "hired"
     NOT_SELECTED = "not_selected"
     WITHDRAWN = "withdrawn"
+
+
+class TrainingKind(str, enum.Enum):
+    BUSINESS = "business"        # running a small business: bookkeeping, pricing, selling
+    LIFE_SKILLS = "life_skills"  # life skills: communication, work habits, money at home
+    OTHER = "other"              # a vocational course, or a record kept before kinds were
 
 
 FINAL_STAGES = (Stage.HIRED.value, Stage.NOT_SELECTED.value, Stage.WITHDRAWN.value)
@@ -166,9 +173,6 @@ class WorkProfile(db.Model):
     city: Mapped[str] = mapped_column(String(80), default="")
     skills: Mapped[str] = mapped_column(String(400), default="")
     experience: Mapped[str] = mapped_column(Text, default="")
-    training_title: Mapped[str] = mapped_column(String(160), default="")
-    training_started_on: Mapped[date | None] = mapped_column(Date)
-    training_finished_on: Mapped[date | None] = mapped_column(Date)
     link_storefront: Mapped[bool] = mapped_column(default=False)
     digest_opt_in: Mapped[bool] = mapped_column(default=True)
     digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -179,6 +183,30 @@ class WorkProfile(db.Model):
     @property
     def skill_list(self) -> list[str]:
         return [s for s in self.skills.split(",") if s]
+
+
+class TrainingRecord(db.Model):
+    """A training the program gave a graduate, with its dates, recorded by the program's staff (the program keeps
+    the training record; the graduate cannot edit it, only choose whether an application carries it)."""
+
+    __tablename__ = "training_records"
+    __table_args__ = (
+        CheckConstraint("finished_on IS NULL OR finished_on >= started_on", name="training_dates_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    title: Mapped[str] = mapped_column(String(160))
+    started_on: Mapped[date] = mapped_column(Date)
+    finished_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def as_sent(self) -> dict:
+        """What an application keeps of it."""
+        return {"kind": self.kind, "title": self.title, "started_on": self.started_on.isoformat(),
+                "finished_on": self.finished_on.isoformat() if self.finished_on else None}
 
 
 class Application(db.Model):
@@ -198,9 +226,8 @@ class Application(db.Model):
     city: Mapped[str] = mapped_column(String(80), default="")
     skills: Mapped[str] = mapped_column(String(400), default="")
     experience: Mapped[str] = mapped_column(Text, default="")
-    training_title: Mapped[str] = mapped_column(String(160), default="")
-    training_started_on: Mapped[date | None] = mapped_column(Date)
-    training_finished_on: Mapped[date | None] = mapped_column(Date)
+    # The program's training record as it was sent: [{"kind", "title", "started_on", "finished_on"}], ISO dates.
+    trainings: Mapped[list] = mapped_column(JSON, default=list)
     storefront_url: Mapped[str | None] = mapped_column(String(300))
     cover_note: Mapped[str] = mapped_column(Text, default="")
     cv_key: Mapped[str | None] = mapped_column(String(200))

@@ -1,6 +1,7 @@
 """The job board's part of "download my data" and "delete my account".
 
 Tables pointing at users: firm_members, firm_invitations (invited_by_id, accepted_user_id), work_profiles,
+training_records (user_id, recorded_by_id),
 applications (applicant_id) and application_notes (author_id); application_references hang on
 applications (a mentor's reference the applicant attached).
 """
@@ -17,6 +18,7 @@ from marketplace.jobs.models import (
     ApplicationReference,
     FirmInvitation,
     FirmMember,
+    TrainingRecord,
     Vacancy,
     WorkProfile,
 )
@@ -24,6 +26,8 @@ from marketplace.storage import get_storage
 
 COVERS = {
     "work_profiles": "exported; deleted",
+    "training_records": "the person's trainings are exported and deleted; a staff member's name leaves the "
+                        "trainings they recorded (recorded_by is forgotten)",
     "applications": "exported; the CV file is deleted and every personal field blanked (a hire's stage and "
                     "dates stay, unnamed, because the impact report counts placements)",
     "application_notes": "notes written by the person are exported and stay with the firm unsigned; notes "
@@ -54,7 +58,10 @@ def export_user_data(user) -> dict:
     invitations = db.session.execute(select(FirmInvitation).where(
         or_(FirmInvitation.invited_by_id == user.id, FirmInvitation.accepted_user_id == user.id))
         .order_by(FirmInvitation.id)).scalars().all()
+    trainings = db.session.execute(select(TrainingRecord).where(TrainingRecord.user_id == user.id)
+                                   .order_by(TrainingRecord.started_on, TrainingRecord.id)).scalars().all()
     return {
+        "trainings": [t.as_sent() for t in trainings],
         "firm": None if membership is None else {
             "legal_name": membership.firm.legal_name, "nib": membership.firm.nib, "role": membership.role,
             "added_at": _iso(membership.added_at)},
@@ -64,13 +71,12 @@ def export_user_data(user) -> dict:
                           for n in notes],
         "work_profile": None if profile is None else {
             "city": profile.city, "skills": profile.skill_list, "experience": profile.experience,
-            "training_title": profile.training_title, "training_started_on": _iso(profile.training_started_on),
-            "training_finished_on": _iso(profile.training_finished_on), "link_storefront": profile.link_storefront,
+            "link_storefront": profile.link_storefront,
             "digest_opt_in": profile.digest_opt_in},
         "applications": [{
             "vacancy": a.vacancy.title, "firm": a.vacancy.firm.legal_name, "stage": a.stage,
             "sent_at": _iso(a.created_at), "name": a.name, "email": a.email, "phone": a.phone, "city": a.city,
-            "skills": a.skill_list, "experience": a.experience, "training_title": a.training_title,
+            "skills": a.skill_list, "experience": a.experience, "trainings": a.trainings,
             "storefront_url": a.storefront_url, "cover_note": a.cover_note, "cv_filename": a.cv_filename,
             "interview_at": _iso(a.interview_at), "interview_place": a.interview_place, "start_on": _iso(a.start_on),
             "history": [{"stage": e.stage, "at": _iso(e.created_at)} for e in a.events],
@@ -97,9 +103,7 @@ def erase_user_data(user) -> None:
         application.city = ""
         application.skills = ""
         application.experience = ""
-        application.training_title = ""
-        application.training_started_on = None
-        application.training_finished_on = None
+        application.trainings = []
         application.storefront_url = None
         application.cover_note = ""
         application.cv_key = None
@@ -113,6 +117,9 @@ def erase_user_data(user) -> None:
                            .values(interview_place=None))
     storage.delete(f"private/cv-pending/u{user.id}.pdf")
     db.session.execute(delete(WorkProfile).where(WorkProfile.user_id == user.id))
+    db.session.execute(delete(TrainingRecord).where(TrainingRecord.user_id == user.id))
+    db.session.execute(update(TrainingRecord).where(TrainingRecord.recorded_by_id == user.id)
+                       .values(recorded_by_id=None))
     db.session.execute(update(ApplicationNote).where(ApplicationNote.author_id == user.id).values(author_id=None))
     db.session.execute(delete(FirmMember).where(FirmMember.user_id == user.id))
     db.session.execute(update(FirmInvitation).where(FirmInvitation.accepted_user_id == user.id)

@@ -1,9 +1,7 @@
-"""A graduate's work profile: what they may choose to send with an application, and nothing before that.
-"""
+"""A graduate's work profile: what they may choose to send with an application, and nothing before that."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import select
 
@@ -11,7 +9,7 @@ from marketplace.accounts import tokens
 from marketplace.accounts.models import Role, User
 from marketplace.catalog import queries as storefronts
 from marketplace.extensions import db
-from marketplace.jobs.errors import InvalidInput, NotFound
+from marketplace.jobs.errors import NotFound
 from marketplace.jobs.models import WorkProfile
 from marketplace.jobs.vacancies import normalise_skills
 
@@ -21,9 +19,6 @@ class ProfileData:
     city: str = ""
     skills: str = ""
     experience: str = ""
-    training_title: str = ""
-    training_started_on: date | None = None
-    training_finished_on: date | None = None
     link_storefront: bool = False
     digest_opt_in: bool = True
 
@@ -35,22 +30,16 @@ def graduate_only(user: User) -> User:
 
 
 def profile_of(user: User) -> WorkProfile:
-    """The saved profile, or an unsaved one filled from the program's training record (the cohort's dates)."""
+    """The saved profile, or an unsaved empty one. (The training record is the program's: ``training.py``.)"""
     graduate_only(user)
     profile = db.session.execute(select(WorkProfile).where(WorkProfile.user_id == user.id)).scalar_one_or_none()
     if profile is not None:
         return profile
-    cohort = user.cohort
-    return WorkProfile(user_id=user.id, city="", skills="", experience="", link_storefront=False, digest_opt_in=True,
-                       training_title="", training_started_on=cohort.started_on if cohort else None,
-                       training_finished_on=cohort.graduated_on if cohort else None)
+    return WorkProfile(user_id=user.id, city="", skills="", experience="", link_storefront=False, digest_opt_in=True)
 
 
 def save_profile(user: User, data: ProfileData) -> WorkProfile:
     graduate_only(user)
-    if (data.training_started_on and data.training_finished_on
-            and data.training_finished_on < data.training_started_on):
-        raise InvalidInput("training_dates")
     profile = db.session.execute(select(WorkProfile).where(WorkProfile.user_id == user.id)).scalar_one_or_none()
     if profile is None:
         profile = WorkProfile(user_id=user.id)
@@ -58,9 +47,6 @@ def save_profile(user: User, data: ProfileData) -> WorkProfile:
     profile.city = data.city.strip()
     profile.skills = normalise_skills(data.skills)
     profile.experience = data.experience.strip()
-    profile.training_title = data.training_title.strip()
-    profile.training_started_on = data.training_started_on
-    profile.training_finished_on = data.training_finished_on
     profile.link_storefront = bool(data.link_storefront)
     profile.digest_opt_in = bool(data.digest_opt_in)
     db.session.commit()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import itertools
 import shutil
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,16 @@ import pytest
 from marketplace.core.timeutil import jakarta_today, utcnow
 from marketplace.extensions import db
 from marketplace.jobs.demo import demo_pdf
-from marketplace.jobs.models import Application, ApplicationEvent, Firm, FirmMember, FirmStatus, Vacancy, WorkProfile
+from marketplace.jobs.models import (
+    Application,
+    ApplicationEvent,
+    Firm,
+    FirmMember,
+    FirmStatus,
+    TrainingRecord,
+    Vacancy,
+    WorkProfile,
+)
 from tests import factories
 
 _seq = itertools.count(1)
@@ -56,7 +65,9 @@ def vacancy(firm_: Firm | None = None, **fields) -> Vacancy:
 def graduate(**fields):
     user = factories.user("graduate", **fields)
     db.session.add(WorkProfile(user_id=user.id, city="Banyuwangi", skills="menjahit,kasir",
-                               experience="Dua tahun menjahit", training_title="Pelatihan usaha"))
+                               experience="Dua tahun menjahit"))
+    db.session.add(TrainingRecord(user_id=user.id, kind="business", title="Pelatihan usaha",
+                                  started_on=date(2026, 2, 2), finished_on=date(2026, 4, 30)))
     db.session.flush()
     return user
 

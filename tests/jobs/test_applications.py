@@ -22,18 +22,12 @@ def _token(html: str) -> str:
     return re.search(r'name="token" type="hidden" value="([^"]+)"', html).group(1)
 
 
-def test_the_work_profile_starts_from_the_training_record_and_is_saved(client, login_as):
-    cohort = factories.cohort()
-    user = login_as(factories.user("graduate", program_id=cohort.program_id, cohort_id=cohort.id))
+def test_the_work_profile_shows_the_programs_training_record_and_is_saved(client, login_as):
+    user = login_as(graduate())
     page = client.get("/kerja/profil").get_data(as_text=True)
-    assert cohort.started_on.isoformat() in page
-    response = client.post("/kerja/profil", data={
-        "city": "Banyuwangi", "skills": "Menjahit, kasir", "experience": "Dua tahun", "training_title": "Pelatihan",
-        "training_started_on": "2026-02-02", "training_finished_on": "2026-01-01", "digest_opt_in": "y"})
-    assert response.status_code == 400  # finished before it started
-    client.post("/kerja/profil", data={"city": "Banyuwangi", "skills": "Menjahit, kasir", "experience": "Dua tahun",
-                                       "training_title": "Pelatihan", "training_started_on": "2026-02-02",
-                                       "training_finished_on": "2026-07-31"})
+    assert "Pelatihan usaha" in page and "2026-02-02" in page and "2026-04-30" in page
+    assert 'name="training' not in page  # the program keeps the record: the graduate does not type it
+    client.post("/kerja/profil", data={"city": "Banyuwangi", "skills": "Menjahit, kasir", "experience": "Dua tahun"})
     profile = db.session.execute(select(WorkProfile).where(WorkProfile.user_id == user.id)).scalar_one()
     assert profile.skills == "menjahit,kasir" and not profile.digest_opt_in
 
@@ -44,7 +38,7 @@ def test_apply_shows_the_preview_then_sends_exactly_that(client, login_as, pdf, 
     business = factories.business(applicant)
     db.session.commit()
     login_as(applicant)
-    preview = _apply(client, v.id, pdf, share_phone="y")
+    preview = _apply(client, v.id, pdf, share_phone="y", share_training="y")
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "exactly what PT Osing will see" in html
     for shown in (applicant.name, applicant.email, "+6281234567890", "Saya siap bekerja.", "cv-sari.pdf",
@@ -59,6 +53,8 @@ def test_apply_shows_the_preview_then_sends_exactly_that(client, login_as, pdf, 
     sent = db.session.execute(select(Application)).scalar_one()
     assert (sent.name, sent.phone, sent.cover_note, sent.stage) == (applicant.name, "+6281234567890",
                                                                     "Saya siap bekerja.", "applied")
+    assert sent.trainings == [{"kind": "business", "title": "Pelatihan usaha", "started_on": "2026-02-02",
+                               "finished_on": "2026-04-30"}]
     assert sent.cv_key.startswith("private/cvs/") and stored_files() == {sent.cv_key}
     assert "Penjahit" in outbox(applicant.email)[-1].subject
     assert client.get(f"/kerja/lamaran/{sent.id}/cv").data == pdf

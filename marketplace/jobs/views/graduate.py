@@ -10,9 +10,9 @@ from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_nav
 from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.jobs import applications as applying
-from marketplace.jobs import forms, references
+from marketplace.jobs import forms, references, training
 from marketplace.jobs import profile as work_profile
-from marketplace.jobs.errors import CVRejected, InvalidInput, JobsError, NotFound
+from marketplace.jobs.errors import CVRejected, JobsError, NotFound
 from marketplace.jobs.forms import STAGES
 from marketplace.jobs.views.common import require_action_form
 from marketplace.jobs.views.firm import pdf_response
@@ -37,18 +37,14 @@ def profile():
     if request.method == "GET":
         form.skills.data = ", ".join(current.skill_list)
     if form.validate_on_submit():
-        try:
-            work_profile.save_profile(user, form.to_data())
-        except InvalidInput as exc:
-            show_error(exc, form.training_finished_on)
-        else:
-            flash(_("Your work profile is saved. Firms see it only in the applications you send."), "success")
-            vacancy_id = parse_id(request.args.get("lowongan"))
-            if vacancy_id:
-                return redirect(url_for("jobs_graduate.apply", vacancy_id=vacancy_id))
-            return redirect(url_for("jobs_graduate.applications"))
+        work_profile.save_profile(user, form.to_data())
+        flash(_("Your work profile is saved. Firms see it only in the applications you send."), "success")
+        vacancy_id = parse_id(request.args.get("lowongan"))
+        if vacancy_id:
+            return redirect(url_for("jobs_graduate.apply", vacancy_id=vacancy_id))
+        return redirect(url_for("jobs_graduate.applications"))
     status = 400 if request.method == "POST" else 200
-    return render_template("jobs/graduate/profile.html", form=form,
+    return render_template("jobs/graduate/profile.html", form=form, trainings=training.trainings_of(user.id),
                            has_storefront=work_profile.storefront_url_of(user) is not None), status
 
 
@@ -72,7 +68,7 @@ def apply(vacancy_id: int):
         try:
             preview, token = applying.prepare_application(
                 user, vacancy.id, cover_note=form.cover_note.data or "", share_phone=form.share_phone.data, cv=data,
-                cv_filename=getattr(upload, "filename", None))
+                cv_filename=getattr(upload, "filename", None), share_training=form.share_training.data)
         except NotFound:
             abort(404)
         except CVRejected as exc:
@@ -85,7 +81,8 @@ def apply(vacancy_id: int):
                                    confirm_form=forms.ConfirmApplicationForm(token=token))
     status = 400 if request.method == "POST" else 200
     return render_template("jobs/graduate/apply.html", form=form, vacancy=vacancy,
-                           profile=work_profile.profile_of(user), has_phone=bool(user.phone)), status
+                           profile=work_profile.profile_of(user), has_phone=bool(user.phone),
+                           has_trainings=bool(training.trainings_of(user.id))), status
 
 
 @bp.post("/lamar/<int:vacancy_id>/kirim")

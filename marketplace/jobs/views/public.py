@@ -16,7 +16,7 @@ from marketplace.core.text import plain_text, shorten
 from marketplace.jobs import applications, digest, firms
 from marketplace.jobs import listing as board
 from marketplace.jobs.errors import JobsError
-from marketplace.jobs.forms import EMPLOYMENT_TYPES, STAGES
+from marketplace.jobs.forms import EMPLOYMENT_TYPES, STAGES, TRAINING_KINDS
 from marketplace.jobs.models import EmploymentType
 from marketplace.jobs.views.common import int_arg, page_arg
 
@@ -39,6 +39,11 @@ def employment_type_label(value: str) -> str:
 VACANCY_STATUSES = {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed"), "filled": _l("Filled")}
 FIRM_STATUSES = {"pending": _l("Waiting for approval"), "approved": _l("Approved"), "rejected": _l("Rejected"),
                  "suspended": _l("Suspended")}
+
+
+@bp.app_template_global()
+def training_kind_label(value: str) -> str:
+    return str(TRAINING_KINDS.get(value, value))
 
 
 @bp.app_template_global()

@@ -10,8 +10,9 @@ from marketplace.core.ids import parse_id
 from marketplace.core.nav import register_nav
 from marketplace.core.policy import Role, allow, signed_in_user
 from marketplace.core.timeutil import jakarta_today
-from marketplace.jobs import firms, forms, queries, vacancies
+from marketplace.jobs import firms, forms, queries, training, vacancies
 from marketplace.jobs.errors import JobsError, NotFound
+from marketplace.jobs.views.common import require_action_form
 from marketplace.programs import services as programs
 
 bp = Blueprint("jobs_staff", __name__, url_prefix="/staff/jobs")
@@ -89,7 +90,61 @@ def placements():
     except programs.NotFound:
         abort(404)
     if program is None:
-        return render_template("jobs/staff/choose_program.html", programs=programs.all_programs())
+        return render_template("jobs/staff/choose_program.html", programs=programs.all_programs(),
+                               target="jobs_staff.placements")
     return render_template("jobs/staff/placements.html", program=program,
                            cohorts=queries.jobs_by_cohort(program.id), placements=queries.placements(program.id),
                            totals=queries.board_totals(jakarta_today()))
+
+
+# The program's training record ----------------------------------------------------------------------
+
+
+def _program():
+    try:
+        return programs.program_for(signed_in_user(), request.args.get("program_id", type=parse_id))
+    except programs.NotFound:
+        abort(404)
+
+
+def _render_trainings(program, form=None, status: int = 200):
+    record = training.program_trainings(signed_in_user(), program)
+    form = (form or forms.TrainingForm(formdata=None)).for_program(record)
+    return render_template("jobs/staff/trainings.html", record=record, form=form,
+                           action_form=forms.ActionForm()), status
+
+
+@bp.route("/pelatihan", methods=["GET", "POST"])
+@allow(Role.STAFF, Role.ADMIN)
+def trainings():
+    """The business and life-skills trainings of the program's graduates, as the program keeps them."""
+    program = _program()
+    if program is None:
+        return render_template("jobs/staff/choose_program.html", programs=programs.all_programs(),
+                               target="jobs_staff.trainings")
+    if request.method == "GET":
+        return _render_trainings(program)
+    form = forms.TrainingForm()
+    form.for_program(training.program_trainings(signed_in_user(), program))
+    if form.validate_on_submit():
+        cohort_id, graduate_id = form.recipient_ids()
+        try:
+            n = training.record_training(signed_in_user(), program, form.to_data(), cohort_id=cohort_id,
+                                         graduate_id=graduate_id)
+        except NotFound:
+            abort(404)
+        except JobsError as exc:
+            show_error(exc, form.finished_on if exc.code == "training_dates" else None)
+        else:
+            flash(_("The training is recorded for %(n)d graduate(s).", n=n), "success")
+            return redirect(url_for("jobs_staff.trainings", program_id=program.id))
+    return _render_trainings(program, form, 400)
+
+
+@bp.post("/pelatihan/<int:record_id>/hapus")
+@allow(Role.STAFF, Role.ADMIN)
+def remove_training(record_id: int):
+    require_action_form()
+    training.remove_training(signed_in_user(), record_id)
+    flash(_("The training is removed from the record."), "success")
+    return redirect(url_for("jobs_staff.trainings", program_id=request.args.get("program_id", type=parse_id)))
