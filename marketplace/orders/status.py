@@ -66,5 +66,10 @@ def amount_to_pay_idr(order: Order) -> int:
     return max(payment.to_transfer_idr - payment.received_idr, 0)
 
 
+def refund_owed_idr(order: Order) -> int:
+    """Money the program still has to send back to the customer of this order."""
+    return sum(refund.amount_idr for refund in payments.refunds_of(order) if refund.owed)
+
+
 def live_total_idr(order: Order) -> int:
     return sum(p.total_idr for p in order.parts if p.status in LIVE_PART_STATUSES)

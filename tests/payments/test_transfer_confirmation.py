@@ -163,3 +163,30 @@ def test_money_for_an_order_that_expired_is_owed_back_in_full(db, outbox):
     assert outbox(order.email)[-1].template == "payment_refunded_late"
     assert "Program staff will transfer the full amount back" in outbox(order.email)[-1].body
     assert settlement.confirm_bank_transfer(order.id, due, None).kind is Outcome.ALREADY_SETTLED
+
+
+def test_money_of_a_flagged_transfer_is_owed_back_when_the_order_closes(client, db, login_as, outbox):
+    from datetime import timedelta
+
+    from marketplace.orders import closing
+
+    buyer = login_as("customer")
+    cancelled, _ = _two_seller_order(buyer)
+    expired, _ = _two_seller_order(buyer)
+    for order in (cancelled, expired):
+        assert settlement.confirm_bank_transfer(order.id, 50_000, None).kind is Outcome.UNDERPAID
+
+    response = client.post(f"/orders/{cancelled.public_id}/cancel", follow_redirects=True)
+    assert "The Rp 50.000 you transferred is owed back to you" in response.get_data(as_text=True)
+    assert closing.expire_unpaid_orders(now=expired.expires_at + timedelta(minutes=1)) == 1
+    for order in (cancelled, expired):
+        assert _fresh(order).status == "cancelled"
+        [refund] = db.session.execute(select(Refund).where(Refund.order_id == order.id)).scalars().all()
+        assert (refund.amount_idr, refund.reason, refund.status) == (50_000, "order_closed", "owed")
+        page = client.get(f"/orders/{order.public_id}").get_data(as_text=True)
+        assert "Refund owed to you: <span class=\"price\">Rp 50.000</span>" in page
+    # The rest arriving later is owed back too, and only the rest.
+    due = expired.payment.to_transfer_idr
+    assert settlement.confirm_bank_transfer(expired.id, due, None).kind is Outcome.LATE_REFUNDED
+    owed = db.session.execute(select(Refund.amount_idr).where(Refund.order_id == expired.id)).scalars().all()
+    assert sorted(owed) == sorted([50_000, due - 50_000])

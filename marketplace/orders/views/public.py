@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, user_logged_in
 
 from marketplace.core.errors import show_error
+from marketplace.core.formatting import rupiah
 from marketplace.core.nav import register_nav
 from marketplace.core.policy import PUBLIC, SIGNED_IN, allow
 from marketplace.orders import cart as carts
@@ -304,7 +305,12 @@ def cancel_order(public_id: str):
         flash(_("This order cannot be cancelled now. If you have not paid yet, please try again in a few "
                 "minutes."), "error")
     else:
-        flash(_("Your order is cancelled. Nothing is owed."), "success")
+        owed = order_status.refund_owed_idr(order)
+        if owed:  # part of a transfer had already arrived (a flagged amount): it goes back
+            flash(_("Your order is cancelled. The %(amount)s you transferred is owed back to you: program staff "
+                    "will transfer it and you will get an email.", amount=rupiah(owed)), "success")
+        else:
+            flash(_("Your order is cancelled. Nothing is owed."), "success")
     return redirect(url_for("orders.order_detail", public_id=public_id))
 
 
