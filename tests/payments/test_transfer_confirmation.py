@@ -26,6 +26,8 @@ def _fresh(order) -> Order:
 def test_a_seller_cannot_confirm_a_transfer_to_the_programs_account(client, db, login_as):
     order, (seller, _) = _two_seller_order()
     login_as(seller)
+    for path in ("/seller/orders", "/seller/earnings"):  # the seller's pages say who confirms which money
+        assert "program staff confirm bank transfers" in client.get(path).get_data(as_text=True)
     page = client.get(f"/seller/orders/{order.parts[0].id}").get_data(as_text=True)
     assert "Program staff confirm this payment" in page and "confirm-payment" not in page
     response = client.post(f"/seller/orders/{order.parts[0].id}/confirm-payment")
