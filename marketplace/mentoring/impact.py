@@ -21,6 +21,7 @@ from marketplace.mentoring.dates import add_months, today_jakarta
 from marketplace.mentoring.errors import MentoringError, NotFound
 from marketplace.mentoring.models import Assignment, CheckIn, Support, SupportKind
 from marketplace.orders import queries as sales
+from marketplace.orders import rollup
 from marketplace.programs.models import Cohort
 
 SMALL = 5
@@ -139,8 +140,8 @@ def impact_report(program_id: int, cohort_id: int | None, first: date | None, la
     business_ids = catalog.business_ids_of_owners(graduates)
     with_business = db.session.execute(select(func.count()).select_from(business_ids.subquery())).scalar_one()
 
-    months = sales.group_monthly_sales(business_ids, first, last, customers=False, shipping=False)
-    spans = sales.sales_spans(business_ids, first, last)
+    months = rollup.group_monthly_totals(business_ids, first, last)
+    spans = rollup.selling_months(business_ids, first, last)
     month_rows = [MonthRow(m.month, _figure(m.sellers, m.sellers), _figure(m.orders, m.sellers),
                            _figure(m.revenue_idr, m.sellers)) for m in months]
     active_count = sum(1 for span in spans.values() if span.sold_in_window)
@@ -170,42 +171,39 @@ def impact_report(program_id: int, cohort_id: int | None, first: date | None, la
         checked_in_recently=_figure(recent, recent), jobs=_jobs(graduates, first, last), cohorts=cohorts)
 
 
-def _retention(spans: dict) -> list[Retention]:
+def _retention(spans: dict[int, rollup.SellingMonths]) -> list[Retention]:
     """Still selling N months after the first sale: a sale (not refunded) in the N-th month after the
     first sale's month, or later. Only businesses whose first sale is at least N months ago count."""
-    this_month = sales.month_key(today_jakarta())
+    def index(key: str) -> int:  # "2026-03" -> months since year 0, so that months add up
+        return int(key[:4]) * 12 + int(key[5:7]) - 1
+
+    this_month = index(sales.month_key(today_jakarta()))
+    spans_ = [(index(s.first_month), index(s.last_month) if s.last_month else -1) for s in spans.values()]
     out = []
     for n in RETENTION_MONTHS:
-        eligible = still = 0
-        for span in spans.values():
-            mark = sales.month_key(add_months((span.first_sale_at + sales.JAKARTA_OFFSET).date(), n))
-            if mark > this_month:
-                continue
-            eligible += 1
-            if span.last_sale_at is not None and sales.month_key(
-                    (span.last_sale_at + sales.JAKARTA_OFFSET).date()) >= mark:
-                still += 1
+        marks = [(first + n, last) for first, last in spans_ if first + n <= this_month]
+        eligible, still = len(marks), sum(1 for mark, last in marks if last >= mark)
         out.append(Retention(n, _figure(eligible, eligible), _figure(still, still)))
     return out
 
 
 def _support(program_id: int, graduates, first: date, last: date) -> list[SupportRow]:
+    """Per kind of support: the graduates who received it, how much, and their businesses' revenue in the
+    period (one statement on the sales roll-up for every kind)."""
     rows = db.session.execute(
-        select(Support.kind, Support.graduate_id, func.sum(Support.amount_idr))
+        select(Support.kind, func.count(func.distinct(Support.graduate_id)), func.sum(Support.amount_idr))
         .where(Support.program_id == program_id, Support.graduate_id.in_(graduates))
-        .group_by(Support.kind, Support.graduate_id)).all()
-    by_kind: dict[str, dict[int, int]] = {}
-    for kind, graduate_id, amount in rows:
-        by_kind.setdefault(kind, {})[graduate_id] = int(amount or 0)
-    owners = {gid for people in by_kind.values() for gid in people}
-    businesses = catalog.businesses_of_owners(owners)
-    totals = sales.sales_totals([b.id for b in businesses.values()], first, last)
+        .group_by(Support.kind)).all()
+    given = {kind: (int(people), int(amount or 0)) for kind, people, amount in rows}
+    kinds = [k.value for k in SupportKind]
+    supported = {kind: catalog.business_ids_of_owners(
+        select(Support.graduate_id).where(Support.program_id == program_id, Support.kind == kind,
+                                          Support.graduate_id.in_(graduates))) for kind in kinds}
+    revenue = rollup.period_revenue(supported, first, last)
     out = []
-    for kind in (k.value for k in SupportKind):
-        people = by_kind.get(kind, {})
-        revenue = sum(totals[businesses[g].id].revenue_idr for g in people if g in businesses)
-        n = len(people)
-        out.append(SupportRow(kind, _figure(n, n), _figure(sum(people.values()), n), _figure(revenue, n)))
+    for kind in kinds:
+        n, amount = given.get(kind, (0, 0))
+        out.append(SupportRow(kind, _figure(n, n), _figure(amount, n), _figure(revenue[kind], n)))
     return out
 
 

@@ -28,10 +28,11 @@ MAY_IMPORT: dict[str, set[str]] = {
     "jobs": {"core", "notifications", "accounts", "programs"},
     "mentoring": {"core", "notifications", "accounts", "programs"},
 }
-# Domains whose data jobs and mentoring reach through these modules only: their read API, and for the job
-# board also the one service mentoring calls (a graduate attaching their mentor's reference to an application).
+# Domains whose data jobs and mentoring reach through these modules only: their read API (for orders also
+# the monthly roll-up of sales, orders.rollup), and for the job board also the one service mentoring calls
+# (a graduate attaching their mentor's reference to an application).
 READ_THROUGH_QUERIES: dict[str, set[str]] = {
-    "orders": {"orders.queries"},
+    "orders": {"orders.queries", "orders.rollup"},
     "catalog": {"catalog.queries"},
     "jobs": {"jobs.queries", "jobs.references"},
 }
