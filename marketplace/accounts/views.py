@@ -17,8 +17,8 @@ from marketplace.accounts.errors import (
     WeakPassword,
     WrongPassword,
 )
-from marketplace.core.errors import DomainError, InvalidPhone, show_error
 from marketplace.core import nav
+from marketplace.core.errors import DomainError, InvalidPhone, show_error
 from marketplace.core.nav import register_nav
 from marketplace.core.policy import GUEST, PARTNER_PENDING, PUBLIC, SIGNED_IN, allow, role_of, signed_in_user
 from marketplace.core.safety import safe_next_url

@@ -301,3 +301,15 @@ class ApplicationReference(db.Model):
     attached_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="reference")
+
+
+class JobsState(db.Model):
+    """One row whose token changes whenever what the public job pages show changes (vacancies, firms): the
+    key of the guest page cache (``jobs/pagecache.py``). A random token, so a rebuilt database is never
+    mistaken for an old one."""
+
+    __tablename__ = "jobs_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

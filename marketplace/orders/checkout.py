@@ -9,10 +9,10 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.core.regions import PROVINCES
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.orders.cart import CartSummary, summarize_cart, title
-from marketplace.core.regions import PROVINCES
 from marketplace.orders.delivery import DeliveryQuote, quote
 from marketplace.orders.errors import (
     CartEmpty,

@@ -13,7 +13,6 @@ from marketplace.orders.errors import DeliveryUnavailable, NegativeRate
 from marketplace.orders.models import DeliverySettings, DeliveryZone
 
 
-
 def delivery_settings(business_id: int) -> DeliverySettings:
     """The seller's settings, or the defaults (unsaved) when they never set any."""
     found = db.session.execute(

@@ -17,8 +17,8 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 from marketplace.core.forms import Form, RupiahField
 from marketplace.core.ids import MAX_ID
 from marketplace.core.phone import indonesian_e164
-from marketplace.orders.cart import MAX_QUANTITY_PER_LINE
 from marketplace.core.regions import PROVINCES
+from marketplace.orders.cart import MAX_QUANTITY_PER_LINE
 from marketplace.payments.models import PaymentMethod
 
 PROVINCE_CHOICES = [SelectChoice("", "")] + [SelectChoice(p) for p in PROVINCES]

@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
-from marketplace.core.policy import is_admin
 from marketplace.catalog.models import Business
+from marketplace.core.policy import is_admin
 from marketplace.extensions import db
 from marketplace.orders.models import Order, OrderPart, OrderStatus
 from marketplace.orders.status import SOLD_PART_STATUSES

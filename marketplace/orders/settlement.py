@@ -22,8 +22,8 @@ from marketplace.orders.notices import email_customer, email_seller
 from marketplace.orders.status import amount_due_idr, record_event, refresh_order_status, transition
 from marketplace.payments import ledger
 from marketplace.payments import services as payments
-from marketplace.payments.models import PaymentMethod
 from marketplace.payments.errors import PaymentsError
+from marketplace.payments.models import PaymentMethod
 from marketplace.payments.outcomes import Outcome, PaymentOutcome
 from marketplace.payments.providers import PaymentError
 

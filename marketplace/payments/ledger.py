@@ -23,7 +23,6 @@ from flask import current_app
 from sqlalchemy import case, func, select, update
 
 from marketplace.core.timeutil import utcnow
-
 from marketplace.extensions import db
 from marketplace.payments.models import LedgerEntry, LedgerKind
 

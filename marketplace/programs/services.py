@@ -25,8 +25,14 @@ from marketplace.core.policy import Role, is_admin, same_program
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.notifications.services import send_email
-from marketplace.programs.errors import (AlreadyRegistered, CohortRequired, GraduationBeforeStart, InvalidRole,
-                                         InvitationClosed, NameTaken)
+from marketplace.programs.errors import (
+    AlreadyRegistered,
+    CohortRequired,
+    GraduationBeforeStart,
+    InvalidRole,
+    InvitationClosed,
+    NameTaken,
+)
 from marketplace.programs.models import Cohort, Program
 
 INVITABLE_ROLES = (Role.GRADUATE.value, Role.MENTOR.value)

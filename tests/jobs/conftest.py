@@ -11,6 +11,7 @@ import pytest
 from marketplace.core.timeutil import jakarta_today, utcnow
 from marketplace.extensions import db
 from marketplace.jobs.demo import demo_pdf
+from marketplace.jobs.pagecache import PAGES
 from marketplace.jobs.models import (
     Application,
     ApplicationEvent,
@@ -91,6 +92,7 @@ def application(vacancy_: Vacancy | None = None, applicant=None, stage: str = "a
 @pytest.fixture(autouse=True)
 def empty_upload_dir(app):
     app.extensions.pop("jobs_cities", None)  # the listing's city menu is kept a minute per app
+    PAGES.clear()  # guest pages are kept by token; a rolled-back test's token may come back
     root = Path(app.config["UPLOAD_DIR"])
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from marketplace.core.timeutil import jakarta_today, utcnow
 from marketplace.extensions import db
 from marketplace.jobs.models import Vacancy
+from marketplace.jobs.pagecache import PAGES
 from tests.jobs.conftest import firm, owner_of, vacancy
 
 TODAY = jakarta_today
@@ -93,6 +94,7 @@ def test_listing_search_filters_pagination_and_empty_state(client, app):
         assert client.get("/lowongan" + hostile).status_code in (200, 400), hostile  # NUL bytes: 400 site-wide
 
     app.config["JOBS_PAGE_SIZE"] = 2
+    PAGES.clear()  # a setting changed, not the data: the guest cache does not know
     try:
         first = client.get("/lowongan").get_data(as_text=True)
         assert 'rel="next"' in first and first.count('class="card vacancy-card"') == 2

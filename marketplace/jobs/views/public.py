@@ -13,11 +13,13 @@ from marketplace.accounts import services as accounts
 from marketplace.core.nav import register_nav
 from marketplace.core.policy import PUBLIC, allow
 from marketplace.core.text import plain_text, shorten
+from marketplace.core.timeutil import jakarta_today
 from marketplace.jobs import applications, digest, firms
 from marketplace.jobs import listing as board
 from marketplace.jobs.errors import JobsError
 from marketplace.jobs.forms import EMPLOYMENT_TYPES, STAGES, TRAINING_KINDS
 from marketplace.jobs.models import EmploymentType
+from marketplace.jobs.pagecache import PAGES
 from marketplace.jobs.views.common import int_arg, page_arg
 
 bp = Blueprint("jobs", __name__)
@@ -71,24 +73,32 @@ def _page_urls(page: board.Page) -> tuple[str | None, str | None]:
 @bp.get("/lowongan")
 @allow(PUBLIC)
 def listing():
+    return PAGES.render(_render_listing, jakarta_today())
+
+
+def _render_listing(**context) -> str:
     query = (request.args.get("q") or "")[:1000]
     city = (request.args.get("kota") or "")[:80]
     etype = request.args.get("jenis") or ""
     skill = (request.args.get("keahlian") or "")[:40]
     min_salary = int_arg("gaji")
+    remote = request.args.get("jarak_jauh") == "1"
     page = board.browse(board.Browse(query=query, city=city, employment_type=etype, skill=skill,
-                                           min_salary=min_salary, remote=request.args.get("jarak_jauh") == "1",
-                                           page=page_arg(), per_page=int(current_app.config.get("JOBS_PAGE_SIZE", 20))))
+                                     min_salary=min_salary, remote=remote, page=page_arg(),
+                                     per_page=int(current_app.config.get("JOBS_PAGE_SIZE", 20))))
     prev_url, next_url = _page_urls(page)
     return render_template("jobs/listing.html", page=page, query=query, city=city, etype=etype, skill=skill,
-                           min_salary=min_salary, remote=request.args.get("jarak_jauh") == "1",
-                           cities=board.listing_cities(), types=EMPLOYMENT_TYPES, prev_url=prev_url,
-                           next_url=next_url)
+                           min_salary=min_salary, remote=remote, cities=board.listing_cities(),
+                           types=EMPLOYMENT_TYPES, prev_url=prev_url, next_url=next_url, **context)
 
 
 @bp.get("/lowongan/<int:vacancy_id>")
 @allow(PUBLIC)
 def vacancy(vacancy_id: int):
+    return PAGES.render(_render_vacancy, jakarta_today(), vacancy_id=vacancy_id)
+
+
+def _render_vacancy(vacancy_id: int, **context) -> str:
     found = board.public_vacancy(vacancy_id)
     if found is None:
         abort(404)
@@ -99,7 +109,8 @@ def vacancy(vacancy_id: int):
     return render_template(
         "jobs/vacancy.html", vacancy=found, firm=found.firm, page_url=page_url, summary=shorten(description),
         json_ld=job_posting_json_ld(found, page_url, description), applied=applied,
-        share_url="https://wa.me/?text=" + quote(f"{found.title} - {found.firm.legal_name} - {page_url}", safe=""))
+        share_url="https://wa.me/?text=" + quote(f"{found.title} - {found.firm.legal_name} - {page_url}", safe=""),
+        **context)
 
 
 def job_posting_json_ld(vacancy, page_url: str, description: str) -> dict:

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from marketplace.core.policy import Role, allow, handles_money_of
 from marketplace.catalog.models import Business
 from marketplace.core.errors import show_error
 from marketplace.core.nav import register_nav
+from marketplace.core.policy import Role, allow, handles_money_of
 from marketplace.extensions import db
 from marketplace.orders import lookup
 from marketplace.payments import ledger, services

@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from marketplace.core.policy import Role, allow, sells_part
 from marketplace.catalog import storefronts as catalog
-from marketplace.core.formatting import rupiah
 from marketplace.core.errors import show_error
+from marketplace.core.formatting import rupiah
 from marketplace.core.nav import register_nav
+from marketplace.core.policy import Role, allow, sells_part
 from marketplace.core.setup_steps import register_step
 from marketplace.extensions import db
 from marketplace.orders import closing, delivery, fulfilment, lookup, settlement
