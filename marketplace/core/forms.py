@@ -56,6 +56,10 @@ _RUPIAH_PREFIX = re.compile(r"^(?:rp|idr)\.?\s*", re.IGNORECASE)
 _RUPIAH_SUFFIX = re.compile(r",(?:-|0{1,2})$")  # "18.500,-" and "18.500,00" on price tags
 RUPIAH_HINT = _l("In rupiah, e.g. 18.500 or Rp 18.500.")
 RUPIAH_INVALID = _l("Type an amount in whole rupiah, e.g. 18.500 or Rp 18.500.")
+# Amounts are stored in INTEGER columns (4 bytes on PostgreSQL): nothing larger can be saved, so no form
+# may hand a larger one to a service (it answered 500 on PostgreSQL instead of saying what is wrong).
+MAX_RUPIAH_IDR = 2_147_483_647
+RUPIAH_TOO_LARGE = _l("That amount is too large.")
 
 
 def parse_rupiah(text: str | None) -> int | None:
@@ -95,6 +99,9 @@ class RupiahField(IntegerField):
         except ValueError:
             self.data = None
             raise ValueError(str(RUPIAH_INVALID)) from None
+        if self.data is not None and self.data > MAX_RUPIAH_IDR:
+            self.data = None
+            raise ValueError(str(RUPIAH_TOO_LARGE))
 
     def _value(self):
         if self.raw_data:

@@ -11,7 +11,7 @@ from marketplace.mentoring.dates import today_jakarta
 from marketplace.mentoring.errors import MentoringError, NotFound, require_whole
 from marketplace.mentoring.models import Support, SupportKind
 
-MAX_SUPPORT_IDR = 10_000_000_000
+MAX_SUPPORT_IDR = 2_000_000_000  # the column is INTEGER (MAX_RUPIAH_IDR); no grant comes near
 
 
 def record_support(actor: User, graduate_id: int | None, *, kind: str, description: str, amount_idr: int,

@@ -19,7 +19,7 @@ class TransferReceivedForm(Form):
 
     amount_idr = RupiahField(_l("Amount that arrived (Rp)"),
                              validators=[InputRequired(_l("Enter the amount that arrived.")),
-                                         NumberRange(min=1, max=10**12, message=_l("Enter the amount that arrived."))])
+                                         NumberRange(min=1, message=_l("Enter the amount that arrived."))])
     accept_excess = BooleanField(_l("Accept more than due and owe the difference back to the customer"))
 
 

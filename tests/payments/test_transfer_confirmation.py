@@ -192,3 +192,15 @@ def test_money_of_a_flagged_transfer_is_owed_back_when_the_order_closes(client, 
     assert settlement.confirm_bank_transfer(expired.id, due, None).kind is Outcome.LATE_REFUNDED
     owed = db.session.execute(select(Refund.amount_idr).where(Refund.order_id == expired.id)).scalars().all()
     assert sorted(owed) == sorted([50_000, due - 50_000])
+
+
+def test_an_amount_no_column_can_hold_is_a_form_error_and_nothing_is_recorded(client, db, login_as):
+    """Twelve nines overflowed PostgreSQL's INTEGER column: a 500 instead of saying what is wrong."""
+    order, sellers = _two_seller_order()
+    received_before = order.payment.received_idr
+    login_as("staff", program_id=sellers[0].program_id)
+    response = client.post(f"/staff/payouts/orders/{order.id}/transfer", data={"amount_idr": "999.999.999.999"})
+    assert response.status_code == 400 and "That amount is too large." in response.get_data(as_text=True)
+    order = _fresh(order)
+    assert order.status == "awaiting_payment" and order.payment.received_idr == received_before
+    assert order.payment.flagged_at is None
