@@ -456,7 +456,7 @@ def demo_world(app):
 def test_no_input_makes_the_site_answer_500(app, demo_world, client, login_as, role):
     from marketplace.catalog import pagecache
 
-    pagecache.clear()
+    pagecache.PAGES.clear()
     email, start = ROLES[role]
     user = None
     if email:

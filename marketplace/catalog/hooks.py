@@ -8,5 +8,5 @@ from marketplace.catalog import images, pagecache, search
 
 def install() -> None:
     search.install_sync()
-    pagecache.install()
+    pagecache.PAGES.install()
     images.install()

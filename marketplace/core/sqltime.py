@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Date, String
+from sqlalchemy.types import Float
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -30,6 +31,42 @@ def _jakarta_date_pg(element, compiler, **kw):
     return f"CAST(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'Asia/Jakarta' AS DATE)"
 
 
+class jakarta_month(FunctionElement):
+    """``"YYYY-MM"`` of a stored UTC timestamp, in Asia/Jakarta."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(jakarta_month)
+def _jakarta_month_sqlite(element, compiler, **kw):
+    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)}, '+7 hours')"
+
+
+@compiles(jakarta_month, "postgresql")
+def _jakarta_month_pg(element, compiler, **kw):
+    return f"to_char(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM')"
+
+
+class hours_between(FunctionElement):
+    """Hours from the first timestamp to the second, as a float."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(hours_between)
+def _hours_between_sqlite(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return f"((julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)})) * 24.0)"
+
+
+@compiles(hours_between, "postgresql")
+def _hours_between_pg(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return f"(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)})) / 3600.0)"
+
+
 class date_month(FunctionElement):
     """``"YYYY-MM"`` of a date (a ``Date`` column, or ``jakarta_date(...)`` of a timestamp)."""
 
@@ -50,6 +87,21 @@ def _date_month_pg(element, compiler, **kw):
 def jakarta_day_start(day: date) -> datetime:
     """The UTC instant a Jakarta day starts (for a range on a raw timestamp column, which an index serves)."""
     return datetime(day.year, day.month, day.day, tzinfo=UTC) - JAKARTA_OFFSET
+
+
+def month_key(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_start_utc(key: str) -> datetime:
+    """The UTC instant a Jakarta month (``"YYYY-MM"``) starts."""
+    year, month = (int(x) for x in key.split("-"))
+    return datetime(year, month, 1, tzinfo=UTC) - JAKARTA_OFFSET
+
+
+def next_month(key: str) -> str:
+    year, month = (int(x) for x in key.split("-"))
+    return f"{year + 1:04d}-01" if month == 12 else f"{year:04d}-{month + 1:02d}"
 
 
 def month_keys(first: date, last: date) -> list[str]:

@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
 from marketplace.catalog import queries as catalog
-from marketplace.core.timeutil import as_utc, utcnow
+from marketplace.core.sqltime import month_keys
+from marketplace.core.timeutil import JAKARTA, as_utc, utcnow
 from marketplace.extensions import db
 from marketplace.mentoring.assignments import mentees_of
 from marketplace.mentoring.dates import chart_window
@@ -72,7 +73,7 @@ class MenteeRow:
 def mentor_dashboard(mentor: User, now: datetime | None = None) -> list[MenteeRow]:
     """Every current mentee with this year's figures and alerts, in a fixed number of queries."""
     now = now or utcnow()
-    today = (now + sales.JAKARTA_OFFSET).date()
+    today = now.astimezone(JAKARTA).date()
     mentees = mentees_of(mentor)
     ids = [g.id for g in mentees]
     if not ids:
@@ -98,7 +99,7 @@ def mentor_dashboard(mentor: User, now: datetime | None = None) -> list[MenteeRo
     rows = []
     for g in mentees:
         business = businesses.get(g.id)
-        series = months.get(business.id) if business else [MonthSales(month=k) for k in sales.months_between(first, last)]
+        series = months.get(business.id) if business else [MonthSales(month=k) for k in month_keys(first, last)]
         alerts = [Alert("reference_requested", g.id, g.name)] if g.id in asked else []
         alerts += _alerts(g, business, series, today, now, last_check.get(g.id), overdue.get(g.id, 0),
                           waiting.get(business.id, 0) if business else 0, started.get(g.id), signed_in.get(g.id))
@@ -110,7 +111,7 @@ def mentor_dashboard(mentor: User, now: datetime | None = None) -> list[MenteeRo
 def _alerts(g: User, business, series: list[MonthSales], today: date, now: datetime, last_check: date | None,
             overdue: int, waiting: int, started_at, signed_in_at) -> list[Alert]:
     out = []
-    since = last_check or ((as_utc(started_at) + sales.JAKARTA_OFFSET).date() if started_at else today)
+    since = last_check or (as_utc(started_at).astimezone(JAKARTA).date() if started_at else today)
     if (today - since).days >= NO_CHECK_IN_DAYS:
         out.append(Alert("no_check_in", g.id, g.name, count=(today - since).days))
     if overdue:

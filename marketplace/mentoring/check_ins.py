@@ -10,10 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.core import audit, policy
-from marketplace.core.timeutil import utcnow
+from marketplace.core.timeutil import jakarta_today, utcnow
 from marketplace.extensions import db
 from marketplace.mentoring.assignments import graduate_for, require_mentor
-from marketplace.mentoring.dates import today_jakarta
 from marketplace.mentoring.errors import MentoringError, NotFound
 from marketplace.mentoring.models import Action, ActionOwner, CheckIn, CheckInMode
 
@@ -30,7 +29,7 @@ def record_check_in(actor: User, graduate_id: int | None, *, held_on: date | Non
                     actions: list[ActionInput] = ()) -> CheckIn:
     """The current mentor records a check-in and the actions agreed. Commits."""
     graduate = require_mentor(actor, graduate_id)
-    today = today_jakarta()
+    today = jakarta_today()
     if not isinstance(held_on, date) or not today - timedelta(days=366) <= held_on <= today:
         raise MentoringError("bad_date")
     if mode not in {m.value for m in CheckInMode}:

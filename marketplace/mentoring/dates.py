@@ -3,14 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from marketplace.core.timeutil import utcnow
-from marketplace.orders import queries as sales
+from marketplace.core.timeutil import jakarta_today
 
 CHART_MONTHS = 12
-
-
-def today_jakarta() -> date:
-    return (utcnow() + sales.JAKARTA_OFFSET).date()
 
 
 def add_months(day: date, months: int) -> date:
@@ -19,5 +14,5 @@ def add_months(day: date, months: int) -> date:
 
 
 def chart_window(today: date | None = None) -> tuple[date, date]:
-    today = today or today_jakarta()
+    today = today or jakarta_today()
     return add_months(today, -(CHART_MONTHS - 1)), today

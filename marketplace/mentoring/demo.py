@@ -9,9 +9,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
-from marketplace.core.timeutil import utcnow
+from marketplace.core.timeutil import jakarta_today, utcnow
 from marketplace.extensions import db
-from marketplace.mentoring.dates import add_months, today_jakarta
+from marketplace.mentoring.dates import add_months
 from marketplace.mentoring.models import Action, Assignment, CheckIn, Goal, Milestone, SignIn, Support
 from marketplace.programs.models import Program
 
@@ -27,7 +27,7 @@ def seed() -> None:
     m1, m2 = people.get("mentor1"), people.get("mentor2")
     if not (staff and m1 and m2):
         return
-    now, today = utcnow(), today_jakarta()
+    now, today = utcnow(), jakarta_today()
     plan = {"sari": m1, "bayu": m1, "rina": m1, "dedi": m1, "wati": m2, "agus": m2}
     for prefix, mentor in plan.items():
         graduate = people.get(prefix)

@@ -11,7 +11,8 @@ from marketplace.accounts.models import User
 from marketplace.core import policy
 from marketplace.extensions import db
 from marketplace.mentoring.assignments import graduate_for, require_mentor
-from marketplace.mentoring.dates import today_jakarta
+from marketplace.core.sqltime import month_key
+from marketplace.core.timeutil import jakarta_today
 from marketplace.mentoring.errors import MentoringError, NotFound, require_whole
 from marketplace.mentoring.models import Goal, GoalMetric, Milestone, MilestoneKind
 from marketplace.orders import queries as sales
@@ -27,7 +28,7 @@ def add_goal(actor: User, graduate_id: int | None, *, metric: str, title: str, t
     if metric not in {m.value for m in GoalMetric}:
         raise MentoringError("bad_metric")
     target = require_whole(target, 1, MAX_TARGET, "bad_target")
-    today = today_jakarta()
+    today = jakarta_today()
     if not isinstance(due_on, date) or not today <= due_on <= today + timedelta(days=5 * 366):
         raise MentoringError("bad_due_date")
     title = (title or "").strip()[:120] or metric
@@ -57,7 +58,7 @@ def record_milestone(actor: User, graduate_id: int | None, kind: str, achieved_o
     graduate = require_mentor(actor, graduate_id)
     if kind not in {k.value for k in MilestoneKind}:
         raise MentoringError("bad_kind")
-    if not isinstance(achieved_on, date) or not date(2000, 1, 1) <= achieved_on <= today_jakarta():
+    if not isinstance(achieved_on, date) or not date(2000, 1, 1) <= achieved_on <= jakarta_today():
         raise MentoringError("bad_milestone_date")
     milestone = Milestone(graduate_id=graduate.id, kind=kind, achieved_on=achieved_on, recorded_by_id=actor.id)
     db.session.add(milestone)
@@ -82,7 +83,7 @@ class GoalProgress:
 
 def progress(goal: Goal, months: list[MonthSales], active_products: int, business) -> GoalProgress:
     """Monthly metrics are read in the due date's month, or this month while that is still ahead."""
-    key = sales.month_key(min(goal.due_on, today_jakarta()))
+    key = month_key(min(goal.due_on, jakarta_today()))
     month = next((m for m in months if m.month == key), None)
     if month is None and business is not None and goal.metric in (GoalMetric.REVENUE.value, GoalMetric.ORDERS.value,
                                                                   GoalMetric.REPEAT_CUSTOMERS.value):

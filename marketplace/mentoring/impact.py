@@ -15,12 +15,13 @@ from sqlalchemy import func, select
 
 from marketplace.accounts.models import Role, User
 from marketplace.catalog import queries as catalog
+from marketplace.core.sqltime import month_key
+from marketplace.core.timeutil import jakarta_today
 from marketplace.extensions import db
 from marketplace.jobs import queries as jobs
-from marketplace.mentoring.dates import add_months, today_jakarta
+from marketplace.mentoring.dates import add_months
 from marketplace.mentoring.errors import MentoringError, NotFound
 from marketplace.mentoring.models import Assignment, CheckIn, Support, SupportKind
-from marketplace.orders import queries as sales
 from marketplace.orders import rollup
 from marketplace.programs.models import Cohort
 
@@ -108,7 +109,7 @@ class ImpactReport:
 
 
 def default_period(today: date | None = None) -> tuple[date, date]:
-    today = today or today_jakarta()
+    today = today or jakarta_today()
     return add_months(today, -11), today
 
 
@@ -160,7 +161,7 @@ def impact_report(program_id: int, cohort_id: int | None, first: date | None, la
     recent = db.session.execute(
         select(func.count(func.distinct(CheckIn.graduate_id)))
         .join(Assignment, (Assignment.graduate_id == CheckIn.graduate_id) & Assignment.ended_at.is_(None))
-        .where(CheckIn.graduate_id.in_(graduates), CheckIn.held_on >= today_jakarta() - timedelta(days=30))
+        .where(CheckIn.graduate_id.in_(graduates), CheckIn.held_on >= jakarta_today() - timedelta(days=30))
     ).scalar_one()
     return ImpactReport(
         program_id=program_id, cohort=cohort, first=first, last=last,
@@ -177,7 +178,7 @@ def _retention(spans: dict[int, rollup.SellingMonths]) -> list[Retention]:
     def index(key: str) -> int:  # "2026-03" -> months since year 0, so that months add up
         return int(key[:4]) * 12 + int(key[5:7]) - 1
 
-    this_month = index(sales.month_key(today_jakarta()))
+    this_month = index(month_key(jakarta_today()))
     spans_ = [(index(s.first_month), index(s.last_month) if s.last_month else -1) for s in spans.values()]
     out = []
     for n in RETENTION_MONTHS:
@@ -218,7 +219,7 @@ def impact_csv(report: ImpactReport, labels: dict[str, str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([labels["metric"], labels["value"]])
-    writer.writerow([labels["period"], f"{sales.month_key(report.first)} .. {sales.month_key(report.last)}"])
+    writer.writerow([labels["period"], f"{month_key(report.first)} .. {month_key(report.last)}"])
     writer.writerow([labels["cohort"], report.cohort.name if report.cohort else labels["all"]])
     for key in ("graduates", "with_business", "active_businesses", "orders", "revenue_idr", "mentored",
                 "check_ins", "checked_in_recently"):

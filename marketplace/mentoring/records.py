@@ -11,7 +11,8 @@ from sqlalchemy import select
 from marketplace.accounts.models import User
 from marketplace.catalog import queries as catalog
 from marketplace.core import policy
-from marketplace.core.timeutil import as_utc
+from marketplace.core.sqltime import month_keys
+from marketplace.core.timeutil import JAKARTA, as_utc
 from marketplace.extensions import db
 from marketplace.jobs import queries as jobs
 from marketplace.mentoring.alerts import WAITING_DAYS
@@ -57,7 +58,7 @@ def record_for(viewer: User, graduate_id: int | None) -> Record:
     business = catalog.businesses_of_owners([graduate.id]).get(graduate.id)
     first, last = chart_window()
     months = sales.monthly_sales([business.id], first, last)[business.id] if business else [
-        MonthSales(month=k) for k in sales.months_between(first, last)]
+        MonthSales(month=k) for k in month_keys(first, last)]
     by_month = jobs.applications_and_hires_by_month([graduate.id], first, last)
     active = catalog.active_product_counts([business.id]).get(business.id, 0) if business else 0
     waiting = sales.waiting_to_ship([business.id], timedelta(days=WAITING_DAYS)).get(business.id, 0) if business else 0
@@ -77,7 +78,7 @@ def record_for(viewer: User, graduate_id: int | None) -> Record:
                   active_products=active, waiting_to_ship=waiting,
                   goals=[progress(g, months, active, business) for g in goals], milestones=milestones,
                   check_ins=check_ins, open_actions=open_actions, support=support,
-                  first_sale_on=(as_utc(first_sale) + sales.JAKARTA_OFFSET).date() if first_sale else None,
+                  first_sale_on=as_utc(first_sale).astimezone(JAKARTA).date() if first_sale else None,
                   history=assignment_history(graduate.id) if policy.is_program_staff(viewer, graduate) else [],
                   references=mine,
                   applications=applications_of(graduate.id) if any(r.written for r in mine) else [],

@@ -7,7 +7,7 @@ from datetime import date
 from marketplace.accounts.models import Role, User
 from marketplace.core import audit, policy
 from marketplace.extensions import db
-from marketplace.mentoring.dates import today_jakarta
+from marketplace.core.timeutil import jakarta_today
 from marketplace.mentoring.errors import MentoringError, NotFound, require_whole
 from marketplace.mentoring.models import Support, SupportKind
 
@@ -25,7 +25,7 @@ def record_support(actor: User, graduate_id: int | None, *, kind: str, descripti
     if not description or len(description) > 300:
         raise MentoringError("bad_description")
     amount_idr = require_whole(amount_idr, 0, MAX_SUPPORT_IDR, "bad_amount")
-    if not isinstance(given_on, date) or not date(2000, 1, 1) <= given_on <= today_jakarta():
+    if not isinstance(given_on, date) or not date(2000, 1, 1) <= given_on <= jakarta_today():
         raise MentoringError("bad_milestone_date")
     support = Support(program_id=graduate.program_id, graduate_id=graduate.id, kind=kind, description=description,
                       amount_idr=amount_idr, given_on=given_on, recorded_by_id=actor.id)

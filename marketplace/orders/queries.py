@@ -22,14 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import String, and_, case, cast, func, literal_column, or_, select
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.types import Float
 
+from marketplace.core.sqltime import hours_between, jakarta_month, month_keys, month_start_utc, next_month
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.orders.models import Order, OrderEvent, OrderPart, PartStatus
@@ -39,77 +37,9 @@ CANCELLED = PartStatus.CANCELLED.value
 WAITING_TO_SHIP = (PartStatus.PAID.value, PartStatus.PACKED.value)
 
 
-# Dialect-specific pieces -------------------------------------------------------------------------
-
-
-class jakarta_month(FunctionElement):
-    """``"YYYY-MM"`` of a stored UTC timestamp, in Asia/Jakarta."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(jakarta_month)
-def _jakarta_month_sqlite(element, compiler, **kw):
-    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)}, '+7 hours')"
-
-
-@compiles(jakarta_month, "postgresql")
-def _jakarta_month_pg(element, compiler, **kw):
-    return f"to_char(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM')"
-
-
-class hours_between(FunctionElement):
-    """Hours from the first timestamp to the second, as a float."""
-
-    type = Float()
-    inherit_cache = True
-
-
-@compiles(hours_between)
-def _hours_between_sqlite(element, compiler, **kw):
-    start, end = list(element.clauses)
-    return f"((julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)})) * 24.0)"
-
-
-@compiles(hours_between, "postgresql")
-def _hours_between_pg(element, compiler, **kw):
-    start, end = list(element.clauses)
-    return f"(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)})) / 3600.0)"
-
-
-# Months ------------------------------------------------------------------------------------------
-
-JAKARTA_OFFSET = timedelta(hours=7)
-
-
-def month_key(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def months_between(first: date, last: date) -> list[str]:
-    """Every month key from ``first``'s month to ``last``'s, inclusive (empty when last < first)."""
-    year, month, out = first.year, first.month, []
-    while (year, month) <= (last.year, last.month):
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
-
-
-def month_start_utc(key: str) -> datetime:
-    """The UTC instant a Jakarta month starts."""
-    year, month = (int(x) for x in key.split("-"))
-    return datetime(year, month, 1, tzinfo=UTC) - JAKARTA_OFFSET
-
-
-def _next_month(key: str) -> str:
-    year, month = (int(x) for x in key.split("-"))
-    return f"{year + 1:04d}-01" if month == 12 else f"{year:04d}-{month + 1:02d}"
-
-
 def _window(column, first: str, last: str) -> ColumnElement[bool]:
     """``column`` inside the Jakarta months first..last (a range on the raw column, so indexes work)."""
-    return and_(column >= month_start_utc(first), column < month_start_utc(_next_month(last)))
+    return and_(column >= month_start_utc(first), column < month_start_utc(next_month(last)))
 
 
 def _ids_filter(column, business_ids) -> ColumnElement[bool]:
@@ -176,7 +106,7 @@ def monthly_sales(business_ids: Iterable[int], first: date, last: date) -> dict[
     """Per business, one ``MonthSales`` per month from ``first``'s month to ``last``'s (inclusive),
     months without sales included as zeros. Four aggregate queries whatever the number of businesses."""
     ids = list(business_ids)
-    keys = months_between(first, last)
+    keys = month_keys(first, last)
     result = {bid: {k: MonthSales(month=k) for k in keys} for bid in ids}
     if not ids or not keys:
         return {bid: list(months.values()) for bid, months in result.items()}
@@ -199,7 +129,7 @@ def group_monthly_sales(business_ids, first: date, last: date, customers: bool =
     many of them sold that month. ``business_ids`` may be a list or a SELECT of ids. Customers are
     counted per business (a buyer of two businesses counts twice); ``customers=False`` skips them (the
     costliest statement) when a report does not show them, ``shipping=False`` the time to ship."""
-    keys = months_between(first, last)
+    keys = month_keys(first, last)
     months = {k: MonthSales(month=k) for k in keys}
     if not keys:
         return []
@@ -220,7 +150,7 @@ def group_monthly_sales(business_ids, first: date, last: date, customers: bool =
 def sales_totals(business_ids: Iterable[int], first: date, last: date) -> dict[int, SalesTotals]:
     """Per business, the period's orders, revenue and refunds (one query; no month split)."""
     ids = list(business_ids)
-    keys = months_between(first, last)
+    keys = month_keys(first, last)
     out = {bid: SalesTotals() for bid in ids}
     if not ids or not keys:
         return out
@@ -264,7 +194,7 @@ def last_sale_at(business_ids) -> dict[int, datetime]:
 
 def active_months(business_ids, first: date, last: date) -> dict[int, set[str]]:
     """Per business, the months (of first..last) in which it made at least one sale not refunded."""
-    keys = months_between(first, last)
+    keys = month_keys(first, last)
     if not keys:
         return {}
     month = jakarta_month(OrderPart.paid_at)
@@ -289,7 +219,7 @@ class SalesSpan:
 def sales_spans(business_ids, first: date, last: date) -> dict[int, SalesSpan]:
     """Per business that ever sold (list or SELECT of ids): first and last sale, and whether it sold in
     first..last. One statement: what an impact report needs for "active" and "still selling"."""
-    keys = months_between(first, last)
+    keys = month_keys(first, last)
     live = OrderPart.status != REFUNDED
     in_window = and_(live, _window(OrderPart.paid_at, keys[0], keys[-1])) if keys else literal_column("1 = 0")
     rows = db.session.execute(

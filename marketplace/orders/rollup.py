@@ -28,7 +28,8 @@ from sqlalchemy import BigInteger, String, and_, case, func, literal_column, or_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.extensions import db
-from marketplace.orders.queries import MonthSales, months_between
+from marketplace.core.sqltime import month_keys
+from marketplace.orders.queries import MonthSales
 
 
 class SalesMonth(db.Model):
@@ -161,7 +162,7 @@ def monthly_totals(business_ids: Iterable[int], first: date, last: date) -> dict
     """``queries.monthly_sales`` without customers and time to ship (left at 0 and None), in one small
     query: for pages that follow many businesses at once (a mentor's dashboard)."""
     ids = list(business_ids)
-    keys = months_between(first, last)
+    keys = month_keys(first, last)
     result = {bid: {k: MonthSales(month=k) for k in keys} for bid in ids}
     if ids and keys:
         for row in db.session.execute(select(SalesMonth).where(_ids(SalesMonth.business_id, ids), _within(keys))).scalars():
@@ -172,7 +173,7 @@ def monthly_totals(business_ids: Iterable[int], first: date, last: date) -> dict
 def group_monthly_totals(business_ids, first: date, last: date) -> list[MonthSales]:
     """``queries.group_monthly_sales(..., customers=False, shipping=False)``: the months of a group (a list
     or a SELECT of ids) added together; ``sellers``, the businesses with a sale not refunded that month."""
-    keys = months_between(first, last)
+    keys = month_keys(first, last)
     months = {k: MonthSales(month=k) for k in keys}
     if not keys:
         return []
@@ -190,7 +191,7 @@ def group_monthly_totals(business_ids, first: date, last: date) -> list[MonthSal
 def period_revenue(groups: dict[str, object], first: date, last: date) -> dict[str, int]:
     """Revenue (sales not refunded) over first..last of several groups of businesses, each a list or a
     SELECT of ids, in one statement (the impact report's revenue of those given each kind of support)."""
-    keys = months_between(first, last)
+    keys = month_keys(first, last)
     if not groups or not keys:
         return {name: 0 for name in groups}
     names = list(groups)
@@ -211,7 +212,7 @@ class SellingMonths:
 def selling_months(business_ids, first: date, last: date) -> dict[int, SellingMonths]:
     """``queries.sales_spans`` to the month, per business that ever sold (a list or a SELECT of ids), in
     one statement: what an impact report needs for "active" and "still selling"."""
-    keys = months_between(first, last)
+    keys = month_keys(first, last)
     in_window = and_(SalesMonth.orders > 0, _within(keys)) if keys else literal_column("1 = 0")
     rows = db.session.execute(
         select(SalesMonth.business_id,

@@ -26,7 +26,7 @@ def empty_upload_dir(app):
     root.mkdir(parents=True, exist_ok=True)
     from marketplace.catalog import pagecache
 
-    pagecache.clear()
+    pagecache.PAGES.clear()
     yield
 
 

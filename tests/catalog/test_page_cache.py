@@ -1,7 +1,7 @@
 """Guests get public pages from a cache that any catalog change invalidates at once."""
 from sqlalchemy import text
 
-from marketplace.catalog.pagecache import CSRF_PLACEHOLDER
+from marketplace.catalog.pagecache import PAGES
 from marketplace.extensions import db
 from tests import factories
 from tests.catalog.test_query_counts import counting_queries
@@ -16,7 +16,7 @@ def test_a_repeated_page_is_served_with_one_query_and_a_real_csrf_token(client):
         second = client.get(url).data
     assert len(statements) == 1  # the catalog token
     assert first == second and b"Kopi Ijen" in second
-    assert CSRF_PLACEHOLDER.encode() not in second and b'name="csrf_token" value="' in second
+    assert PAGES.placeholder.encode() not in second and b'name="csrf_token" value="' in second
 
 
 def test_hiding_a_product_or_suspending_a_shop_shows_on_the_next_request(client):

@@ -89,7 +89,7 @@ def test_relevance_pages_from_the_best_candidates_equal_the_pages_of_all_matches
     ranked_all = {url: _titles(client, url) for url in urls}
     assert ranked_all["/cari?q=batik"] and ranked_all["/cari?q=batik&kota=genteng&page=2"]
     monkeypatch.setattr(catalog, "RANKED_CANDIDATES", 4)
-    pagecache.clear()
+    pagecache.PAGES.clear()
     assert {url: _titles(client, url) for url in urls} == ranked_all
 
 

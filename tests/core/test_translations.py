@@ -251,7 +251,7 @@ def indonesian_world(translated_app):
     from marketplace.catalog import pagecache
 
     with translated_app.app_context():
-        pagecache.clear()
+        pagecache.PAGES.clear()
         demo.seed()
         db.session.execute(update(User).values(locale="id"))
         db.session.commit()

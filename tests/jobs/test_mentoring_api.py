@@ -133,9 +133,10 @@ def test_the_firm_sees_the_reference_only_while_it_is_attached(client, login_as)
     login_as(owner)
     page = client.get(f"/mitra/lamaran/{sent.id}").get_data(as_text=True)
     assert "Reference from the program's mentor" not in page
-    references.attach_reference(sent.id, sent.applicant_id, "Bu Rahma", "Selalu tepat waktu.")
+    references.attach_reference(sent.id, sent.applicant_id, "Bu Rahma", "Selalu **tepat waktu**.")
     page = client.get(f"/mitra/lamaran/{sent.id}").get_data(as_text=True)
-    assert "Reference from the program's mentor" in page and "Selalu tepat waktu." in page and "Bu Rahma" in page
+    assert "Reference from the program's mentor" in page and "Bu Rahma" in page
+    assert "Selalu <strong>tepat waktu</strong>." in page  # the mentor's Markdown, as the mentor saw it
     assert "Remove the reference" not in page
     references.detach_reference(sent.id, sent.applicant_id)
     assert "Selalu tepat waktu." not in client.get(f"/mitra/lamaran/{sent.id}").get_data(as_text=True)

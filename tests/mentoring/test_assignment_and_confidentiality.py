@@ -6,19 +6,20 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from marketplace.core.timeutil import jakarta_today
 from marketplace.core.audit import AuditLog
 from marketplace.extensions import db
-from marketplace.mentoring import assignments, check_ins, dates, records
+from marketplace.mentoring import assignments, check_ins, records
 from marketplace.mentoring.errors import MentoringError, NotFound
 from marketplace.mentoring.models import Assignment, CheckIn
 
 
 def _check_in(world, mentor=None, **fields):
     return check_ins.record_check_in(
-        mentor or world.mentor, world.graduate.id, held_on=dates.today_jakarta(), mode="visit",
+        mentor or world.mentor, world.graduate.id, held_on=jakarta_today(), mode="visit",
         notes=fields.get("notes", "Membahas harga."), private_notes=fields.get("private_notes", "Rahasia mentor."),
         needs_support=fields.get("needs_support", False),
-        actions=[check_ins.ActionInput("Foto ulang produk", "graduate", dates.today_jakarta() + timedelta(days=7))])
+        actions=[check_ins.ActionInput("Foto ulang produk", "graduate", jakarta_today() + timedelta(days=7))])
 
 
 def test_staff_assign_and_change_mentor_keeps_history(assigned, client, login_as):

@@ -6,14 +6,15 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from marketplace.core.timeutil import jakarta_today
 from marketplace.extensions import db
-from marketplace.mentoring import check_ins, dates, goals, records
+from marketplace.mentoring import check_ins, goals, records
 from marketplace.mentoring.errors import MentoringError
 from marketplace.mentoring.models import Action, CheckIn, Goal, Milestone, Support
 
 
 def today():
-    return dates.today_jakarta()
+    return jakarta_today()
 
 
 def test_record_a_check_in_with_actions_through_the_form(assigned, client, login_as):

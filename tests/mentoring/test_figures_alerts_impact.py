@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import event
 
+from marketplace.core.timeutil import jakarta_today
 from marketplace.catalog.models import BusinessStatus
 from marketplace.extensions import db
 from marketplace.mentoring import alerts, assignments, check_ins, dates, impact, records, support
@@ -34,8 +35,8 @@ def test_mentor_alerts_say_why(assigned):
     sale(w.business, paid_at=at(2026, 3, 6), total=500_000, status="refunded")
     sale(w.business, created_at=at(2026, 3, 7), total=80_000, status="cancelled")
     sale(w.business, paid_at=at(2026, 4, 10), total=50_000, status="paid")  # waiting 5 days to ship
-    check_ins.record_check_in(w.mentor, w.graduate.id, held_on=dates.today_jakarta(), mode="call", notes="x",
-                             actions=[check_ins.ActionInput("a", "graduate", dates.today_jakarta())])
+    check_ins.record_check_in(w.mentor, w.graduate.id, held_on=jakarta_today(), mode="call", notes="x",
+                             actions=[check_ins.ActionInput("a", "graduate", jakarta_today())])
     db.session.get(type(w.business), w.business.id).status = BusinessStatus.HOLIDAY.value
     db.session.add(SignIn(user_id=w.graduate.id, signed_in_at=NOW - timedelta(days=31)))
     db.session.commit()
@@ -64,7 +65,7 @@ def test_weekly_digest_goes_to_mentors_with_alerts(assigned, outbox):
 
 def test_charts_on_the_graduates_page_have_a_data_table(assigned, client, login_as):
     w = assigned
-    today = dates.today_jakarta()
+    today = jakarta_today()
     sale(w.business, paid_at=datetime.now(UTC) - timedelta(hours=3), total=125_000, status="completed")
     db.session.commit()
     login_as(w.graduate)
@@ -78,7 +79,7 @@ def test_job_applications_and_hires_per_month_on_the_record(assigned, client, lo
     """Last month (Jakarta): an application still open and one whose hire starts this month; this month:
     one not selected, and one sent at 23:30 on the last evening of last month in Jakarta (16:30 UTC)."""
     w = assigned
-    today = dates.today_jakarta()
+    today = jakarta_today()
     this_month, last_month = date(today.year, today.month, 1), dates.add_months(today, -1)
     jobs_fixtures.application(jobs_fixtures.vacancy(), w.graduate, created_at=at(last_month.year, last_month.month, 15))
     jobs_fixtures.application(jobs_fixtures.vacancy(), w.graduate, stage="hired", created_at=at(last_month.year, last_month.month, 20),

@@ -5,13 +5,14 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from marketplace.core.timeutil import jakarta_today
 from marketplace.extensions import db
-from marketplace.mentoring import alerts, check_ins, dates, goals, privacy, references, support
+from marketplace.mentoring import alerts, check_ins, goals, privacy, references, support
 from marketplace.mentoring.models import Action, Assignment, CheckIn, Goal, Milestone, Reference, SignIn, Support
 
 
 def _fill(w):
-    today = dates.today_jakarta()
+    today = jakarta_today()
     check_ins.record_check_in(w.mentor, w.graduate.id, held_on=today, mode="visit", notes="Catatan bersama",
                              private_notes="Catatan pribadi",
                              actions=[check_ins.ActionInput("Daftar NIB", "graduate", today + timedelta(days=3))])

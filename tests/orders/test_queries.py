@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import event
 
+from marketplace.core.sqltime import month_keys
 from marketplace.extensions import db
 from marketplace.orders import queries
 from marketplace.orders.models import Order, OrderEvent, OrderPart
@@ -159,8 +160,8 @@ def test_no_businesses_or_no_months():
     assert queries.first_sale_at([]) == {} and queries.waiting_to_ship([]) == {}
 
 
-def test_months_between_crosses_a_year():
-    assert queries.months_between(date(2025, 11, 30), date(2026, 2, 1)) == ["2025-11", "2025-12", "2026-01", "2026-02"]
+def test_month_keys_cross_a_year():
+    assert month_keys(date(2025, 11, 30), date(2026, 2, 1)) == ["2025-11", "2025-12", "2026-01", "2026-02"]
 
 
 def test_query_count_does_not_grow_with_businesses(shops):

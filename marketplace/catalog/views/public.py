@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from marketplace.catalog import browse as catalog
 from marketplace.catalog import images, storefronts
 from marketplace.catalog.models import LOW_STOCK_THRESHOLD
-from marketplace.catalog.pagecache import cached_render
+from marketplace.catalog.pagecache import PAGES
 from marketplace.core.forms import parse_rupiah
 from marketplace.core.policy import PUBLIC, allow
 from marketplace.core.text import plain_text, render_markdown, shorten
@@ -105,7 +105,7 @@ def home():
         return render_template("catalog/home.html", featured=featured.items, products=newest.items,
                                categories=catalog.categories(), **extra)
 
-    return cached_render(render)
+    return PAGES.render(render)
 
 
 @bp.get("/tentang")
@@ -128,7 +128,7 @@ def category(slug: str):
         return render_template("catalog/category.html", category=found, page=page, prev_url=prev_url,
                                next_url=next_url, categories=all_categories, **extra)
 
-    return cached_render(render)
+    return PAGES.render(render)
 
 
 @bp.get("/toko/<slug>")
@@ -143,7 +143,7 @@ def storefront(slug: str):
         return render_template("catalog/storefront.html", business=business, page=page, prev_url=prev_url,
                                next_url=next_url, story=storefronts.public_story(business), preview=False, **extra)
 
-    return cached_render(render)
+    return PAGES.render(render)
 
 
 @bp.get("/toko/<business_slug>/<product_slug>")
@@ -157,7 +157,7 @@ def product(business_slug: str, product_slug: str):
 
     # The add-to-cart form is cached with the page like the stock shown beside it (at most
     # CATALOG_CACHE_SECONDS old); adding to the cart checks the live stock and says so.
-    return cached_render(render)
+    return PAGES.render(render)
 
 
 def render_product(product, preview: bool, **extra):
@@ -197,7 +197,7 @@ SORT_LABELS = {"relevance": _l("Relevance"), "newest": _l("Newest"), "price_asc"
 @bp.get("/cari")
 @allow(PUBLIC)
 def search():
-    return cached_render(_render_search)
+    return PAGES.render(_render_search)
 
 
 def _render_search(**extra):
