@@ -301,18 +301,29 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture
-def translated_app(app, app_config):
-    """The same database, with the Indonesian catalog loaded: for tests of what visitors read."""
+@contextmanager
+def app_with_translations(app_config: dict):
+    """An app on the same database with the Indonesian catalog loaded."""
     from marketplace.config import PROJECT_ROOT
     from marketplace.extensions import babel
 
     translated = create_app({**app_config, "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations")})
     translated.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
     # Flask-Babel caches loaded catalogs per locale across apps: start and end with an empty cache.
-    babel.domain_instance.cache.clear()
-    yield translated
-    babel.domain_instance.cache.clear()
+    with translated.app_context():
+        babel.domain_instance.cache.clear()
+    try:
+        yield translated
+    finally:
+        with translated.app_context():
+            babel.domain_instance.cache.clear()
+
+
+@pytest.fixture
+def translated_app(app, app_config):
+    """The same database, with the Indonesian catalog loaded: for tests of what visitors read."""
+    with app_with_translations(app_config) as translated:
+        yield translated
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from werkzeug.datastructures import MultiDict
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
+from tests.conftest import app_with_translations, empty_tables
 from tests.test_no_server_errors import ROLES, SKIPPED_PREFIXES, Form, Fuzzer, _destructive
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -243,18 +244,31 @@ class LanguageWalk(Fuzzer):
             self.app.logger.removeHandler(self.log)
 
 
+@pytest.fixture(scope="module")
+def indonesian_demo(app, app_config):
+    """The demo world with every account in Indonesian (its emails too), seeded and committed once for this
+    module (seeding costs seconds, most of it encoding photos); each role's walk runs in a transaction of its
+    own over it and is rolled back (tests/conftest.py)."""
+    from marketplace import demo
+
+    with app_with_translations(app_config) as translated, translated.app_context():
+        demo.seed()
+        db.session.execute(update(User).values(locale="id"))
+        db.session.commit()
+        db.session.remove()
+    yield
+    with app.app_context():
+        empty_tables()
+
+
 @pytest.fixture
-def indonesian_world(translated_app):
+def indonesian_world(translated_app, indonesian_demo):
     from flask_babel import force_locale, get_translations
 
-    from marketplace import demo
     from marketplace.catalog import pagecache
 
     with translated_app.app_context():
         pagecache.PAGES.clear()
-        demo.seed()
-        db.session.execute(update(User).values(locale="id"))
-        db.session.commit()
         with translated_app.test_request_context(), force_locale("id"):
             catalog = get_translations()
         missed = MissedLookups()
