@@ -24,11 +24,6 @@ SHARED_TEMPLATE_FOLDERS = {"macros", "errors", "emails"}
 RENDERS_ANOTHER_DOMAINS_TEMPLATE: dict[tuple[str, str], str] = {
     # jobs: its signed links (colleague invitation, digest opt-out) reuse the accounts' "link problem" page
     ("jobs", "accounts/link_problem.html"): "jobs owners",
-    # orders: the earnings and payouts pages moved from payments to orders/views (payments depends on
-    # core alone), their templates stayed under templates/payments/
-    ("orders", "payments/earnings.html"): "orders/payments owners",
-    ("orders", "payments/payouts_index.html"): "orders/payments owners",
-    ("orders", "payments/payouts_business.html"): "orders/payments owners",
 }
 
 

@@ -20,6 +20,6 @@ register_nav(_l("Earnings"), "earnings.overview", {Role.GRADUATE}, 41)
 def overview():
     business = catalog.business_of(current_user.id)
     if business is None:
-        return render_template("payments/earnings.html", business=None)
-    return render_template("payments/earnings.html", business=business, balance=ledger.balance(business.id),
+        return render_template("orders/money/earnings.html", business=None)
+    return render_template("orders/money/earnings.html", business=business, balance=ledger.balance(business.id),
                            entries=services.ledger_entries(business.id), payouts=services.payouts_for(business.id))

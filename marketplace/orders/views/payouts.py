@@ -33,7 +33,7 @@ def _program_business(business_id: int) -> Business:
 @allow(Role.STAFF, Role.ADMIN)
 def index():
     businesses = lookup.program_businesses(current_user)
-    return render_template("payments/payouts_index.html", businesses=businesses,
+    return render_template("orders/money/payouts_index.html", businesses=businesses,
                            balances=ledger.balances([b.id for b in businesses]))
 
 
@@ -54,6 +54,6 @@ def business_payouts(business_id: int):
                 flash(_("Payout recorded."), "success")
                 return redirect(url_for("payouts.business_payouts", business_id=business.id))
         status = 400
-    return render_template("payments/payouts_business.html", business=business, form=form,
+    return render_template("orders/money/payouts_business.html", business=business, form=form,
                            balance=ledger.balance(business.id), entries=services.ledger_entries(business.id),
                            payouts=services.payouts_for(business.id)), status
