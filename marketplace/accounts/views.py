@@ -74,7 +74,7 @@ def _after_login(user, next_url: str | None):
 
 def _link_problem(error: DomainError, retry_endpoint: str | None = None):
     """An emailed link that cannot be used: its own page, with the way to ask for a new one."""
-    return render_template("accounts/link_problem.html", message=error.message, retry_endpoint=retry_endpoint), 400
+    return render_template("errors/link_problem.html", message=error.message, retry_endpoint=retry_endpoint), 400
 
 
 # Signing in and out -------------------------------------------------------------------------------

@@ -18,15 +18,6 @@ TEMPLATES = PACKAGE.parent / "templates"
 SHARED_TEMPLATES = {"base.html", "_nav.html"}  # files at the top of templates/
 SHARED_TEMPLATE_FOLDERS = {"macros", "errors", "emails"}
 
-# Breaks of the template rule that were there when the rule came, each owned by the domain's engineers,
-# who remove the entry when they move the template (the last test fails on an entry no longer needed).
-# Add nothing here: put a new template under its domain.
-RENDERS_ANOTHER_DOMAINS_TEMPLATE: dict[tuple[str, str], str] = {
-    # jobs: its signed links (colleague invitation, digest opt-out) reuse the accounts' "link problem" page
-    ("jobs", "accounts/link_problem.html"): "jobs owners",
-}
-
-
 def _views_modules(domain: str) -> list[Path]:
     root = PACKAGE / domain
     return sorted([root / "views.py"] if (root / "views.py").exists() else (root / "views").rglob("*.py"))
@@ -73,7 +64,7 @@ def test_the_finder_sees_the_templates_views_render():
 
 
 def test_a_domains_views_render_its_own_templates():
-    assert sorted(_misplaced() - RENDERS_ANOTHER_DOMAINS_TEMPLATE.keys()) == [], \
+    assert sorted(_misplaced()) == [], \
         "move the template under templates/<domain>/ (a subfolder per view area: catalog/seller/...)"
 
 
@@ -98,8 +89,3 @@ def test_a_domain_with_several_view_areas_has_a_views_package():
     outside = {domain: [p for p in found if not p.startswith("views/")] for domain, found in several.items()}
     assert {domain: paths for domain, paths in outside.items() if paths} == {}
     assert [domain for domain in several if not (PACKAGE / domain / "views" / "__init__.py").exists()] == []
-
-
-def test_every_excused_template_is_still_misplaced():
-    """An owner who moved the template removes its entry from RENDERS_ANOTHER_DOMAINS_TEMPLATE."""
-    assert sorted(RENDERS_ANOTHER_DOMAINS_TEMPLATE.keys() - _misplaced()) == []

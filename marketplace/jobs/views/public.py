@@ -151,14 +151,14 @@ def join_firm(token: str):
     try:
         invitation = firms.open_firm_invitation(token)
     except JobsError as exc:
-        return render_template("accounts/link_problem.html", message=exc.message, retry_endpoint=None), 400
+        return render_template("errors/link_problem.html", message=exc.message, retry_endpoint=None), 400
     form = account_forms.AcceptInvitationForm(name=invitation.name)
     if form.validate_on_submit():
         try:
             user = firms.join_firm(token, name=form.name.data, password=form.password.data,
                                       locale=form.language.data)
         except JobsError as exc:
-            return render_template("accounts/link_problem.html", message=exc.message,
+            return render_template("errors/link_problem.html", message=exc.message,
                                    retry_endpoint=None), 400
         except accounts.EmailTaken:
             flash(_("An account with this email address already exists. Please sign in."), "error")
@@ -183,5 +183,5 @@ def stop_digest(token: str):
     try:
         digest.stop_digest(token)
     except JobsError as exc:
-        return render_template("accounts/link_problem.html", message=exc.message, retry_endpoint=None), 400
+        return render_template("errors/link_problem.html", message=exc.message, retry_endpoint=None), 400
     return render_template("jobs/digest_stopped.html")
