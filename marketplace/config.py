@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -43,20 +44,27 @@ SECRET_KEY_FILE = "secret_key"  # nosec B105  # the file's name; the key is rand
 def _development_secret_key(instance_dir: Path) -> str:
     """A random key made on the first start and kept in ``instance/`` (ignored by git), so a
     development server's sessions and emailed links cannot be forged by anyone who reads the source,
-    and stay valid across restarts. Production never comes here: it must be given SECRET_KEY."""
+    and stay valid across restarts. Production never comes here: it must be given SECRET_KEY.
+
+    Processes may start at the same moment (the test suite's workers, gunicorn's): the key is written to
+    a private temporary file first and linked into place whole, so no process ever reads a half-written
+    file, and the first link wins."""
     path = instance_dir / SECRET_KEY_FILE
     instance_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # made by an earlier start (or by a process starting at the same moment)
-        key = path.read_text().strip()
-        if len(key) >= 32:
-            return key
-        raise ConfigError(f"{path} is empty or too short: delete it and start again to make a new key.") from None
-    key = secrets.token_hex(32)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key + "\n")
-    return key
+    if not path.exists():
+        fd, temporary = tempfile.mkstemp(dir=instance_dir, prefix=".secret_key-")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process linked its key first: everyone uses that one
+        finally:
+            os.unlink(temporary)
+    key = path.read_text().strip()
+    if len(key) >= 32:
+        return key
+    raise ConfigError(f"{path} is empty or too short: delete it and start again to make a new key.")
 
 
 STRIPE_JS_URL = "https://js.stripe.com/v3/"

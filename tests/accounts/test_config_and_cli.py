@@ -57,6 +57,23 @@ def test_development_without_a_secret_key_makes_a_random_one_once_in_the_instanc
     assert other["SECRET_KEY"] != first["SECRET_KEY"]  # every checkout has its own
 
 
+def test_processes_starting_at_the_same_moment_share_one_whole_key(tmp_path):
+    """A fresh clone's `make test` starts two workers at once: one read the key file the other had
+    created but not yet written, and refused to start (every test errored)."""
+    import subprocess
+    import sys
+
+    instance = tmp_path / "instance"
+    program = ("import sys; from pathlib import Path; from marketplace.config import load_config; "
+               "print(load_config({'APP_ENV': 'development'}, instance_dir=Path(sys.argv[1]))['SECRET_KEY'])")
+    starts = [subprocess.Popen([sys.executable, "-c", program, str(instance)], stdout=subprocess.PIPE, text=True)
+              for _ in range(6)]
+    keys = {start.communicate(timeout=60)[0].strip() for start in starts}
+    assert all(start.returncode == 0 for start in starts)
+    assert keys == {(instance / "secret_key").read_text().strip()}
+    assert [p.name for p in instance.iterdir()] == ["secret_key"]  # no temporary file left behind
+
+
 def test_a_secret_key_from_the_environment_wins_and_no_file_is_written(tmp_path):
     from marketplace.config import load_config
 
