@@ -11,6 +11,7 @@ from marketplace.accounts.errors import InvitationUnusable
 from marketplace.accounts.models import Invitation, User
 from marketplace.core import audit
 from marketplace.core.timeutil import as_utc, utcnow
+from marketplace.core.transactions import transactional
 from marketplace.extensions import db
 
 INVITATION_DAYS = 7
@@ -53,8 +54,9 @@ def open_invitation(token: str) -> Invitation:
     return invitation
 
 
+@transactional
 def accept_invitation(token: str, *, name: str, password: str, locale: str) -> User:
-    """Create the invited account (the link proved the address). Commits; raises before creating."""
+    """Create the invited account (the link proved the address); raises before creating."""
     invitation = open_invitation(token)
     user = accounts.create_user(email=invitation.email, name=name, password=password, role=invitation.role,
                                 program_id=invitation.program_id, cohort_id=invitation.cohort_id,
@@ -62,5 +64,4 @@ def accept_invitation(token: str, *, name: str, password: str, locale: str) -> U
     invitation.used_at = utcnow()
     invitation.accepted_user_id = user.id
     audit.record(user.id, "invitation.accept", "invitation", invitation.id, program_id=invitation.program_id)
-    db.session.commit()
     return user

@@ -24,6 +24,7 @@ from marketplace.accounts.models import User
 from marketplace.core.phone import normalise_phone
 from marketplace.core.policy import Role
 from marketplace.core.timeutil import utcnow
+from marketplace.core.transactions import transaction, transactional
 from marketplace.extensions import db
 
 
@@ -69,16 +70,16 @@ def authenticate(email: str, password: str) -> User:
     if user.email_verified_at is None:
         raise EmailNotVerified(user)
     if _hasher().check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-        db.session.commit()
+        with transaction():
+            user.password_hash = hash_password(password)
     return user
 
 
+@transactional
 def end_all_sessions(user: User) -> None:
     """Sign the person out everywhere: every session cookie and remember-me cookie carries the old
-    version, which the user loader (run on every request) no longer accepts. Commits."""
+    version, which the user loader (run on every request) no longer accepts."""
     user.session_version += 1
-    db.session.commit()
 
 
 def load_user_from_session_id(session_id: str) -> User | None:
@@ -115,18 +116,17 @@ def create_user(*, email: str, name: str, password: str, role: str, **fields) ->
         db.session.flush()
     except IntegrityError as exc:
         # Two sign-ups with one address at the same moment: the unique index decides. Every caller
-        # creates the user first in its transaction, so rolling back loses nothing of theirs.
+        # creates the user first in its transaction, so rolling back loses nothing of theirs, and a
+        # caller that answers EmailTaken itself (``_register``) goes on in a usable session. By hand
+        # (tests/core/test_layout.py allows it): a SAVEPOINT would commit the user early on SQLite.
         db.session.rollback()
         raise EmailTaken() from exc
     return user
 
 
+@transactional
 def create_admin(*, email: str, name: str, password: str) -> User:
-    from marketplace.core.timeutil import utcnow
-
-    user = create_user(email=email, name=name, password=password, role="admin", email_verified_at=utcnow())
-    db.session.commit()
-    return user
+    return create_user(email=email, name=name, password=password, role="admin", email_verified_at=utcnow())
 
 
 # Self-registration and email verification ------------------------------------------------------
@@ -143,18 +143,19 @@ def clean_locale(locale: str | None) -> str:
 
 
 def register_customer(*, email: str, name: str, password: str, locale: str) -> User | None:
-    """A new customer who must confirm the address before signing in. Commits. ``None`` when the
+    """A new customer who must confirm the address before signing in. ``None`` when the
     address already has an account (see ``_register``)."""
     return _register(email=email, name=name, password=password, role=Role.CUSTOMER.value,
                      locale=clean_locale(locale))
 
 
 def register_partner(*, email: str, name: str, password: str, organisation: str, locale: str) -> User | None:
-    """A partner firm: confirms its address, then waits for program staff to approve it. Commits."""
+    """A partner firm: confirms its address, then waits for program staff to approve it."""
     return _register(email=email, name=name, password=password, role=Role.PARTNER.value,
                      organisation=organisation.strip(), locale=clean_locale(locale))
 
 
+@transactional
 def _register(*, email: str, password: str, **fields) -> User | None:
     """Make the account and email its confirmation link; or, when the address already has an account,
     email its owner that someone tried to register with it and return ``None``. The caller answers
@@ -169,12 +170,10 @@ def _register(*, email: str, password: str, **fields) -> User | None:
             owner = find_user_by_email(email)
         else:
             send_verification(user)
-            db.session.commit()
             return user
     hash_password(password)  # the work a new account costs, so the time taken tells nothing either
     if owner is not None:
         _tell_owner_of_registration_attempt(owner)
-    db.session.commit()
     return None
 
 
@@ -200,8 +199,8 @@ def resend_verification(email: str) -> None:
     """Send the link again if an unconfirmed account has this address; say nothing either way."""
     user = find_user_by_email(email)
     if user is not None and user.email_verified_at is None:
-        send_verification(user)
-        db.session.commit()
+        with transaction():
+            send_verification(user)
 
 
 def verify_email(token: str) -> User:
@@ -218,8 +217,8 @@ def verify_email(token: str) -> User:
     if user is None or data.get("e") != user.email:
         raise LinkInvalid()
     if user.email_verified_at is None:
-        user.email_verified_at = utcnow()
-        db.session.commit()
+        with transaction():
+            user.email_verified_at = utcnow()
     return user
 
 
@@ -256,6 +255,7 @@ def account_setup_link(user: User, issued_at=None) -> str:
                               token=_password_token(user, tokens.ACCOUNT_SETUP, issued_at))
 
 
+@transactional
 def request_password_reset(email: str) -> None:
     """Email a reset link when the account exists; the caller shows the same words either way."""
     from marketplace.notifications.services import send_email
@@ -264,7 +264,6 @@ def request_password_reset(email: str) -> None:
     if user is None:
         return
     send_email(user.email, "account_password_reset", user.locale, user=user, link=password_reset_link(user))
-    db.session.commit()
 
 
 def user_for_password_token(token: str, purpose: str) -> User:
@@ -283,37 +282,37 @@ def user_for_password_token(token: str, purpose: str) -> User:
     return user
 
 
+@transactional
 def reset_password(token: str, new_password: str, purpose: str) -> User:
-    """Set a new password from an emailed link. The link also proves the address. Commits."""
+    """Set a new password from an emailed link. The link also proves the address."""
     user = user_for_password_token(token, purpose)
     check_password_strength(new_password, user.email)
     user.password_hash = hash_password(new_password)
     user.session_version += 1
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
-    db.session.commit()
     return user
 
 
 # Profile -----------------------------------------------------------------------------------------
 
 
+@transactional
 def update_profile(user: User, *, name: str, phone: str | None, locale: str) -> User:
     user.phone = normalise_phone(phone)
     user.name = name.strip()
     user.locale = clean_locale(locale)
-    db.session.commit()
     return user
 
 
+@transactional
 def change_password(user: User, *, current_password: str, new_password: str) -> User:
-    """Every other session ends (the version in their cookies no longer matches). Commits."""
+    """Every other session ends (the version in their cookies no longer matches)."""
     if not password_matches(user, current_password):
         raise WrongPassword("wrong_current_password")
     check_password_strength(new_password, user.email)
     user.password_hash = hash_password(new_password)
     user.session_version += 1
-    db.session.commit()
     return user
 
 
@@ -326,8 +325,9 @@ def _unusable_password_hash() -> str:
     return "!deleted!" + secrets.token_hex(16)  # not an Argon2 hash: no password can ever match
 
 
+@transactional
 def delete_account(user: User, *, password: str) -> None:
-    """Erase the person from every domain, keep what the law requires, anonymise the user. Commits."""
+    """Erase the person from every domain, keep what the law requires, anonymise the user."""
     from marketplace.accounts import privacy
 
     if not password_matches(user, password):
@@ -341,7 +341,6 @@ def delete_account(user: User, *, password: str) -> None:
             raise LastAdmin()
     privacy.erase_user_data_everywhere(user)
     anonymise(user)
-    db.session.commit()
 
 
 def anonymise(user: User) -> None:
