@@ -23,6 +23,7 @@ from marketplace.core import audit
 from marketplace.core.errors import NotFound
 from marketplace.core.policy import Role, is_admin, same_program
 from marketplace.core.timeutil import utcnow
+from marketplace.core.transactions import transaction, transactional
 from marketplace.extensions import db
 from marketplace.notifications.services import send_email
 from marketplace.programs.errors import (
@@ -87,22 +88,23 @@ def program_overview(program: Program) -> ProgramOverview:
     )
 
 
+@transactional
 def person_for_staff(actor: User, user_id: int) -> User:
     person = db.session.get(User, user_id)
     if (person is None or person.deleted_at is not None or person.program_id is None
             or not same_program(actor, person)):
         raise NotFound()
     audit.record(actor.id, "person.read", "user", person.id, program_id=person.program_id)
-    db.session.commit()
     return person
 
 
 # Invitations ------------------------------------------------------------------------------------
 
 
+@transactional
 def create_invitation(actor: User, program: Program, *, role: str, name: str, email: str,
                       cohort_id: int | None, locale: str) -> Invitation:
-    """Invite a graduate (into a cohort of the program) or a mentor, and email the link. Commits."""
+    """Invite a graduate (into a cohort of the program) or a mentor, and email the link."""
     if not (is_admin(actor) or (actor.role == Role.STAFF.value and actor.program_id == program.id)):
         raise NotFound()
     if role not in INVITABLE_ROLES:
@@ -136,7 +138,6 @@ def _issue_invitation(actor: User, *, program_id: int, cohort_id: int | None, ro
                days=INVITATION_DAYS)
     audit.record(actor.id, "invitation.resend" if replaces else "invitation.create", "invitation", invitation.id,
                  program_id=program_id, detail=role)
-    db.session.commit()
     return invitation
 
 
@@ -150,13 +151,14 @@ def _invitation_for_staff(actor: User, invitation_id: int) -> Invitation:
 def revoke_invitation(actor: User, invitation_id: int) -> Invitation:
     invitation = _invitation_for_staff(actor, invitation_id)
     if invitation.used_at is None and invitation.revoked_at is None:
-        invitation.revoked_at = utcnow()
-        audit.record(actor.id, "invitation.revoke", "invitation", invitation.id,
-                     program_id=invitation.program_id)
-        db.session.commit()
+        with transaction():
+            invitation.revoked_at = utcnow()
+            audit.record(actor.id, "invitation.revoke", "invitation", invitation.id,
+                         program_id=invitation.program_id)
     return invitation
 
 
+@transactional
 def resend_invitation(actor: User, invitation_id: int) -> Invitation:
     """Send an open or expired invitation again: a new link, valid for the full period, in the language
     of the first one; the old link stops working. Accepted or withdrawn invitations are not resent."""
@@ -193,16 +195,17 @@ def _pending_partner(actor: User, user_id: int) -> User:
     return partner
 
 
+@transactional
 def approve_partner(actor: User, user_id: int) -> User:
     partner = _pending_partner(actor, user_id)
     partner.approved_at = utcnow()
     audit.record(actor.id, "partner.approve", "user", partner.id, program_id=actor.program_id)
     send_email(partner.email, "account_partner_approved", partner.locale, user=partner,
                link=tokens.public_link("accounts.login"))
-    db.session.commit()
     return partner
 
 
+@transactional
 def reject_partner(actor: User, user_id: int) -> User:
     """The firm is told, then the account is closed and anonymised (it never held any data)."""
     partner = _pending_partner(actor, user_id)
@@ -210,13 +213,13 @@ def reject_partner(actor: User, user_id: int) -> User:
     audit.record(actor.id, "partner.reject", "user", partner.id, program_id=actor.program_id,
                  detail=partner.organisation)
     accounts.anonymise(partner)
-    db.session.commit()
     return partner
 
 
 # Admin: programs, cohorts, staff ------------------------------------------------------------------
 
 
+@transactional
 def create_program(actor: User, *, name: str, institution: str, city: str) -> Program:
     base = slugify(name)[:70] or "program"
     slug, n = base, 1
@@ -227,10 +230,10 @@ def create_program(actor: User, *, name: str, institution: str, city: str) -> Pr
     db.session.add(program)
     db.session.flush()
     audit.record(actor.id, "program.create", "program", program.id, program_id=program.id)
-    db.session.commit()
     return program
 
 
+@transactional
 def create_cohort(actor: User, program_id: int, *, name: str, started_on: date,
                   graduated_on: date | None) -> Cohort:
     program = db.session.get(Program, program_id)
@@ -246,16 +249,15 @@ def create_cohort(actor: User, program_id: int, *, name: str, started_on: date,
     db.session.add(cohort)
     try:
         db.session.flush()
-    except IntegrityError as exc:  # a concurrent request created the same name
-        db.session.rollback()
+    except IntegrityError as exc:  # a concurrent request created the same name (rolled back as it leaves)
         raise NameTaken() from exc
     audit.record(actor.id, "cohort.create", "cohort", cohort.id, program_id=program.id)
-    db.session.commit()
     return cohort
 
 
+@transactional
 def create_staff_account(actor: User, program_id: int, *, name: str, email: str, locale: str) -> User:
-    """A staff member of a program; they choose their password through the emailed link. Commits."""
+    """A staff member of a program; they choose their password through the emailed link."""
     import secrets
 
     program = db.session.get(Program, program_id)
@@ -271,5 +273,4 @@ def create_staff_account(actor: User, program_id: int, *, name: str, email: str,
     send_email(user.email, "account_staff_setup", user.locale, user=user, program=program,
                link=accounts.account_setup_link(user), days=accounts.ACCOUNT_SETUP_MAX_AGE // 86400)
     audit.record(actor.id, "staff.create", "user", user.id, program_id=program.id)
-    db.session.commit()
     return user
