@@ -116,6 +116,11 @@ class CancelForm(Form):
                            validators=[InputRequired(_l("Give a reason.")), Length(max=500)])
 
 
+class CashReturnedForm(Form):
+    note = StringField(_l("How you gave it back (optional, the customer sees it)"),
+                       validators=[Optional(), Length(max=120)])
+
+
 class ProblemForm(Form):
     note = TextAreaField(_l("What is wrong? (the seller and program staff see it)"),
                          validators=[InputRequired(_l("Say what is wrong with the parcel.")), Length(max=1000)])

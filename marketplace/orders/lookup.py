@@ -88,13 +88,28 @@ def transfers_awaiting(staff) -> list[Order]:
 
 
 def refunds_for_staff(staff, status: RefundStatus, limit: int = 200) -> list[tuple[Refund, Order]]:
-    """Refunds (owed, or recently sent) of the orders ``staff`` handles, with their orders."""
-    query = (select(Refund, Order).join(Order, Order.id == Refund.order_id).where(Refund.status == status.value)
+    """Refunds (owed, or recently sent) of the orders ``staff`` handles, with their orders. Cash on
+    delivery is not among them: the seller who collected the cash gives it back."""
+    query = (select(Refund, Order).join(Order, Order.id == Refund.order_id)
+             .join(Payment, Payment.id == Refund.payment_id)
+             .where(Refund.status == status.value, Payment.provider != PaymentMethod.COD.value)
              .order_by(Refund.created_at.desc() if status is RefundStatus.SENT else Refund.created_at, Refund.id)
              .limit(limit))
     if (scope := _orders_in_scope(staff)) is not None:
         query = query.where(Order.id.in_(scope))
     return [(refund, order) for refund, order in db.session.execute(query).all()]
+
+
+def cash_refunds_owed_by(business_id: int) -> list[tuple[Refund, OrderPart]]:
+    """Cash the seller collected (cash on delivery) for parts since refunded, not yet given back, with
+    their parts (and orders), oldest first."""
+    query = (select(Refund, OrderPart).join(OrderPart, OrderPart.id == Refund.order_part_id)
+             .join(Payment, Payment.id == Refund.payment_id)
+             .where(OrderPart.business_id == business_id, Refund.status == RefundStatus.OWED.value,
+                    Payment.provider == PaymentMethod.COD.value)
+             .options(selectinload(OrderPart.order))
+             .order_by(Refund.created_at, Refund.id))
+    return [(refund, part) for refund, part in db.session.execute(query).all()]
 
 
 def transfer_paid_with(staff, amount_idr: int, description: str) -> Order | None:

@@ -38,6 +38,7 @@ class SystemNote(str, enum.Enum):
 
     PAYMENT_CONFIRMED = "payment confirmed"   # by staff (bank transfer) or the seller (cash)
     REFUND_SENT = "refund sent"               # staff transferred money owed back to the customer
+    CASH_RETURNED = "cash returned by the seller"  # cash on delivery given back for a refunded part
     RELEASED_TO_SELLER = "released to the seller"  # escrow ended: the seller's share may be paid out
     PAID_BY_CARD = "paid by card"
     NOT_PAID_IN_TIME = "expired"

@@ -177,3 +177,25 @@ def record_refund_sent(refund_id: int, reference: str, actor_id: int) -> None:
     record_event(order, None, PartStatus.REFUNDED.value, SystemNote.REFUND_SENT.value, actor_id)
     email_customer(order, "refund_sent", refund=refund)
     db.session.commit()
+
+
+def record_cash_returned(part_id: int, note: str | None, actor_id: int) -> None:
+    """The seller gave the customer back the cash they had collected for their refunded part (cash on
+    delivery): the refund is no longer owed, the order's history says so and the customer is told.
+    Raises InvalidTransition when nothing is owed for the part (returned already, or never owed). The
+    caller has checked that the part is the seller's."""
+    part = db.session.get(OrderPart, part_id)
+    refund = payments.refund_for_part(part_id) if part is not None else None
+    if refund is None:
+        raise InvalidTransition()
+    try:
+        returned = payments.record_cash_returned(refund.id, note, actor_id)
+    except PaymentsError:
+        db.session.rollback()
+        raise
+    if returned is None:
+        db.session.rollback()
+        raise InvalidTransition()
+    record_event(part.order, part, PartStatus.REFUNDED.value, SystemNote.CASH_RETURNED.value, actor_id)
+    email_customer(part.order, "refund_sent", refund=returned, part=part)
+    db.session.commit()

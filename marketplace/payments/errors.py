@@ -13,6 +13,9 @@ class PaymentsError(DomainError):
         "not_a_transfer": _l("This order is not paid by bank transfer."),
         "amount_invalid": _l("Enter the amount that arrived, more than zero."),
         "reference_missing": _l("Enter the bank reference of the transfer."),
+        "cash_refund": _l("The seller collected this cash on delivery, so the seller gives it back to the "
+                          "customer; the program has nothing to send."),
+        "not_cash": _l("This order was not paid in cash to you: program staff refund it to the customer."),
         "statement_empty": _l("The file is empty. Nothing was confirmed. Export the account statement (mutasi "
                               "rekening) as CSV and upload it again."),
         "statement_unreadable": _l("This file cannot be read as a CSV text file. Nothing was confirmed. Export the "

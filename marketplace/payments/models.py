@@ -31,6 +31,12 @@ class PaymentMethod(str, enum.Enum):
         """True: the customer pays on our payment step; False: a person confirms the money."""
         return self is PaymentMethod.STRIPE
 
+    @property
+    def collected_by_seller(self) -> bool:
+        """The seller holds this money (cash on delivery): they confirm it, and they give it back when
+        their part is refunded. Everything else reaches the platform, which refunds it."""
+        return self is PaymentMethod.COD
+
 
 class PaymentStatus(str, enum.Enum):
     PENDING = "pending"        # waiting for the card, the transfer or the cash
@@ -95,8 +101,10 @@ class WebhookEvent(db.Model):
 
 
 class RefundStatus(str, enum.Enum):
-    OWED = "owed"  # the program owes the customer this money: staff transfer it and record the reference
-    SENT = "sent"  # the money went back (a card refund at Stripe, or a transfer staff recorded)
+    # The customer is owed this money: by the program (a bank transfer: staff send it and record the
+    # reference), or by the seller who collected it (cash on delivery: they give it back and say so).
+    OWED = "owed"
+    SENT = "sent"  # the money went back (a card refund at Stripe, a transfer staff recorded, cash returned)
 
 
 class RefundReason(str, enum.Enum):
@@ -107,7 +115,9 @@ class RefundReason(str, enum.Enum):
 
 class Refund(db.Model):
     """Money going back to a customer. Card refunds are made at Stripe at once (SENT); money that came
-    by bank transfer is OWED until staff transfer it back and record the bank reference."""
+    by bank transfer is OWED until staff transfer it back and record the bank reference; cash on
+    delivery is OWED by the seller who collected it until they mark it returned (the platform never
+    held that cash, so it is never on the staff's list)."""
 
     __tablename__ = "refunds"
     # A part is refunded at most once.
@@ -120,7 +130,8 @@ class Refund(db.Model):
     amount_idr: Mapped[int]
     reason: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(10), default=RefundStatus.OWED.value, index=True)
-    reference: Mapped[str | None] = mapped_column(String(120))  # Stripe's refund id, or the bank reference
+    # Stripe's refund id, the bank reference, or how the seller gave cash back (their words, optional)
+    reference: Mapped[str | None] = mapped_column(String(120))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

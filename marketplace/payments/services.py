@@ -233,19 +233,59 @@ def _give_back(payment: Payment, amount_idr: int, reason: RefundReason, idempote
     return record
 
 
+def refund_for_part(order_part_id: int) -> Refund | None:
+    """The refund of one order part (a part is refunded at most once)."""
+    return db.session.execute(select(Refund).where(Refund.order_part_id == order_part_id)).scalar_one_or_none()
+
+
 def refunds_of(order: OrderRef) -> list[Refund]:
     return db.session.execute(select(Refund).where(Refund.order_id == order.id).order_by(Refund.id)).scalars().all()
 
 
 def record_refund_sent(refund_id: int, reference: str, actor_id: int) -> Refund | None:
     """Staff transferred an owed refund back to the customer: once (conditional UPDATE), with the bank
-    reference. None when it was not owed any more (recorded already, by someone else a moment ago)."""
+    reference. None when it was not owed any more (recorded already, by someone else a moment ago).
+    Cash the seller collected is not the program's to send (TransferError ``cash_refund``)."""
     reference = (reference or "").strip()
     if not reference:
         raise TransferError("reference_missing")
+    if _collected_by_seller(refund_id):
+        raise TransferError("cash_refund")
+    record = _mark_sent(refund_id, reference, actor_id)
+    if record is not None:
+        audit.record(actor_id, "refund.sent", "order", record.order_id,
+                     detail=f"Rp {record.amount_idr} ref {reference}")
+    return record
+
+
+def record_cash_returned(refund_id: int, note: str | None, actor_id: int) -> Refund | None:
+    """The seller gave back cash they had collected (cash on delivery) for a refunded part: once
+    (conditional UPDATE), with their optional note of how. None when it was not owed any more. Only
+    for cash (TransferError ``not_cash``): anything else the program refunds. The caller has checked
+    that the refund is for the seller's own part."""
+    if not _collected_by_seller(refund_id):
+        raise TransferError("not_cash")
+    note = (note or "").strip()
+    record = _mark_sent(refund_id, note or None, actor_id)
+    if record is not None:
+        audit.record(actor_id, "refund.cash_returned", "order", record.order_id,
+                     detail=f"Rp {record.amount_idr}" + (f": {note}" if note else ""))
+    return record
+
+
+def _collected_by_seller(refund_id: int) -> bool:
+    provider = db.session.execute(select(Payment.provider).join(Refund, Refund.payment_id == Payment.id)
+                                  .where(Refund.id == refund_id)).scalar_one_or_none()
+    return provider is not None and PaymentMethod(provider).collected_by_seller
+
+
+def _mark_sent(refund_id: int, reference: str | None, actor_id: int) -> Refund | None:
+    """OWED -> SENT once (of two submits at the same moment only one moves it), and the payment counts
+    the money as gone back."""
     sent = db.session.execute(
         update(Refund).where(Refund.id == refund_id, Refund.status == RefundStatus.OWED.value)
-        .values(status=RefundStatus.SENT.value, reference=reference[:120], sent_at=utcnow(), recorded_by_id=actor_id)
+        .values(status=RefundStatus.SENT.value, reference=reference[:120] if reference else None,
+                sent_at=utcnow(), recorded_by_id=actor_id)
         .execution_options(synchronize_session=False)).rowcount == 1
     if not sent:
         return None
@@ -254,7 +294,6 @@ def record_refund_sent(refund_id: int, reference: str, actor_id: int) -> Refund 
     db.session.execute(update(Payment).where(Payment.id == record.payment_id)
                        .values(refunded_idr=Payment.refunded_idr + record.amount_idr)
                        .execution_options(synchronize_session=False))
-    audit.record(actor_id, "refund.sent", "order", record.order_id, detail=f"Rp {record.amount_idr} ref {reference}")
     return record
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from marketplace.catalog import storefronts as catalog
 from marketplace.core.nav import register_nav
 from marketplace.core.policy import Role, allow
+from marketplace.orders import lookup
 from marketplace.payments import ledger, services
 
 bp = Blueprint("earnings", __name__, url_prefix="/seller/earnings")
@@ -22,4 +23,5 @@ def overview():
     if business is None:
         return render_template("orders/money/earnings.html", business=None)
     return render_template("orders/money/earnings.html", business=business, balance=ledger.balance(business.id),
-                           entries=services.ledger_entries(business.id), payouts=services.payouts_for(business.id))
+                           entries=services.ledger_entries(business.id), payouts=services.payouts_for(business.id),
+                           cash_owed=lookup.cash_refunds_owed_by(business.id))

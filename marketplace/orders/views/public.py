@@ -47,6 +47,7 @@ SYSTEM_NOTE_LABELS = {
     SystemNote.RECEIVED_BY_CUSTOMER.value: _l("Received by the customer"),
     SystemNote.LATE_PAYMENT_REFUNDED.value: _l("Paid after the order had closed; the money goes back in full"),
     SystemNote.REFUND_SENT.value: _l("Refund sent"),
+    SystemNote.CASH_RETURNED.value: _l("The seller gave the cash back"),
     SystemNote.RELEASED_TO_SELLER.value: _l("Payment released to the seller"),
 }
 

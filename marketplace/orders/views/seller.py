@@ -15,8 +15,9 @@ from marketplace.core.setup_steps import register_step
 from marketplace.extensions import db
 from marketplace.orders import closing, delivery, fulfilment, lookup, settlement
 from marketplace.orders.errors import InvalidTransition, MissingShippingDetails, NotAllowed, OrderError, RefundFailed
-from marketplace.orders.forms import ActionForm, CancelForm, DeliverySettingsForm, ShipForm
+from marketplace.orders.forms import ActionForm, CancelForm, CashReturnedForm, DeliverySettingsForm, ShipForm
 from marketplace.orders.models import OrderPart, PartStatus
+from marketplace.payments.errors import PaymentsError
 from marketplace.payments.models import PaymentMethod
 from marketplace.payments.providers import bank_account
 
@@ -69,9 +70,11 @@ def sales():
 def _render_part(part: OrderPart, status: int = 200, **forms):
     forms.setdefault("ship_form", ShipForm())
     forms.setdefault("cancel_form", CancelForm())
+    forms.setdefault("cash_form", CashReturnedForm())
     order = lookup.load_order(part.order_id)
+    refund = next((r for r in order.refunds if r.order_part_id == part.id), None)
     return render_template("orders/seller_part.html", part=part, order=order, action_form=ActionForm(),
-                           bank=bank_account(), **forms), status
+                           bank=bank_account(), refund=refund, **forms), status
 
 
 @bp.get("/<int:part_id>")
@@ -143,14 +146,37 @@ def cancel(part_id: int):
     except OrderError:
         flash(_("This order cannot be cancelled now. It may have been cancelled already."), "error")
         return _render_part(part, 400, cancel_form=form)
-    if cancelled.status == PartStatus.REFUNDED.value and PaymentMethod(cancelled.order.payment_method).online:
+    method = PaymentMethod(cancelled.order.payment_method)
+    if cancelled.status == PartStatus.REFUNDED.value and method.online:
         flash(_("Order cancelled and %(amount)s refunded to the customer's card; the stock is back on sale.",
                 amount=rupiah(cancelled.total_idr)), "success")
+    elif cancelled.status == PartStatus.REFUNDED.value and method.collected_by_seller:
+        flash(_("Order cancelled; the stock is back on sale. The customer paid you %(amount)s in cash: give it "
+                "back to them, then mark it returned on this page.", amount=rupiah(cancelled.total_idr)), "success")
     elif cancelled.status == PartStatus.REFUNDED.value:
         flash(_("Order cancelled; the stock is back on sale. The customer had paid: program staff refund "
                 "%(amount)s to them.", amount=rupiah(cancelled.total_idr)), "success")
     else:
         flash(_("Order cancelled; the stock is back on sale."), "success")
+    return redirect(url_for("seller_orders.detail", part_id=part.id))
+
+
+@bp.post("/<int:part_id>/cash-returned")
+@allow(Role.GRADUATE)
+def cash_returned(part_id: int):
+    part = _my_part(part_id)
+    form = CashReturnedForm()
+    if not form.validate():
+        return _render_part(part, 400, cash_form=form)
+    try:
+        settlement.record_cash_returned(part.id, form.note.data, current_user.id)
+    except InvalidTransition:
+        flash(_("Nothing is owed back for this order now; it may have been marked returned already."), "info")
+    except PaymentsError as exc:
+        show_error(exc, form.note)
+        return _render_part(part, 400, cash_form=form)
+    else:
+        flash(_("Marked as given back. The customer has been told."), "success")
     return redirect(url_for("seller_orders.detail", part_id=part.id))
 
 
