@@ -42,17 +42,19 @@ run: db
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # The suite runs on PYTEST_WORKERS processes (pytest-xdist), each with a database of its own; each test
-# is rolled back (tests/conftest.py). `make test PYTEST_WORKERS=0` runs it in this process.
+# is rolled back (tests/conftest.py). `make test PYTEST_WORKERS=0` runs it in this process. Workers take
+# one test at a time, the long ones first (tests/conftest.py), so that both finish together.
 PYTEST_WORKERS ?= 2
+PARALLEL := -n $(PYTEST_WORKERS) --maxschedchunk 1
 
 test: install
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
+	$(BIN)/python -m pytest -q $(PARALLEL)
 
 # The same suite on PostgreSQL: TEST_DATABASE_URL names a database that exists (each worker makes its own
 # copy beside it, named <database>_gw0 ...).
 test-postgres: install
 	@test -n "$(TEST_DATABASE_URL)" || { echo "Set TEST_DATABASE_URL=postgresql+psycopg://USER@HOST:PORT/DATABASE"; exit 2; }
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
+	$(BIN)/python -m pytest -q $(PARALLEL)
 
 # Static checks (the CI gate): ruff's bug-finding rules of ruff.toml (pyflakes, bugbear, pycodestyle, the
 # security subset) over the whole tree, and bandit over the app (an accepted finding carries
@@ -84,8 +86,9 @@ $(AXE_CORE_JS):
 axe: $(AXE_CORE_JS)
 
 # The browser lane: real headless Chromium from Debian (never a browser download), with the axe audit.
+# Each worker serves its own demo site to its own browser; a journey file stays on one worker.
 test-e2e: install chromium axe
-	$(BIN)/python -m pytest -q -m e2e tests/e2e
+	$(BIN)/python -m pytest -q -m e2e -n $(PYTEST_WORKERS) --dist loadfile tests/e2e
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

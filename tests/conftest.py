@@ -60,12 +60,25 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "committed: the test commits for real and its tables are emptied "
                                        "afterwards (needed when another thread, process or connection "
                                        "must see its data; see tests/conftest.py)")
+    config.addinivalue_line("markers", "long(weight=1): the test runs for seconds (it seeds the demo world or "
+                                       "walks the site); long tests run first, heaviest first")
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("e2e") or COMMITTED_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.committed)
+    # Longest first: `make test` hands the workers one test at a time (--maxschedchunk 1), so the few
+    # long tests spread over both workers at the start and the many short ones even out the end,
+    # instead of one worker finishing a long walk alone while the other idles.
+    items.sort(key=_weight, reverse=True)  # stable: the rest keep pytest's order
+
+
+def _weight(item) -> int:
+    marker = item.get_closest_marker("long")
+    if marker is None:
+        return 0
+    return marker.args[0] if marker.args else 1
 
 
 # -- databases ---------------------------------------------------------------------------------------

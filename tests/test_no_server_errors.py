@@ -452,6 +452,7 @@ def demo_world(app):
         empty_tables()
 
 
+@pytest.mark.long(3)
 @pytest.mark.parametrize("role", list(ROLES))
 def test_no_input_makes_the_site_answer_500(app, demo_world, client, login_as, role):
     from marketplace.catalog import pagecache

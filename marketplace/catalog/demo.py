@@ -1,6 +1,7 @@
 """Demo categories and products for the six demo storefronts, with placeholder photos drawn locally."""
 from __future__ import annotations
 
+import functools
 import io
 import zlib
 
@@ -115,6 +116,13 @@ def placeholder_photo(title: str, seed: int) -> bytes:
     return out.getvalue()
 
 
+@functools.cache
+def demo_photo(title: str) -> images.ProcessedImage:
+    """The product's placeholder photo, drawn and encoded once per process: encoding is most of what
+    seeding costs, and the tests and the browser lane seed the demo world many times."""
+    return images.process_image(placeholder_photo(title, zlib.crc32(title.encode())))
+
+
 def seed() -> None:
     categories = {}
     for position, (slug, name_id, name_en) in enumerate(CATEGORIES):
@@ -142,7 +150,7 @@ def seed() -> None:
             for position, (label, variant_stock) in enumerate(variants or [("", stock)]):
                 product.variants.append(Variant(label=label, size=label or None, stock=variant_stock,
                                                 position=position))
-            processed = images.process_image(placeholder_photo(title, zlib.crc32(title.encode())))
+            processed = demo_photo(title)
             images.store_image(processed)
             product.photos.append(ProductPhoto(key=processed.key, width=processed.width,
                                                height=processed.height, position=0))

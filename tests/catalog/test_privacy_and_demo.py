@@ -1,4 +1,5 @@
 """The privacy hooks and the demo seed."""
+import pytest
 from sqlalchemy import func, select
 
 from marketplace.catalog import privacy, products
@@ -36,6 +37,7 @@ def test_erase_closes_and_anonymises_the_storefront_and_removes_photos(client, s
     assert client.get(f"/toko/{slug}").status_code == 404
 
 
+@pytest.mark.long
 def test_demo_seed_is_idempotent_and_believable(client, stored_files):
     from marketplace import demo
 

@@ -276,6 +276,7 @@ def indonesian_world(translated_app, indonesian_demo):
         yield translated_app, missed
 
 
+@pytest.mark.long(2)
 @pytest.mark.parametrize("role", list(ROLES))
 def test_no_english_on_indonesian_pages_and_forms(indonesian_world, role):
     app, missed = indonesian_world

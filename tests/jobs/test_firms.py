@@ -1,4 +1,5 @@
 """Partner firms: registration with the pledge, staff approval with a reason, colleagues, suspension."""
+import pytest
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
@@ -135,6 +136,7 @@ def test_staff_suspend_a_firm_its_vacancies_vanish_and_it_cannot_post(client, lo
     assert db.session.execute(select(func.count()).select_from(firm.__globals__["Vacancy"])).scalar_one() == before
 
 
+@pytest.mark.long
 def test_demo_seed_gives_every_board_page_something_real(client, login_as):
     from marketplace import demo
     from marketplace.jobs.models import Application, Vacancy

@@ -10,12 +10,14 @@ import io
 import re
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
 
 
+@pytest.mark.long
 def test_mentoring_journey_in_indonesian(translated_app):
     from marketplace import demo
     from marketplace.extensions import babel

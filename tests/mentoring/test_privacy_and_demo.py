@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from marketplace.core.timeutil import jakarta_today
@@ -60,6 +61,7 @@ def test_erasing_the_mentor_keeps_the_graduates_record_without_their_name(assign
     assert (reference.mentor_id, reference.author_name, reference.body) == (None, "", "Rajin dan jujur.")
 
 
+@pytest.mark.long
 def test_the_demo_has_mentoring_and_months_of_sales(client, login_as):
     from marketplace import demo
     from marketplace.accounts.models import User

@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import func, select
 
 from marketplace import demo
@@ -21,6 +22,7 @@ def test_export_and_erase_keep_the_record_but_not_the_person(db):
     assert kept.total_idr == order.total_idr and kept.parts[0].lines[0].title
 
 
+@pytest.mark.long
 def test_demo_orders_cover_every_state_and_a_second_run_adds_nothing(db):
     demo.seed()  # users and storefronts; the catalog demo may add products, or not
     if not db.session.execute(select(func.count(Product.id))).scalar_one():

@@ -61,6 +61,7 @@ def test_the_zone_shown_and_charged_is_the_one_applied(client, db, checkout_fiel
     assert "Same province" in client.get(f"/orders/{part.order.public_id}").get_data(as_text=True)
 
 
+@pytest.mark.long
 def test_every_demo_shop_has_a_province(db):
     demo.seed()
     shops = db.session.execute(select(Business)).scalars().all()
