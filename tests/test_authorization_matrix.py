@@ -27,6 +27,7 @@ AREA_CEILING: dict[str, frozenset[str]] = {
     "earnings": frozenset({"graduate"}),
     "payouts": frozenset({"staff", "admin"}),
     "staff_orders": frozenset({"staff", "admin"}),
+    "staff_problems": frozenset({"staff", "admin"}),
     "staff": frozenset({"staff", "admin"}),
     "admin": frozenset({"admin"}),
     "programs": frozenset({"staff", "admin"}),

@@ -27,7 +27,7 @@ from marketplace.orders.status import (
 from marketplace.orders.stock import restock
 from marketplace.payments import ledger
 from marketplace.payments import services as payments
-from marketplace.payments.models import PaymentMethod
+from marketplace.payments.models import PaymentMethod, Refund
 from marketplace.payments.providers import PaymentError
 
 
@@ -61,11 +61,27 @@ def cancel_part(part_id: int, actor_id: int | None, reason: str) -> OrderPart:
         return part
     if part.status not in (PartStatus.PAID.value, PartStatus.PACKED.value):
         raise InvalidTransition()
+    refund = refund_paid_part(part, {PartStatus.PAID.value, PartStatus.PACKED.value}, reason, actor_id,
+                              back_in_stock=True)
+    email_customer(order, "order_cancelled", part=part, reason=reason, refunded_idr=refund.amount_idr,
+                   refund_owed=refund.owed)
+    db.session.commit()
+    return part
+
+
+def refund_paid_part(part: OrderPart, from_statuses: set[str] | tuple[str, ...], reason: str,
+                     actor_id: int | None, back_in_stock: bool, only_if: tuple = ()) -> Refund:
+    """A paid part -> refunded, with ``reason``: the money goes back by the way it came (a card at once;
+    a transfer owed by program staff; cash owed by the seller who collected it), the seller's ledger is
+    reversed, and the items go back on sale when ``back_in_stock`` (not for a parcel already sent). The
+    caller tells the people concerned and commits. Raises InvalidTransition when the part was not in
+    ``from_statuses`` (or did not meet ``only_if``), RefundFailed (everything rolled back) when the card
+    refund was refused."""
     # The conditional UPDATE comes before the provider is asked, and holds the row until the commit: of
-    # two submits of the cancel form only one gets here, so one refund and one ledger debit.
-    if not transition(part_id, {PartStatus.PAID.value, PartStatus.PACKED.value}, PartStatus.REFUNDED.value,
-                       cancel_reason=reason):
+    # two submits only one gets here, so one refund and one ledger debit.
+    if not transition(part.id, from_statuses, PartStatus.REFUNDED.value, only_if=only_if, cancel_reason=reason):
         raise InvalidTransition()
+    order = part.order
     nothing_left = not any(p.status in LIVE_PART_STATUSES for p in order.parts if p.id != part.id)
     try:
         refund = payments.refund(order, part.total_idr, idempotency_key=f"refund-part-{part.id}",
@@ -77,13 +93,11 @@ def cancel_part(part_id: int, actor_id: int | None, reason: str) -> OrderPart:
         db.session.rollback()
         raise
     ledger.reverse_part(part.business_id, part.id)
-    restock(part)
+    if back_in_stock:
+        restock(part)
     record_event(order, part, PartStatus.REFUNDED.value, reason, actor_id)
     refresh_order_status(order)
-    email_customer(order, "order_cancelled", part=part, reason=reason, refunded_idr=refund.amount_idr,
-                   refund_owed=refund.owed)
-    db.session.commit()
-    return part
+    return refund
 
 
 def cancel_unpaid_part(part: OrderPart, reason: SystemNote, actor_id: int | None) -> bool:

@@ -16,6 +16,8 @@ from marketplace.payments.models import PaymentMethod
 
 # (key suffix, the state to bring the order to)
 STATES = ("awaiting_payment", "paid", "packed", "shipped", "delivered", "completed", "cancelled", "refunded")
+# Beyond the statuses: a shipped parcel whose customer reported a problem (waiting for program staff).
+PROBLEM = "problem"
 DEMO_ADDRESSES = [
     checkout.Address("Andi Wijaya", "+6281234567801", "Jl. Ahmad Yani No. 12", "Penganjuran", "Banyuwangi",
                      "Banyuwangi", "Jawa Timur", "68416"),
@@ -40,7 +42,7 @@ def seed() -> None:
         .order_by(Product.id, Variant.position)).scalars().all()
     if not customers or not variants:
         return
-    for n, state in enumerate(STATES):
+    for n, state in enumerate((*STATES, PROBLEM)):
         key = f"demo-order-{state}-0001"
         if lookup.order_for_key(key) is not None:
             continue
@@ -75,7 +77,11 @@ def _advance(order, state: str) -> None:
     if state == "refunded":
         closing.cancel_part(part.id, seller_id, "Barang rusak saat dikemas / damaged while packing")
         return
+    target = "shipped" if state == PROBLEM else state
     for step in ("packed", "shipped", "delivered", "completed"):
-        if STATES.index(step) > STATES.index(state):
-            return
+        if STATES.index(step) > STATES.index(target):
+            break
         fulfilment.advance_part(part.id, step, seller_id, courier="JNE", tracking_number=f"JNE{order.id:08d}")
+    if state == PROBLEM:
+        fulfilment.report_problem(order.id, part.id, "Paket belum sampai setelah seminggu / not arrived after a week",
+                                  order.user_id)

@@ -12,7 +12,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from marketplace.core.forms import Form, RupiahField
 from marketplace.core.ids import MAX_ID
@@ -114,6 +114,17 @@ class ShipForm(Form):
 class CancelForm(Form):
     reason = TextAreaField(_l("Reason (the customer sees it)"),
                            validators=[InputRequired(_l("Give a reason.")), Length(max=500)])
+
+
+class ResolveProblemForm(Form):
+    """Staff decide a customer's problem report: the button pressed says which way."""
+
+    reason = TextAreaField(_l("Reason (the customer and the seller read it)"),
+                           filters=[lambda text: text.strip() if isinstance(text, str) else text],
+                           validators=[DataRequired(_l("Give a reason.")), Length(max=500)])
+    resolution = RadioField(choices=[SelectChoice("release", _l("Release the money to the seller")),
+                                     SelectChoice("refund", _l("Refund the customer"))],
+                            validators=[InputRequired(_l("Choose release or refund."))])
 
 
 class CashReturnedForm(Form):

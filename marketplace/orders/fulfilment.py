@@ -63,7 +63,8 @@ def release_to_seller(part: OrderPart) -> bool:
     """Escrow ends for the part: its money becomes available for payout. Once (a conditional UPDATE:
     a second call, or the scheduled command at the same moment, changes nothing); the caller commits."""
     moved = db.session.execute(
-        update(OrderPart).where(OrderPart.id == part.id, OrderPart.released_at.is_(None))
+        update(OrderPart).where(OrderPart.id == part.id, OrderPart.released_at.is_(None),
+                                OrderPart.status.in_(SHIPPED_OR_LATER))  # never a part refunded meanwhile
         .values(released_at=utcnow()).execution_options(synchronize_session=False)).rowcount == 1
     if not moved:
         return False

@@ -21,10 +21,12 @@ SELLER_STEPS: dict[str, str] = {
 }
 
 
-def transition(part_id: int, from_statuses: set[str] | frozenset[str], to_status: str, **values) -> bool:
-    """Conditional UPDATE: of two concurrent callers only one moves the part."""
+def transition(part_id: int, from_statuses: set[str] | frozenset[str] | tuple[str, ...], to_status: str,
+               only_if: tuple = (), **values) -> bool:
+    """Conditional UPDATE: of two concurrent callers only one moves the part. ``only_if``: more
+    conditions the part must meet at that moment (e.g. its money still held)."""
     result = db.session.execute(
-        update(OrderPart).where(OrderPart.id == part_id, OrderPart.status.in_(list(from_statuses)))
+        update(OrderPart).where(OrderPart.id == part_id, OrderPart.status.in_(list(from_statuses)), *only_if)
         .values(status=to_status, updated_at=utcnow(), **values).execution_options(synchronize_session=False))
     if result.rowcount == 1:
         part = db.session.get(OrderPart, part_id)
