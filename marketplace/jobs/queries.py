@@ -169,16 +169,28 @@ def _applicant_in(user_ids):
     return Application.applicant_id.in_(list(user_ids))
 
 
-def applications_and_hires(user_ids: list[int], first: date, last: date) -> tuple[int, int, int]:
-    """(applications sent in [first, last], distinct applicants among them, hires starting in [first, last])
-    of these graduates. Two aggregate statements whatever the number of people."""
+class JobsTotals(NamedTuple):
+    """A group's applications and hires over a period, with how many distinct people each is about (what
+    a report's small-number suppression must count: one person hired twice is still one person)."""
+
+    applications: int   # sent in the period
+    applicants: int     # distinct people who sent them
+    hires: int          # starting in the period
+    hired: int          # distinct people hired
+
+
+def applications_and_hires(user_ids: list[int], first: date, last: date) -> JobsTotals:
+    """Applications sent in [first, last] and hires starting in [first, last] of these graduates, each with
+    its distinct people. Two aggregate statements whatever the number of people."""
     who = _applicant_in(user_ids)
     applications, applicants = db.session.execute(
         select(func.count(Application.id), func.count(distinct(Application.applicant_id)))
         .where(who, _sent_within(first, last))).one()
-    hired, _day = _hired_within(first, last)
-    hires = db.session.execute(select(func.count(Application.id)).where(who, hired)).scalar_one()
-    return applications, applicants, hires
+    hired_within, _day = _hired_within(first, last)
+    hires, hired = db.session.execute(
+        select(func.count(Application.id), func.count(distinct(Application.applicant_id)))
+        .where(who, hired_within)).one()
+    return JobsTotals(applications, applicants, hires, hired)
 
 
 def applications_and_hires_by_month(user_ids: list[int], first: date, last: date) -> dict[str, JobsMonth]:

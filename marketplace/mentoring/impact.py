@@ -2,7 +2,9 @@
 
 Every figure is computed by the database (``orders.queries`` for sales) in a fixed number of queries.
 A figure that is about fewer than ``SMALL`` people (1 to 4) is suppressed to "< 5" on the page, in the
-print and in the CSV, so that no one can be recognised from a shared report; 0 is shown as 0.
+print and in the CSV, so that no one can be recognised from a shared report; 0 is shown as 0. People
+are distinct graduates: a count or sum of events (applications, hires, check-ins, sales) is suppressed
+by how many different graduates made them, and a business stands for its one owner.
 """
 from __future__ import annotations
 
@@ -58,7 +60,7 @@ class SupportRow:
     kind: str
     graduates: Figure
     amount_idr: Figure
-    revenue_idr: Figure      # the period's revenue of those graduates' businesses
+    revenue_idr: Figure      # the period's revenue of those graduates' businesses, about those that sold
 
 
 @dataclass
@@ -71,7 +73,7 @@ class Retention:
 @dataclass
 class JobsFigures:
     applications: Figure     # about the graduates who applied in the period
-    hires: Figure            # hires starting in the period, each counted as one person
+    hires: Figure            # hires starting in the period, about the distinct graduates hired
 
 
 @dataclass
@@ -97,8 +99,10 @@ class ImpactReport:
     @property
     def check_ins_per_mentee_month(self) -> str:
         months = len(self.months) or 1
-        if self.mentored.suppressed or not self.mentored.value:
-            return SUPPRESSED if self.mentored.suppressed else "0"
+        if self.mentored.suppressed or self.check_ins.suppressed:
+            return SUPPRESSED  # with the other figure and the months known, the ratio would give it away
+        if not self.mentored.value:
+            return "0"
         return f"{self.check_ins.value / self.mentored.value / months:.1f}"
 
     @property
@@ -153,7 +157,7 @@ def impact_report(program_id: int, cohort_id: int | None, first: date | None, la
     support = _support(program_id, graduates, first, last)
 
     mentored = db.session.execute(
-        select(func.count()).select_from(Assignment)
+        select(func.count(func.distinct(Assignment.graduate_id)))
         .where(Assignment.graduate_id.in_(graduates), Assignment.ended_at.is_(None))).scalar_one()
     check_ins, people_met = db.session.execute(
         select(func.count(), func.count(func.distinct(CheckIn.graduate_id)))
@@ -204,14 +208,16 @@ def _support(program_id: int, graduates, first: date, last: date) -> list[Suppor
     out = []
     for kind in kinds:
         n, amount = given.get(kind, (0, 0))
-        out.append(SupportRow(kind, _figure(n, n), _figure(amount, n), _figure(revenue[kind], n)))
+        sold = revenue[kind]
+        out.append(SupportRow(kind, _figure(n, n), _figure(amount, n), _figure(sold.revenue_idr, sold.sellers)))
     return out
 
 
 def _jobs(graduates, first: date, last: date) -> JobsFigures:
     """Job applications and hires of the graduates (a SELECT of ids), through the job board's read API."""
-    applications, applicants, hires = jobs.applications_and_hires(graduates, first, last)
-    return JobsFigures(applications=_figure(applications, applicants), hires=_figure(hires, hires))
+    totals = jobs.applications_and_hires(graduates, first, last)
+    return JobsFigures(applications=_figure(totals.applications, totals.applicants),
+                       hires=_figure(totals.hires, totals.hired))
 
 
 def impact_csv(report: ImpactReport, labels: dict[str, str]) -> str:

@@ -23,8 +23,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import BigInteger, String, and_, case, func, literal_column, or_, select
+from sqlalchemy import BigInteger, String, and_, case, distinct, func, literal_column, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.extensions import db
@@ -188,18 +189,27 @@ def group_monthly_totals(business_ids, first: date, last: date) -> list[MonthSal
     return list(months.values())
 
 
-def period_revenue(groups: dict[str, object], first: date, last: date) -> dict[str, int]:
+class GroupRevenue(NamedTuple):
+    revenue_idr: int    # sales not refunded
+    sellers: int        # the group's businesses with such a sale (one owner each: the people it is about)
+
+
+def period_revenue(groups: dict[str, object], first: date, last: date) -> dict[str, GroupRevenue]:
     """Revenue (sales not refunded) over first..last of several groups of businesses, each a list or a
-    SELECT of ids, in one statement (the impact report's revenue of those given each kind of support)."""
+    SELECT of ids, and how many businesses of each made it, in one statement (the impact report's revenue
+    of those given each kind of support)."""
     keys = month_keys(first, last)
     if not groups or not keys:
-        return {name: 0 for name in groups}
+        return {name: GroupRevenue(0, 0) for name in groups}
     names = list(groups)
+    columns = []
+    for name in names:
+        in_group = _ids(SalesMonth.business_id, groups[name])
+        columns += [func.coalesce(func.sum(case((in_group, SalesMonth.revenue_idr), else_=0)), 0),
+                    func.count(distinct(case((and_(in_group, SalesMonth.orders > 0), SalesMonth.business_id))))]
     row = db.session.execute(
-        select(*[func.coalesce(func.sum(case((_ids(SalesMonth.business_id, groups[name]), SalesMonth.revenue_idr),
-                                             else_=0)), 0) for name in names])
-        .where(_within(keys), or_(*[_ids(SalesMonth.business_id, groups[name]) for name in names]))).one()
-    return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
+        select(*columns).where(_within(keys), or_(*[_ids(SalesMonth.business_id, groups[name]) for name in names]))).one()
+    return {name: GroupRevenue(int(row[2 * i] or 0), int(row[2 * i + 1] or 0)) for i, name in enumerate(names)}
 
 
 @dataclass(frozen=True)

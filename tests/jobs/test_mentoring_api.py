@@ -11,7 +11,7 @@ from marketplace.extensions import db
 from marketplace.jobs import privacy, queries, references
 from marketplace.jobs.errors import JobsError, NotFound
 from marketplace.jobs.models import ApplicationReference
-from marketplace.jobs.queries import JobsMonth, OpenApplication
+from marketplace.jobs.queries import JobsMonth, JobsTotals, OpenApplication
 from tests import factories
 from tests.jobs.conftest import application, firm, graduate, owner_of, vacancy
 
@@ -53,16 +53,16 @@ def history():
 
 def test_applications_applicants_and_hires_of_a_period(history):
     _program, people = history
-    # sent in March-April: a2, a3, a4, a6 by ana and budi; hires starting then: a1, a2, a6
-    assert queries.applications_and_hires(people, date(2026, 3, 1), date(2026, 4, 30)) == (4, 2, 3)
-    assert queries.applications_and_hires(people, date(2026, 3, 1), date(2026, 3, 31)) == (2, 2, 1)
-    assert queries.applications_and_hires([], date(2026, 1, 1), date(2026, 12, 31)) == (0, 0, 0)
+    # sent in March-April: a2, a3, a4, a6 by ana and budi; hires starting then: a1, a2, a6, all three ana's
+    assert queries.applications_and_hires(people, date(2026, 3, 1), date(2026, 4, 30)) == JobsTotals(4, 2, 3, 1)
+    assert queries.applications_and_hires(people, date(2026, 3, 1), date(2026, 3, 31)) == JobsTotals(2, 2, 1, 1)
+    assert queries.applications_and_hires([], date(2026, 1, 1), date(2026, 12, 31)) == JobsTotals(0, 0, 0, 0)
 
 
 def test_a_select_of_ids_counts_like_the_list(history):
     program, people = history
     of_program = select(User.id).where(User.program_id == program.id)
-    assert queries.applications_and_hires(of_program, date(2026, 3, 1), date(2026, 4, 30)) == (4, 2, 3)
+    assert queries.applications_and_hires(of_program, date(2026, 3, 1), date(2026, 4, 30)) == JobsTotals(4, 2, 3, 1)
 
 
 def test_per_month_in_jakarta_time_with_empty_months(history):

@@ -86,5 +86,6 @@ def test_group_totals_and_selling_months_agree_with_the_parts():
                      b.id: rollup.SellingMonths("2026-01", "2026-01", False)}
     raw = queries.sales_totals(ids, FIRST, LAST)
     assert rollup.period_revenue({"a": [a.id], "a and b": select(OrderPart.business_id).where(
-        OrderPart.business_id.in_([a.id, b.id]))}, FIRST, LAST) == {
-        "a": raw[a.id].revenue_idr, "a and b": raw[a.id].revenue_idr + raw[b.id].revenue_idr}
+        OrderPart.business_id.in_([a.id, b.id])), "quiet": [quiet.id]}, FIRST, LAST) == {
+        "a": (raw[a.id].revenue_idr, 1), "a and b": (raw[a.id].revenue_idr + raw[b.id].revenue_idr, 2),
+        "quiet": (0, 0)}  # a cancelled part is not a sale: no seller
