@@ -12,7 +12,7 @@ from typing import NamedTuple
 from sqlalchemy import and_, case, distinct, func, select
 
 from marketplace.accounts.models import User
-from marketplace.core.sqltime import date_month, jakarta_date, jakarta_day_start, month_keys
+from marketplace.core.sqltime import date_month, jakarta_date, jakarta_day_start, jakarta_month, month_keys
 from marketplace.extensions import db
 from marketplace.jobs.models import (
     FINAL_STAGES,
@@ -201,7 +201,7 @@ def applications_and_hires_by_month(user_ids: list[int], first: date, last: date
         return out
     who = _applicant_in(user_ids)
     hired, hire_day = _hired_within(first, last)
-    sent = _count_per_month(date_month(jakarta_date(Application.created_at)), who, _sent_within(first, last))
+    sent = _count_per_month(jakarta_month(Application.created_at), who, _sent_within(first, last))
     hires = _count_per_month(date_month(hire_day), who, hired)
     return {key: JobsMonth(sent.get(key, 0), hires.get(key, 0)) for key in out}
 

@@ -20,16 +20,18 @@ to the month, without customers and time to ship.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
 from sqlalchemy import BigInteger, String, and_, case, distinct, func, literal_column, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.extensions import db
-from marketplace.core.sqltime import month_keys
+from marketplace.core.sqltime import jakarta_month, month_keys
 from marketplace.orders.queries import MonthSales
 
 
@@ -73,12 +75,16 @@ _WATCHED = ("status", "paid_at", "created_at", "business_id", "total_idr", "item
 _CHANGED = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in _WATCHED)
 
 
-def _sqlite_month(column: str) -> str:
-    return f"strftime('%Y-%m', {column}, '+7 hours')"
+def _month_sql(dialect: Dialect) -> Callable[[str], str]:
+    """The Jakarta month of a part's timestamp column (``NEW.paid_at``) as the triggers write it: the read
+    API's one definition (``core.sqltime.jakarta_month``) compiled for ``dialect``."""
+    def month(column: str) -> str:
+        return str(jakarta_month(literal_column(column)).compile(dialect=dialect))
+    return month
 
 
-def _pg_month(column: str) -> str:
-    return f"to_char(({column}) AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM')"
+_sqlite_month = _month_sql(sqlite.dialect())
+_pg_month = _month_sql(postgresql.dialect())
 
 
 def _upsert(row: str, sign: str, month) -> str:
