@@ -6,9 +6,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from marketplace.core.ids import parse_id
 from marketplace.core.policy import Role, allow, signed_in_user
-from marketplace.extensions import db
 from marketplace.mentoring import assignments, check_ins, impact, support
 from marketplace.mentoring.charts import bar_chart
 from marketplace.mentoring.errors import MentoringError
@@ -16,37 +14,19 @@ from marketplace.mentoring.forms import ActionForm, AssignForm, ImpactFilterForm
 from marketplace.mentoring.views.blueprint import bp
 from marketplace.mentoring.views.common import LABELS, form_errors_flash, refuse, save_from_record
 from marketplace.programs.models import Program
-
-
-def _program() -> Program | None:
-    """The staff member's program; for the admin the one named by ``?program_id=`` (None: choose)."""
-    user = signed_in_user()
-    if user.role == Role.STAFF:
-        program = db.session.get(Program, user.program_id) if user.program_id else None
-        if program is None:
-            abort(404)
-        return program
-    program_id = request.args.get("program_id", type=parse_id)
-    if program_id is None:
-        return None
-    return db.session.get(Program, program_id) or abort(404)
+from marketplace.programs.views.choosing import choose_program, program_in_scope
 
 
 def _home_url(program: Program) -> str:
     return url_for("mentoring.staff_home", program_id=program.id if signed_in_user().role == Role.ADMIN else None)
 
 
-def _choose(endpoint: str):
-    programs = db.session.execute(db.select(Program).order_by(Program.name)).scalars().all()
-    return render_template("mentoring/choose_program.html", programs=programs, endpoint=endpoint)
-
-
 @bp.get("/staff")
 @allow(Role.STAFF, Role.ADMIN)
 def staff_home():
-    program = _program()
+    program = program_in_scope()
     if program is None:
-        return _choose("mentoring.staff_home")
+        return choose_program("mentoring.staff_home")
     people = assignments.program_people(program.id)
     form = AssignForm().set_people(people.graduates, people.mentors)
     return render_template("mentoring/staff_home.html", program=program, people=people, form=form,
@@ -56,7 +36,7 @@ def staff_home():
 @bp.post("/staff/assign")
 @allow(Role.STAFF, Role.ADMIN)
 def assign():
-    program = _program()
+    program = program_in_scope()
     if program is None:
         abort(404)
     people = assignments.program_people(program.id)
@@ -75,7 +55,7 @@ def assign():
 @bp.post("/staff/graduates/<int:graduate_id>/end")
 @allow(Role.STAFF, Role.ADMIN)
 def end_assignment(graduate_id: int):
-    program = _program()
+    program = program_in_scope()
     if program is None or not ActionForm().validate_on_submit():
         abort(404 if program is None else 400)
     try:
@@ -136,9 +116,9 @@ def _impact(program: Program):
 @bp.get("/staff/impact")
 @allow(Role.STAFF, Role.ADMIN)
 def impact_page():
-    program = _program()
+    program = program_in_scope()
     if program is None:
-        return _choose("mentoring.impact_page")
+        return choose_program("mentoring.impact_page")
     try:
         form, report = _impact(program)
     except MentoringError as error:
@@ -159,7 +139,7 @@ def impact_page():
 @bp.get("/staff/impact.csv")
 @allow(Role.STAFF, Role.ADMIN)
 def impact_csv():
-    program = _program()
+    program = program_in_scope()
     if program is None:
         abort(404)
     try:

@@ -15,15 +15,11 @@ from marketplace.core.policy import Role, allow, is_admin, signed_in_user
 from marketplace.programs import services
 from marketplace.programs.errors import AlreadyRegistered, CohortRequired, InvitationClosed
 from marketplace.programs.forms import ActionForm, InvitationForm
+from marketplace.programs.views.choosing import choose_program, program_in_scope
 
 bp = Blueprint("programs", __name__, url_prefix="/staff")
 
 register_nav(_l("Staff"), "programs.home", {Role.STAFF, Role.ADMIN}, 70)
-
-
-def _program():
-    """The program the staff member works in (NotFound, a 404, for staff without one)."""
-    return services.program_for(signed_in_user(), request.args.get("program_id", type=parse_id))
 
 
 def _back_home(program_id: int | None):
@@ -33,7 +29,7 @@ def _back_home(program_id: int | None):
 
 def _render_home(program, form: InvitationForm, status: int = 200):
     if program is None:  # the admin has not chosen a program yet
-        return render_template("programs/choose_program.html", programs=services.all_programs()), status
+        return choose_program("programs.home", status)
     overview = services.program_overview(program)
     return render_template("programs/home.html", overview=overview, form=form, action_form=ActionForm(),
                            status_of=invitation_status), status
@@ -42,7 +38,7 @@ def _render_home(program, form: InvitationForm, status: int = 200):
 @bp.get("/")
 @allow(Role.STAFF, Role.ADMIN)
 def home():
-    program = _program()
+    program = program_in_scope()
     form = InvitationForm()
     if program is not None:
         form.set_cohorts(services.program_overview(program).cohorts)
@@ -52,7 +48,7 @@ def home():
 @bp.post("/invitations")
 @allow(Role.STAFF, Role.ADMIN)
 def create_invitation():
-    program = _program()
+    program = program_in_scope()
     if program is None:
         abort(404)
     form = InvitationForm().set_cohorts(services.program_overview(program).cohorts)
