@@ -328,3 +328,25 @@ def test_an_invited_graduate_s_first_pages(audit, live_server):
     graduate.check("/seller/storefront", "a new storefront form")
     graduate.submit_invalid("form.narrow-form", "storefront form with errors")
     assert_no_violations(staff, graduate)
+
+
+def test_mentoring_pages_on_a_phone_in_indonesian(audit):
+    """The mentor's dashboard, a mentee's page (their business's sales, goals, check-ins) and the check-in
+    form with its errors; the graduate's own page; the program staff's mentoring pages and impact report."""
+    mentor = audit(viewport=PHONE, email="mentor1@pasarbangkit.id")
+    mentor.check("/mentoring/", "mentor's dashboard")
+    assert mentor.page.locator("html").get_attribute("lang") == "id"
+    mentor.follow("main table a[href^='/mentoring/mentees/']", "a mentee's page (their business)")
+    mentee = urlsplit(mentor.page.url).path
+    mentor.check(f"{mentee}/check-ins/new", "check-in form")
+    mentor.submit_invalid("main form[method=post]", "check-in form with errors")
+
+    graduate = audit(viewport=PHONE, email="sari@pasarbangkit.id")
+    graduate.check("/mentoring/me", "graduate's own progress")
+
+    staff = audit(viewport=PHONE, email="staf@lrppn-banyuwangi.id")
+    staff.check("/mentoring/staff", "staff: mentors and graduates")
+    staff.follow("main a[href^='/mentoring/mentees/']:not([href*='/check-ins'])", "staff: a graduate's record")
+    staff.follow("main a[href$='/notes']", "staff: a graduate's check-in notes")
+    staff.check("/mentoring/staff/impact", "staff: impact report")
+    assert_no_violations(mentor, graduate, staff)
