@@ -13,7 +13,10 @@ move statuses, a bulk load. A part version counts as:
 An insert adds the new version; an update takes the old version away and adds the new one. Parts are
 never deleted (the history of a sale is kept), so there is no delete trigger.
 
-The DDL lives here and is run by a migration (``install``), as the catalog's search index is. This
+The DDL lives here and is run by a migration (``install``), as the catalog's search index is. What a part
+version counts as is written once (``_contribution``) as SQLAlchemy expressions, and the triggers and the
+backfill are compiled from it per dialect, months by ``core.sqltime.jakarta_month``. Databases migrated
+before this spelling keep their trigger text, which counts alike (tests/core/test_sqltime.py). This
 module is, beside ``queries.py``, the read API other domains may use (``monthly_totals``,
 ``group_monthly_totals``, ``selling_months``, ``period_revenue``): the same counting as ``queries.py``,
 to the month, without customers and time to ship.
@@ -25,9 +28,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import BigInteger, String, and_, case, distinct, func, literal_column, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    String,
+    and_,
+    case,
+    column,
+    distinct,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.extensions import db
@@ -49,25 +65,50 @@ class SalesMonth(db.Model):
     cancelled: Mapped[int] = mapped_column(default=0)
 
 
-_COLUMNS = "business_id, month, orders, revenue_idr, items_idr, refunds, refunded_idr, cancelled"
-_ADD = ", ".join(f"{c} = sales_months.{c} + excluded.{c}" for c in _COLUMNS.split(", ")[2:])
+class _Contribution(NamedTuple):
+    """What one version of a part counts as: whether it counts at all, its month, and per counted column
+    the condition and the amount (one definition for the triggers and the backfill, on both dialects)."""
+
+    counts: ColumnElement
+    month: ColumnElement
+    amounts: dict[str, tuple[ColumnElement, object]]
 
 
-def _values(row: str, sign: str, month) -> str:
-    """The VALUES of one part version's contribution (``row`` is NEW or OLD, ``sign`` 1 or -1)."""
-    sale = f"{row}.paid_at IS NOT NULL AND {row}.status <> 'cancelled'"
-    live, refunded = f"{sale} AND {row}.status <> 'refunded'", f"{sale} AND {row}.status = 'refunded'"
-    cancelled = f"{row}.paid_at IS NULL AND {row}.status = 'cancelled'"
-    return (f"{row}.business_id, CASE WHEN {row}.paid_at IS NOT NULL THEN {month(row + '.paid_at')} "
-            f"ELSE {month(row + '.created_at')} END, "
-            f"CASE WHEN {live} THEN {sign} ELSE 0 END, CASE WHEN {live} THEN {sign} * {row}.total_idr ELSE 0 END, "
-            f"CASE WHEN {live} THEN {sign} * {row}.items_idr ELSE 0 END, CASE WHEN {refunded} THEN {sign} ELSE 0 END, "
-            f"CASE WHEN {refunded} THEN {sign} * {row}.total_idr ELSE 0 END, CASE WHEN {cancelled} THEN {sign} ELSE 0 END")
+def _contribution(part: Callable[[str], ColumnElement]) -> _Contribution:
+    """``part(name)`` is a column of the part version (``NEW.paid_at`` in a trigger, ``order_parts.paid_at``)."""
+    paid = part("paid_at").is_not(None)
+    sale = and_(paid, part("status") != "cancelled")
+    live, refunded = and_(sale, part("status") != "refunded"), and_(sale, part("status") == "refunded")
+    cancelled = and_(part("paid_at").is_(None), part("status") == "cancelled")
+    month = case((paid, jakarta_month(part("paid_at"))), else_=jakarta_month(part("created_at")))
+    return _Contribution(or_(sale, cancelled), month, {
+        "orders": (live, 1), "revenue_idr": (live, part("total_idr")), "items_idr": (live, part("items_idr")),
+        "refunds": (refunded, 1), "refunded_idr": (refunded, part("total_idr")), "cancelled": (cancelled, 1)})
 
 
-def _counts(row: str) -> str:
-    return (f"(({row}.paid_at IS NOT NULL AND {row}.status <> 'cancelled') "
-            f"OR ({row}.paid_at IS NULL AND {row}.status = 'cancelled'))")
+_DIALECTS = {"sqlite": (sqlite.dialect(), sqlite.insert), "postgresql": (postgresql.dialect(), postgresql.insert)}
+
+
+def _sql(element, dialect: str) -> str:
+    """``element`` as SQL text for ``dialect``, values written in (the DDL takes no parameters)."""
+    return str(element.compile(dialect=_DIALECTS[dialect][0], compile_kwargs={"literal_binds": True}))
+
+
+def _counts(row: str, dialect: str) -> str:
+    return f"({_sql(_contribution(lambda name: literal_column(f'{row}.{name}')).counts, dialect)})"
+
+
+def _upsert(row: str, sign: int, dialect: str) -> str:
+    """Add (``sign`` 1) or take away (-1) what the part version ``row`` (NEW or OLD) counts as."""
+    part = _contribution(lambda name: literal_column(f"{row}.{name}"))
+    table = SalesMonth.__table__
+    statement = _DIALECTS[dialect][1](table).inline().values(  # inline: no RETURNING of the keys
+        business_id=literal_column(f"{row}.business_id"), month=part.month,
+        **{name: case((condition, sign * amount), else_=0) for name, (condition, amount) in part.amounts.items()})
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.business_id, table.c.month],
+        set_={name: table.c[name] + statement.excluded[name] for name in part.amounts})
+    return _sql(statement, dialect)
 
 
 # What a part version contributes changes only with these columns.
@@ -75,40 +116,23 @@ _WATCHED = ("status", "paid_at", "created_at", "business_id", "total_idr", "item
 _CHANGED = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in _WATCHED)
 
 
-def _month_sql(dialect: Dialect) -> Callable[[str], str]:
-    """The Jakarta month of a part's timestamp column (``NEW.paid_at``) as the triggers write it: the read
-    API's one definition (``core.sqltime.jakarta_month``) compiled for ``dialect``."""
-    def month(column: str) -> str:
-        return str(jakarta_month(literal_column(column)).compile(dialect=dialect))
-    return month
-
-
-_sqlite_month = _month_sql(sqlite.dialect())
-_pg_month = _month_sql(postgresql.dialect())
-
-
-def _upsert(row: str, sign: str, month) -> str:
-    return (f"INSERT INTO sales_months ({_COLUMNS}) VALUES ({_values(row, sign, month)}) "  # nosec B608  # DDL of this module's constants
-            f"ON CONFLICT (business_id, month) DO UPDATE SET {_ADD}")
-
-
 def _sqlite_ddl() -> list[str]:
     changed = _CHANGED.replace("IS DISTINCT FROM", "IS NOT")
     return [
-        f"CREATE TRIGGER sales_months_insert AFTER INSERT ON order_parts WHEN {_counts('NEW')} BEGIN "
-        f"{_upsert('NEW', '1', _sqlite_month)}; END",
-        f"CREATE TRIGGER sales_months_update_old AFTER UPDATE ON order_parts WHEN ({changed}) AND {_counts('OLD')} "
-        f"BEGIN {_upsert('OLD', '-1', _sqlite_month)}; END",
-        f"CREATE TRIGGER sales_months_update_new AFTER UPDATE ON order_parts WHEN ({changed}) AND {_counts('NEW')} "
-        f"BEGIN {_upsert('NEW', '1', _sqlite_month)}; END",
+        f"CREATE TRIGGER sales_months_insert AFTER INSERT ON order_parts WHEN {_counts('NEW', 'sqlite')} BEGIN "
+        f"{_upsert('NEW', 1, 'sqlite')}; END",
+        f"CREATE TRIGGER sales_months_update_old AFTER UPDATE ON order_parts WHEN ({changed}) AND "
+        f"{_counts('OLD', 'sqlite')} BEGIN {_upsert('OLD', -1, 'sqlite')}; END",
+        f"CREATE TRIGGER sales_months_update_new AFTER UPDATE ON order_parts WHEN ({changed}) AND "
+        f"{_counts('NEW', 'sqlite')} BEGIN {_upsert('NEW', 1, 'sqlite')}; END",
     ]
 
 
 def _pg_ddl() -> list[str]:
     return [
         "CREATE FUNCTION sales_months_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"IF TG_OP = 'UPDATE' AND {_counts('OLD')} THEN {_upsert('OLD', '-1', _pg_month)}; END IF; "
-        f"IF {_counts('NEW')} THEN {_upsert('NEW', '1', _pg_month)}; END IF; "
+        f"IF TG_OP = 'UPDATE' AND {_counts('OLD', 'postgresql')} THEN {_upsert('OLD', -1, 'postgresql')}; END IF; "
+        f"IF {_counts('NEW', 'postgresql')} THEN {_upsert('NEW', 1, 'postgresql')}; END IF; "
         "RETURN NULL; END $$",
         "CREATE TRIGGER sales_months_insert AFTER INSERT ON order_parts FOR EACH ROW EXECUTE FUNCTION sales_months_sync()",
         f"CREATE TRIGGER sales_months_update AFTER UPDATE ON order_parts FOR EACH ROW WHEN ({_CHANGED}) "
@@ -116,24 +140,20 @@ def _pg_ddl() -> list[str]:
     ]
 
 
-def _backfill(month) -> str:
+def _backfill(dialect: str) -> str:
     """The roll-up of the parts already there (the migration runs it once, before the triggers)."""
-    sale = "paid_at IS NOT NULL AND status <> 'cancelled'"
-    live, refunded = f"{sale} AND status <> 'refunded'", f"{sale} AND status = 'refunded'"
-    key = f"CASE WHEN paid_at IS NOT NULL THEN {month('paid_at')} ELSE {month('created_at')} END"
-    return (f"INSERT INTO sales_months ({_COLUMNS}) SELECT business_id, {key}, "  # nosec B608  # this module's constants
-            f"SUM(CASE WHEN {live} THEN 1 ELSE 0 END), SUM(CASE WHEN {live} THEN total_idr ELSE 0 END), "
-            f"SUM(CASE WHEN {live} THEN items_idr ELSE 0 END), SUM(CASE WHEN {refunded} THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN {refunded} THEN total_idr ELSE 0 END), "
-            f"SUM(CASE WHEN paid_at IS NULL AND status = 'cancelled' THEN 1 ELSE 0 END) "
-            f"FROM order_parts WHERE {_counts('order_parts')} GROUP BY business_id, {key}")
+    parts = table("order_parts", *(column(name) for name in _WATCHED))
+    part = _contribution(lambda name: parts.c[name])
+    sums = [func.sum(case((condition, amount), else_=0)) for condition, amount in part.amounts.values()]
+    rows = (select(parts.c.business_id, part.month, *sums).where(part.counts)
+            .group_by(parts.c.business_id, part.month))
+    return _sql(insert(SalesMonth.__table__).from_select(["business_id", "month", *part.amounts], rows), dialect)
 
 
 def install(execute, dialect: str) -> None:
     """Fill the roll-up from the existing parts and create the triggers; ``execute`` runs one SQL string."""
-    postgres = dialect == "postgresql"
-    execute(_backfill(_pg_month if postgres else _sqlite_month))
-    for statement in _pg_ddl() if postgres else _sqlite_ddl():
+    execute(_backfill(dialect))
+    for statement in _pg_ddl() if dialect == "postgresql" else _sqlite_ddl():
         execute(statement)
 
 

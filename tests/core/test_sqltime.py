@@ -1,8 +1,8 @@
 """Jakarta days and months in SQL (core/sqltime.py), on the database the suite runs on: the month of a
-stored UTC timestamp turns at 17:00 UTC on the last day of a month, and the sales triggers' month is the
-same expression. The triggers of databases migrated before ``jakarta_month`` became the month of
-``jakarta_date`` still spell it the older way; ``OLD_SPELLING`` shows both count every instant alike, so
-those databases need no new migration."""
+stored UTC timestamp turns at 17:00 UTC on the last day of a month. The sales triggers (orders/rollup.py)
+are built on ``jakarta_month``; those of databases migrated before it became the month of ``jakarta_date``
+still spell it the older way, and ``OLD_SPELLING`` shows both count every instant alike, so those
+databases need no new migration."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
@@ -13,7 +13,6 @@ from sqlalchemy import bindparam, literal, literal_column, select, text
 from marketplace.core.sqltime import date_month, jakarta_date, jakarta_month
 from marketplace.core.types import UTCDateTime
 from marketplace.extensions import db
-from marketplace.orders import rollup
 
 INSTANTS = [  # (UTC instant, its Jakarta month)
     (datetime(2026, 1, 31, 16, 59, 59, tzinfo=UTC), "2026-01"),
@@ -47,10 +46,8 @@ def test_the_month_of_a_date_column():
 
 
 @pytest.mark.parametrize("instant, month", INSTANTS)
-def test_the_triggers_month_is_jakarta_month_and_counts_like_the_old_spelling(instant, month):
-    dialect = db.engine.dialect.name
-    triggers_month = rollup._pg_month if dialect == "postgresql" else rollup._sqlite_month
-    assert triggers_month("x") == str(jakarta_month(literal_column("x")).compile(dialect=db.engine.dialect))
-    both = text(f"SELECT {triggers_month(':ts')}, {OLD_SPELLING[dialect].format(column=':ts')}")
-    row = db.session.execute(both.bindparams(bindparam("ts", type_=UTCDateTime())), {"ts": instant}).one()
-    assert tuple(row) == (month, month)
+def test_jakarta_month_counts_every_instant_like_the_older_trigger_spelling(instant, month):
+    ours = str(jakarta_month(literal_column(":ts")).compile(dialect=db.engine.dialect))
+    older = OLD_SPELLING[db.engine.dialect.name].format(column=":ts")
+    both = text(f"SELECT {ours}, {older}").bindparams(bindparam("ts", type_=UTCDateTime()))
+    assert tuple(db.session.execute(both, {"ts": instant}).one()) == (month, month)
