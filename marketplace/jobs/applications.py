@@ -20,6 +20,7 @@ from marketplace.core.policy import (
     applicant_of,
     firm_reads_application,
 )
+from marketplace.core.transactions import transaction, transactional
 from marketplace.extensions import db
 from marketplace.jobs.errors import CVRejected, JobsError, NotFound
 from marketplace.jobs.listing import public_vacancy
@@ -163,17 +164,16 @@ def submit_application(user: User, vacancy_id: int, token: str) -> Application:
     application.events.append(ApplicationEvent(stage=Stage.APPLIED.value))
     db.session.add(application)
     storage.put(key, cv, "application/pdf")
+    # Committed here, before the CV kept aside is deleted; if it fails, the CV just stored is deleted.
     try:
-        db.session.flush()
-        send_email(user.email, "jobs_application_sent", user.locale, application=application, vacancy=vacancy,
-                   link=tokens.public_link("jobs_graduate.application", application_id=application.id))
-        db.session.commit()
+        with transaction():
+            db.session.flush()
+            send_email(user.email, "jobs_application_sent", user.locale, application=application, vacancy=vacancy,
+                       link=tokens.public_link("jobs_graduate.application", application_id=application.id))
     except IntegrityError as exc:  # the same application sent twice at the same moment
-        db.session.rollback()
         storage.delete(key)
         raise JobsError("already_applied") from exc
     except Exception:
-        db.session.rollback()
         storage.delete(key)
         raise
     storage.delete(_pending_key(user.id))
@@ -199,13 +199,13 @@ def application_for_applicant(user: User, application_id: int) -> Application:
     return application
 
 
+@transactional
 def withdraw(user: User, application_id: int) -> Application:
     application = application_for_applicant(user, application_id)
     if application.is_final:
         raise JobsError("final_stage")
     set_stage(application, Stage.WITHDRAWN.value)
     audit.record(user.id, "application.withdraw", "application", application.id)
-    db.session.commit()
     return application
 
 
@@ -222,6 +222,6 @@ def cv_download(user: User, application_id: int, as_firm: bool) -> tuple[bytes, 
     if data is None:
         raise NotFound()
     if as_firm:
-        audit.record(user.id, "application.cv_read", "application", application.id)
-        db.session.commit()
+        with transaction():
+            audit.record(user.id, "application.cv_read", "application", application.id)
     return data, application.cv_filename or "cv.pdf"

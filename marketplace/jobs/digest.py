@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from marketplace.accounts import tokens
 from marketplace.accounts.models import Role, User
 from marketplace.core.timeutil import JAKARTA, as_utc, utcnow
+from marketplace.core.transactions import transactional
 from marketplace.extensions import db
 from marketplace.jobs.errors import JobsError
 from marketplace.jobs.listing import public_filter
@@ -32,6 +33,7 @@ def _matches(vacancy: Vacancy, skills: set[str], city: str) -> bool:
     return bool(city) and ((vacancy.city or "").strip().lower() == city or vacancy.remote)
 
 
+@transactional
 def send_weekly_digest(now: datetime | None = None) -> int:
     """Email each graduate who wants it the vacancies published since their last digest (at most a week)
     that match their skills or city; one email each, queued through the outbox like all mail. Running it
@@ -67,10 +69,10 @@ def send_weekly_digest(now: datetime | None = None) -> int:
                    profile_link=tokens.public_link("jobs_graduate.profile"))
         profile.digest_sent_at = now
         sent += 1
-    db.session.commit()
     return sent
 
 
+@transactional
 def stop_digest(token: str) -> User:
     """The one-click opt-out from the digest email (no sign-in needed: the signed link is the proof)."""
     try:
@@ -83,5 +85,4 @@ def stop_digest(token: str) -> User:
     if profile is None:
         raise JobsError("link_invalid")
     profile.digest_opt_in = False
-    db.session.commit()
     return profile.user

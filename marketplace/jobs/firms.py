@@ -25,6 +25,7 @@ from marketplace.core.policy import (
     owner_of_firm,
 )
 from marketplace.core.timeutil import as_utc, utcnow
+from marketplace.core.transactions import transaction, transactional
 from marketplace.extensions import db
 from marketplace.jobs.errors import InvalidInput, JobsError, NotFound
 from marketplace.jobs.models import (
@@ -71,6 +72,7 @@ def _unique_firm_slug(name: str, exclude_id: int | None) -> str:
     return slug
 
 
+@transactional
 def save_firm(user: User, data: FirmData) -> Firm:
     """Create the partner's firm (sent to staff for approval) or update it; a rejected firm that is
     corrected goes back to the staff. Only the owner edits. Commits."""
@@ -111,11 +113,9 @@ def save_firm(user: User, data: FirmData) -> Firm:
     firm.contact_phone = phone
     try:
         db.session.flush()
-    except IntegrityError as exc:  # the same NIB registered at the same moment
-        db.session.rollback()
+    except IntegrityError as exc:  # the same NIB registered at the same moment (rolled back as it leaves)
         raise InvalidInput("nib_taken") from exc
     audit.record(user.id, action, "firm", firm.id)
-    db.session.commit()
     return firm
 
 
@@ -144,6 +144,7 @@ def _tell_owners(firm: Firm, template: str, **context) -> None:
                    link=tokens.public_link("jobs_firm.dashboard"), **context)
 
 
+@transactional
 def decide_firm(actor: User, firm_id: int, approve: bool, reason: str = "") -> Firm:
     """Approve or reject a firm; the reason is shown to the firm and emailed. Commits."""
     firm = _firm_for_staff(actor, firm_id)
@@ -155,10 +156,10 @@ def decide_firm(actor: User, firm_id: int, approve: bool, reason: str = "") -> F
     firm.decided_at = utcnow()
     audit.record(actor.id, "firm.approve" if approve else "firm.reject", "firm", firm.id, detail=reason or None)
     _tell_owners(firm, "jobs_firm_approved" if approve else "jobs_firm_rejected", reason=reason)
-    db.session.commit()
     return firm
 
 
+@transactional
 def suspend_firm(actor: User, firm_id: int, reason: str) -> Firm:
     """Hidden at once: its vacancies answer 404 and it cannot post until reinstated. Commits."""
     firm = _firm_for_staff(actor, firm_id)
@@ -167,17 +168,16 @@ def suspend_firm(actor: User, firm_id: int, reason: str) -> Firm:
     firm.status = FirmStatus.SUSPENDED.value
     firm.suspended_reason = reason.strip()
     audit.record(actor.id, "firm.suspend", "firm", firm.id, detail=reason.strip())
-    db.session.commit()
     return firm
 
 
 def reinstate_firm(actor: User, firm_id: int) -> Firm:
     firm = _firm_for_staff(actor, firm_id)
     if firm.status == FirmStatus.SUSPENDED.value:
-        firm.status = FirmStatus.APPROVED.value
-        firm.suspended_reason = None
-        audit.record(actor.id, "firm.reinstate", "firm", firm.id)
-        db.session.commit()
+        with transaction():
+            firm.status = FirmStatus.APPROVED.value
+            firm.suspended_reason = None
+            audit.record(actor.id, "firm.reinstate", "firm", firm.id)
     return firm
 
 
@@ -206,6 +206,7 @@ def open_firm_invitations(firm: Firm) -> list[FirmInvitation]:
         .order_by(FirmInvitation.id)).scalars())
 
 
+@transactional
 def invite_colleague(actor: User, *, name: str, email: str, locale: str) -> FirmInvitation:
     """The owner invites a colleague; the emailed link creates their partner account in the firm. Commits."""
     firm = _owned_firm(actor)
@@ -220,7 +221,6 @@ def invite_colleague(actor: User, *, name: str, email: str, locale: str) -> Firm
     send_email(email, "jobs_firm_invitation", invitation.locale, invitation=invitation, firm=firm, inviter=actor,
                link=tokens.public_link("jobs.join_firm", token=token), days=INVITATION_DAYS)
     audit.record(actor.id, "firm.invite", "firm", firm.id)
-    db.session.commit()
     return invitation
 
 
@@ -230,8 +230,8 @@ def revoke_firm_invitation(actor: User, invitation_id: int) -> None:
     if invitation is None or invitation.firm_id != firm.id:
         raise NotFound()
     if invitation.used_at is None and invitation.revoked_at is None:
-        invitation.revoked_at = utcnow()
-        db.session.commit()
+        with transaction():
+            invitation.revoked_at = utcnow()
 
 
 def open_firm_invitation(token: str) -> FirmInvitation:
@@ -251,6 +251,7 @@ def open_firm_invitation(token: str) -> FirmInvitation:
     return invitation
 
 
+@transactional
 def join_firm(token: str, *, name: str, password: str, locale: str) -> User:
     """Create the invited colleague's partner account, approved and in the firm (the link proved the
     address and the owner vouched for them). Commits."""
@@ -262,10 +263,10 @@ def join_firm(token: str, *, name: str, password: str, locale: str) -> User:
     invitation.used_at = utcnow()
     invitation.accepted_user_id = user.id
     audit.record(user.id, "firm.join", "firm", invitation.firm_id)
-    db.session.commit()
     return user
 
 
+@transactional
 def remove_member(actor: User, member_id: int) -> FirmMember:
     """The owner removes a colleague: their next request finds no firm. Owners cannot remove themselves."""
     firm = _owned_firm(actor)
@@ -274,5 +275,4 @@ def remove_member(actor: User, member_id: int) -> FirmMember:
         raise NotFound()
     db.session.delete(member)
     audit.record(actor.id, "firm.remove_member", "firm", firm.id, detail=str(member.user_id))
-    db.session.commit()
     return member

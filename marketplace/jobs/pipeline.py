@@ -18,6 +18,7 @@ from marketplace.core import audit
 from marketplace.core.ids import MAX_ID
 from marketplace.core.policy import firm_reads_application
 from marketplace.core.timeutil import JAKARTA, as_utc, jakarta_today, utcnow
+from marketplace.core.transactions import transactional
 from marketplace.extensions import db
 from marketplace.jobs.errors import InvalidInput, JobsError, NotFound
 from marketplace.jobs.models import (
@@ -153,6 +154,7 @@ def email_stage(application: Application) -> None:
                link=tokens.public_link("jobs_graduate.application", application_id=application.id))
 
 
+@transactional
 def move_application(actor: User, application_id: int, move: Move) -> Application:
     """Move one application to a stage; timestamped in its history and emailed to the applicant in their
     language (an interview with its .ics file). Commits."""
@@ -163,10 +165,10 @@ def move_application(actor: User, application_id: int, move: Move) -> Applicatio
     set_stage(application, move.stage, move)
     audit.record(actor.id, "application.move", "application", application.id, detail=move.stage)
     email_stage(application)
-    db.session.commit()
     return application
 
 
+@transactional
 def bulk_move(actor: User, vacancy_id: int, application_ids: list[int], stage: str) -> int:
     """Move several applications of one vacancy at once (stages that need no date). Applications of other
     vacancies or firms, and those already final, are left alone. Commits; returns how many moved."""
@@ -182,10 +184,10 @@ def bulk_move(actor: User, vacancy_id: int, application_ids: list[int], stage: s
         set_stage(application, stage)
         audit.record(actor.id, "application.move", "application", application.id, detail=stage)
         email_stage(application)
-    db.session.commit()
     return len(applications)
 
 
+@transactional
 def add_note(actor: User, application_id: int, body: str) -> ApplicationNote:
     application, _notes = application_for_firm(actor, application_id)
     body = (body or "").strip()
@@ -193,7 +195,6 @@ def add_note(actor: User, application_id: int, body: str) -> ApplicationNote:
         raise InvalidInput("note")
     note = ApplicationNote(application_id=application.id, author_id=actor.id, body=body[:5000])
     db.session.add(note)
-    db.session.commit()
     return note
 
 

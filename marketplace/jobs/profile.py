@@ -8,6 +8,7 @@ from sqlalchemy import select
 from marketplace.accounts import tokens
 from marketplace.accounts.models import Role, User
 from marketplace.catalog import queries as storefronts
+from marketplace.core.transactions import transactional
 from marketplace.extensions import db
 from marketplace.jobs.errors import NotFound
 from marketplace.jobs.models import WorkProfile
@@ -38,6 +39,7 @@ def profile_of(user: User) -> WorkProfile:
     return WorkProfile(user_id=user.id, city="", skills="", experience="", link_storefront=False, digest_opt_in=True)
 
 
+@transactional
 def save_profile(user: User, data: ProfileData) -> WorkProfile:
     graduate_only(user)
     profile = db.session.execute(select(WorkProfile).where(WorkProfile.user_id == user.id)).scalar_one_or_none()
@@ -49,7 +51,6 @@ def save_profile(user: User, data: ProfileData) -> WorkProfile:
     profile.experience = data.experience.strip()
     profile.link_storefront = bool(data.link_storefront)
     profile.digest_opt_in = bool(data.digest_opt_in)
-    db.session.commit()
     return profile
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from marketplace.core import audit
 from marketplace.core.timeutil import utcnow
+from marketplace.core.transactions import transactional
 from marketplace.extensions import db
 from marketplace.jobs.errors import InvalidInput, JobsError, NotFound
 from marketplace.jobs.models import Application, ApplicationReference
@@ -31,6 +32,7 @@ def _applicants_application(application_id: int, applicant_id: int) -> Applicati
     return application
 
 
+@transactional
 def attach_reference(application_id: int, applicant_id: int, author_name: str, body: str) -> None:
     """Attach (or replace) the reference on the applicant's own application while it is in progress. Commits."""
     author_name, body = (author_name or "").strip(), (body or "").strip()
@@ -47,9 +49,9 @@ def attach_reference(application_id: int, applicant_id: int, author_name: str, b
         application.reference.body = body[:MAX_REFERENCE_CHARS]
         application.reference.attached_at = utcnow()
     audit.record(applicant_id, "application.reference_attach", "application", application.id)
-    db.session.commit()
 
 
+@transactional
 def detach_reference(application_id: int, applicant_id: int) -> None:
     """Remove the reference from the applicant's own application (at any stage: the firm stops seeing it).
     Commits; an application without a reference is left as it is."""
@@ -58,4 +60,3 @@ def detach_reference(application_id: int, applicant_id: int) -> None:
         return
     application.reference = None
     audit.record(applicant_id, "application.reference_detach", "application", application.id)
-    db.session.commit()

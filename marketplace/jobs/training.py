@@ -16,6 +16,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.core import audit
 from marketplace.core.policy import has_role, is_admin, same_program
 from marketplace.core.timeutil import jakarta_today
+from marketplace.core.transactions import transactional
 from marketplace.extensions import db
 from marketplace.jobs.errors import InvalidInput, NotFound
 from marketplace.jobs.models import TrainingKind, TrainingRecord
@@ -89,6 +90,7 @@ def program_trainings(actor: User, program: Program) -> ProgramTrainings:
                             [GraduateTrainings(g, names.get(g.cohort_id), records[g.id]) for g in graduates])
 
 
+@transactional
 def record_training(actor: User, program: Program, data: TrainingData, *, cohort_id: int | None = None,
                     graduate_id: int | None = None) -> int:
     """Record a training for one graduate of the program or for every graduate of one of its cohorts.
@@ -113,10 +115,10 @@ def record_training(actor: User, program: Program, data: TrainingData, *, cohort
                                       recorded_by_id=actor.id))
     audit.record(actor.id, "training.record", "cohort" if cohort_id else "user", cohort_id or graduate_id,
                  program_id=program.id, detail=f"{data.kind}: {len(graduates)}")
-    db.session.commit()
     return len(graduates)
 
 
+@transactional
 def remove_training(actor: User, record_id: int) -> None:
     """Staff correct the record: a training entered by mistake goes. Commits."""
     record = db.session.get(TrainingRecord, record_id)
@@ -126,7 +128,6 @@ def remove_training(actor: User, record_id: int) -> None:
         raise NotFound()
     db.session.delete(record)
     audit.record(actor.id, "training.remove", "user", graduate.id, program_id=graduate.program_id)
-    db.session.commit()
 
 
 def trainings_of(user_id: int) -> list[TrainingRecord]:

@@ -17,6 +17,7 @@ from marketplace.core.policy import (
     member_of_firm,
 )
 from marketplace.core.timeutil import jakarta_today, utcnow
+from marketplace.core.transactions import transactional
 from marketplace.extensions import db
 from marketplace.jobs.errors import InvalidInput, JobsError, NotFound
 from marketplace.jobs.firms import acting_firm
@@ -91,6 +92,7 @@ def _apply_vacancy(vacancy: Vacancy, data: VacancyData) -> None:
     vacancy.closes_on = data.closes_on
 
 
+@transactional
 def create_vacancy(actor: User, data: VacancyData) -> Vacancy:
     """A draft vacancy of the actor's firm (any member; a suspended firm cannot post). Commits."""
     firm = acting_firm(actor)
@@ -102,7 +104,6 @@ def create_vacancy(actor: User, data: VacancyData) -> Vacancy:
     db.session.add(vacancy)
     db.session.flush()
     audit.record(actor.id, "vacancy.create", "vacancy", vacancy.id)
-    db.session.commit()
     return vacancy
 
 
@@ -114,6 +115,7 @@ def firm_vacancy(actor: User, vacancy_id: int) -> Vacancy:
     return vacancy
 
 
+@transactional
 def update_vacancy(actor: User, vacancy_id: int, data: VacancyData) -> Vacancy:
     vacancy = firm_vacancy(actor, vacancy_id)
     if vacancy.firm.status == FirmStatus.SUSPENDED.value:
@@ -121,10 +123,10 @@ def update_vacancy(actor: User, vacancy_id: int, data: VacancyData) -> Vacancy:
     check_vacancy(data)
     _apply_vacancy(vacancy, data)
     audit.record(actor.id, "vacancy.update", "vacancy", vacancy.id)
-    db.session.commit()
     return vacancy
 
 
+@transactional
 def set_vacancy_status(actor: User, vacancy_id: int, status: str) -> Vacancy:
     """Publish, close, mark filled or reopen. Publishing needs an approved firm, a closing date still
     to come and no suspension. Commits."""
@@ -144,7 +146,6 @@ def set_vacancy_status(actor: User, vacancy_id: int, status: str) -> Vacancy:
             vacancy.published_at = utcnow()
     vacancy.status = status
     audit.record(actor.id, f"vacancy.{status}", "vacancy", vacancy.id)
-    db.session.commit()
     return vacancy
 
 
@@ -170,6 +171,7 @@ def firm_vacancies(firm: Firm) -> list[VacancyRow]:
     return [VacancyRow(v, counts[v.id]) for v in vacancies]
 
 
+@transactional
 def close_expired(today: date | None = None) -> int:
     """Close open vacancies whose closing date has passed (Jakarta's date). One conditional UPDATE:
     safe to run twice, or twice at once."""
@@ -177,10 +179,10 @@ def close_expired(today: date | None = None) -> int:
     result = db.session.execute(
         update(Vacancy).where(Vacancy.status == VacancyStatus.OPEN.value, Vacancy.closes_on < today)
         .values(status=VacancyStatus.CLOSED.value, updated_at=utcnow()).execution_options(synchronize_session=False))
-    db.session.commit()
     return result.rowcount or 0
 
 
+@transactional
 def suspend_vacancy(actor: User, vacancy_id: int, reason: str) -> Vacancy:
     if not may_moderate_jobs(actor):
         raise NotFound()
@@ -192,10 +194,10 @@ def suspend_vacancy(actor: User, vacancy_id: int, reason: str) -> Vacancy:
     vacancy.suspended_at = utcnow()
     vacancy.suspended_reason = reason.strip()
     audit.record(actor.id, "vacancy.suspend", "vacancy", vacancy.id, detail=reason.strip())
-    db.session.commit()
     return vacancy
 
 
+@transactional
 def reinstate_vacancy(actor: User, vacancy_id: int) -> Vacancy:
     if not may_moderate_jobs(actor):
         raise NotFound()
@@ -205,7 +207,6 @@ def reinstate_vacancy(actor: User, vacancy_id: int) -> Vacancy:
     vacancy.suspended_at = None
     vacancy.suspended_reason = None
     audit.record(actor.id, "vacancy.reinstate", "vacancy", vacancy.id)
-    db.session.commit()
     return vacancy
 
 
