@@ -15,6 +15,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.catalog import queries as catalog
 from marketplace.core.sqltime import month_keys
 from marketplace.core.timeutil import JAKARTA, as_utc, utcnow
+from marketplace.core.transactions import transaction, transactional
 from marketplace.extensions import db
 from marketplace.mentoring.assignments import mentees_of
 from marketplace.mentoring.dates import chart_window
@@ -37,14 +38,14 @@ def note_sign_in(user: User) -> None:
     """Connected to Flask-Login's ``user_logged_in``: graduates only; part of the sign-in's request."""
     if user.role != Role.GRADUATE.value:
         return
-    moved = db.session.execute(update(SignIn).where(SignIn.user_id == user.id)
-                               .values(signed_in_at=utcnow())).rowcount
-    if not moved:
-        db.session.add(SignIn(user_id=user.id, signed_in_at=utcnow()))
     try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
+        with transaction():
+            moved = db.session.execute(update(SignIn).where(SignIn.user_id == user.id)
+                                       .values(signed_in_at=utcnow())).rowcount
+            if not moved:
+                db.session.add(SignIn(user_id=user.id, signed_in_at=utcnow()))
+    except IntegrityError:  # a first sign-in twice at once: the other one wrote the time (rolled back)
+        pass
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ def _alerts(g: User, business, series: list[MonthSales], today: date, now: datet
     return out
 
 
+@transactional
 def send_weekly_digests(now: datetime | None = None) -> int:
     """One email per mentor who has alerts; returns how many were sent. Commits."""
     mentors = db.session.execute(select(User).where(User.role == Role.MENTOR.value, User.deleted_at.is_(None))
@@ -141,5 +143,4 @@ def send_weekly_digests(now: datetime | None = None) -> int:
             send_email(mentor.email, "mentoring_digest", locale=mentor.locale or "id", mentor=mentor, alerts=alerts,
                        link=f"{current_app.config['PUBLIC_URL']}/mentoring/")
             sent += 1
-    db.session.commit()
     return sent

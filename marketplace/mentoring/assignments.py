@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.accounts.models import Role, User
 from marketplace.core import audit, policy
 from marketplace.core.timeutil import utcnow
+from marketplace.core.transactions import transactional
 from marketplace.extensions import db
 from marketplace.mentoring.errors import MentoringError, NotFound
 from marketplace.mentoring.models import Assignment, CheckIn
@@ -53,6 +54,7 @@ def _program_person(actor: User, person_id: int | None, role: str, code: str) ->
     return person
 
 
+@transactional
 def assign_mentor(actor: User, graduate_id: int | None, mentor_id: int | None) -> Assignment:
     """Staff give a graduate a mentor (or a new one): the current assignment ends, a new one starts, and
     the previous mentor loses access at once. Commits."""
@@ -73,13 +75,13 @@ def assign_mentor(actor: User, graduate_id: int | None, mentor_id: int | None) -
     audit.record(actor.id, "mentor.assign", "user", graduate.id, program_id=graduate.program_id,
                  detail=f"mentor {mentor.id}" + (f", replacing {current.mentor_id}" if current else ""))
     try:
-        db.session.commit()
-    except IntegrityError:  # two staff assigned at the same moment: the other one won
-        db.session.rollback()
+        db.session.flush()
+    except IntegrityError:  # two staff assigned at the same moment: the other one won (rolled back as it leaves)
         raise MentoringError("already_assigned") from None
     return assignment
 
 
+@transactional
 def end_assignment(actor: User, graduate_id: int | None) -> None:
     graduate = _program_person(actor, graduate_id, Role.GRADUATE.value, "not_a_graduate")
     current = current_assignment(graduate.id)
@@ -88,7 +90,6 @@ def end_assignment(actor: User, graduate_id: int | None) -> None:
     current.ended_at = utcnow()
     audit.record(actor.id, "mentor.unassign", "user", graduate.id, program_id=graduate.program_id,
                  detail=f"mentor {current.mentor_id}")
-    db.session.commit()
 
 
 @dataclass

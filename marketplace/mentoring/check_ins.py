@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from marketplace.accounts.models import User
 from marketplace.core import audit, policy
 from marketplace.core.timeutil import jakarta_today, utcnow
+from marketplace.core.transactions import transactional
 from marketplace.extensions import db
 from marketplace.mentoring.assignments import graduate_for, require_mentor
 from marketplace.mentoring.errors import MentoringError, NotFound
@@ -24,6 +25,7 @@ class ActionInput:
     due_on: date | None
 
 
+@transactional
 def record_check_in(actor: User, graduate_id: int | None, *, held_on: date | None, mode: str, notes: str,
                     private_notes: str = "", needs_support: bool = False,
                     actions: list[ActionInput] = ()) -> CheckIn:
@@ -48,10 +50,10 @@ def record_check_in(actor: User, graduate_id: int | None, *, held_on: date | Non
         check_in.actions.append(Action(graduate_id=graduate.id, description=a.description.strip()[:300],
                                        owner=a.owner, due_on=a.due_on))
     db.session.add(check_in)
-    db.session.commit()
     return check_in
 
 
+@transactional
 def mark_action_done(actor: User, action_id: int | None) -> Action:
     """The graduate marks their own actions done; the current mentor may mark any of the graduate's."""
     action = db.session.get(Action, action_id) if action_id else None
@@ -67,13 +69,12 @@ def mark_action_done(actor: User, action_id: int | None) -> Action:
         update(Action).where(Action.id == action.id, Action.done_at.is_(None))
         .values(done_at=utcnow(), done_by_id=actor.id).execution_options(synchronize_session=False)).rowcount
     if moved != 1:
-        db.session.rollback()
         raise MentoringError("already_done")
-    db.session.commit()
-    db.session.refresh(action)
+    db.session.refresh(action)  # the UPDATE went around the session
     return action
 
 
+@transactional
 def resolve_support_flag(actor: User, check_in_id: int | None) -> None:
     """Staff say they have acted on a "needs support" flag."""
     check_in = db.session.get(CheckIn, check_in_id) if check_in_id else None
@@ -86,9 +87,9 @@ def resolve_support_flag(actor: User, check_in_id: int | None) -> None:
         check_in.support_resolved_at = utcnow()
         audit.record(actor.id, "mentoring.support_flag_resolved", "check_in", check_in.id,
                      program_id=graduate.program_id)
-    db.session.commit()
 
 
+@transactional
 def notes_for_staff(actor: User, graduate_id: int | None) -> tuple[User, list[CheckIn]]:
     """Every check-in with its notes, private ones included, for the program's staff: the read is
     written to the audit log in the same transaction."""
@@ -98,7 +99,6 @@ def notes_for_staff(actor: User, graduate_id: int | None) -> tuple[User, list[Ch
     check_ins = check_ins_of(graduate.id)
     audit.record(actor.id, "mentor_note.read", "user", graduate.id, program_id=graduate.program_id,
                  detail=f"{len(check_ins)} check-ins")
-    db.session.commit()
     return graduate, check_ins
 
 

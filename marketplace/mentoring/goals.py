@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
 from marketplace.core import policy
+from marketplace.core.transactions import transactional
 from marketplace.extensions import db
 from marketplace.mentoring.assignments import graduate_for, require_mentor
 from marketplace.core.sqltime import month_key
@@ -21,6 +22,7 @@ from marketplace.orders.queries import MonthSales
 MAX_TARGET = 1_000_000_000_000
 
 
+@transactional
 def add_goal(actor: User, graduate_id: int | None, *, metric: str, title: str, target: int,
              due_on: date | None) -> Goal:
     """The current mentor writes down a goal agreed with the graduate. Commits."""
@@ -35,10 +37,10 @@ def add_goal(actor: User, graduate_id: int | None, *, metric: str, title: str, t
     goal = Goal(graduate_id=graduate.id, metric=metric, title=title, target=target, due_on=due_on,
                 created_by_id=actor.id)
     db.session.add(goal)
-    db.session.commit()
     return goal
 
 
+@transactional
 def set_goal_value(actor: User, goal_id: int | None, value: int) -> Goal:
     """The number of a hand-kept goal (the mentor or the graduate writes it)."""
     goal = db.session.get(Goal, goal_id) if goal_id else None
@@ -50,10 +52,10 @@ def set_goal_value(actor: User, goal_id: int | None, value: int) -> Goal:
     if goal.metric != GoalMetric.MANUAL.value:
         raise MentoringError("bad_metric")
     goal.manual_value = require_whole(value, 0, MAX_TARGET, "bad_value")
-    db.session.commit()
     return goal
 
 
+@transactional
 def record_milestone(actor: User, graduate_id: int | None, kind: str, achieved_on: date | None) -> Milestone:
     graduate = require_mentor(actor, graduate_id)
     if kind not in {k.value for k in MilestoneKind}:
@@ -63,9 +65,8 @@ def record_milestone(actor: User, graduate_id: int | None, kind: str, achieved_o
     milestone = Milestone(graduate_id=graduate.id, kind=kind, achieved_on=achieved_on, recorded_by_id=actor.id)
     db.session.add(milestone)
     try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
+        db.session.flush()
+    except IntegrityError:  # recorded already (rolled back as it leaves)
         raise MentoringError("milestone_exists") from None
     return milestone
 

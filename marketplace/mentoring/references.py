@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
 from marketplace.core.timeutil import utcnow
+from marketplace.core.transactions import transactional
 from marketplace.extensions import db
 from marketplace.jobs import queries as jobs
 from marketplace.jobs import references as job_references
@@ -38,6 +39,7 @@ def open_request(graduate_id: int) -> Reference | None:
                                                       Reference.written_at.is_(None))).scalar_one_or_none()
 
 
+@transactional
 def request_reference(actor: User, note: str) -> Reference:
     """The graduate asks their mentor for a reference (an optional note says what for). Commits."""
     graduate = _graduate_self(actor)
@@ -51,13 +53,13 @@ def request_reference(actor: User, note: str) -> Reference:
     reference = Reference(graduate_id=graduate.id, note=note, requested_at=utcnow())
     db.session.add(reference)
     try:
-        db.session.commit()
-    except IntegrityError:  # a double submit: the partial unique index keeps one open request
-        db.session.rollback()
+        db.session.flush()
+    except IntegrityError:  # a double submit: the partial unique index keeps one open request (rolled back)
         raise MentoringError("reference_requested") from None
     return reference
 
 
+@transactional
 def withdraw_request(actor: User, reference_id: int | None) -> None:
     """The graduate takes back a request not yet written. Commits."""
     graduate = _graduate_self(actor)
@@ -67,7 +69,6 @@ def withdraw_request(actor: User, reference_id: int | None) -> None:
     if reference.written:
         raise MentoringError("reference_written")
     db.session.delete(reference)
-    db.session.commit()
 
 
 def request_to_write(actor: User, graduate_id: int | None) -> tuple[User, Reference]:
@@ -79,6 +80,7 @@ def request_to_write(actor: User, graduate_id: int | None) -> tuple[User, Refere
     return graduate, reference
 
 
+@transactional
 def write_reference(actor: User, graduate_id: int | None, body: str) -> Reference:
     """The current mentor writes the requested reference (plain text or the site's limited Markdown);
     the graduate is told by email, in their language. Commits."""
@@ -91,12 +93,10 @@ def write_reference(actor: User, graduate_id: int | None, body: str) -> Referenc
         .values(body=body, mentor_id=actor.id, author_name=actor.name[:120], written_at=utcnow())
         .execution_options(synchronize_session=False)).rowcount
     if written != 1:  # written a moment ago in another tab
-        db.session.rollback()
         raise MentoringError("reference_written")
     send_email(graduate.email, "mentoring_reference_written", locale=graduate.locale or "id", graduate=graduate,
                mentor_name=actor.name, link=f"{current_app.config['PUBLIC_URL']}/mentoring/me#references")
-    db.session.commit()
-    db.session.refresh(reference)
+    db.session.refresh(reference)  # the UPDATE went around the session
     return reference
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from marketplace.accounts.models import Role, User
 from marketplace.core import audit, policy
+from marketplace.core.transactions import transactional
 from marketplace.extensions import db
 from marketplace.core.timeutil import jakarta_today
 from marketplace.mentoring.errors import MentoringError, NotFound, require_whole
@@ -14,6 +15,7 @@ from marketplace.mentoring.models import Support, SupportKind
 MAX_SUPPORT_IDR = 2_000_000_000  # the column is INTEGER (MAX_RUPIAH_IDR); no grant comes near
 
 
+@transactional
 def record_support(actor: User, graduate_id: int | None, *, kind: str, description: str, amount_idr: int,
                    given_on: date | None) -> Support:
     graduate = db.session.get(User, graduate_id) if graduate_id else None
@@ -31,5 +33,4 @@ def record_support(actor: User, graduate_id: int | None, *, kind: str, descripti
                       amount_idr=amount_idr, given_on=given_on, recorded_by_id=actor.id)
     db.session.add(support)
     audit.record(actor.id, "mentoring.support", "user", graduate.id, program_id=graduate.program_id)
-    db.session.commit()
     return support
