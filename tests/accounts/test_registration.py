@@ -184,3 +184,23 @@ def test_signed_in_people_are_sent_home_from_the_registration_page(client, login
     login_as("customer")
     assert client.get("/account/register").status_code == 302
 
+
+def test_a_sign_up_that_loses_the_race_for_its_address_answers_like_a_taken_one(app, outbox, monkeypatch):
+    """Both requests found the address free; the unique index lets the other one in, and this one goes on in
+    a usable session to tell the owner, as a registration of a taken address does."""
+    from marketplace.accounts import services
+
+    owner = factories.user(email="rina@example.com")
+    factories.db.session.commit()
+    real_find, looked = services.find_user_by_email, []
+
+    def free_until_the_insert(email):  # _register's and create_user's checks ran before the winner committed
+        looked.append(email)
+        return None if len(looked) <= 2 else real_find(email)
+
+    monkeypatch.setattr(services, "find_user_by_email", free_until_the_insert)
+    assert services.register_customer(email="rina@example.com", name="Rina Lain", password=GOOD["password"],
+                                      locale="en") is None
+    assert [m.template for m in outbox(owner.email)] == ["account_exists"]
+    assert factories.db.session.execute(select(func.count()).select_from(User).where(
+        User.email == "rina@example.com")).scalar_one() == 1

@@ -3,6 +3,7 @@ import io
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from marketplace.core.timeutil import jakarta_today
@@ -151,3 +152,22 @@ def test_export_and_erase_cover_profiles_applications_and_cvs(client, stored_fil
     assert db.session.execute(select(func.count()).select_from(WorkProfile)).scalar_one() == 0
     owner = owner_of(a.vacancy.firm)
     assert privacy.export_user_data(owner)["firm"]["role"] == "owner"
+
+
+def test_an_application_sent_from_two_tabs_at_once_is_kept_once_and_the_loser_leaves_no_file(
+        app, pdf, stored_files, monkeypatch):
+    from marketplace.jobs import applications as service
+    from marketplace.jobs.errors import JobsError
+
+    v, applicant = vacancy(), graduate()
+    db.session.commit()
+    _preview, token = service.prepare_application(applicant, v.id, cover_note="", share_phone=False, cv=pdf,
+                                                  cv_filename="cv.pdf")
+    winner = application(v, applicant)  # the other tab's, committed while this one was past its checks
+    db.session.commit()
+    monkeypatch.setattr(service, "already_applied", lambda user, vacancy_id: False)
+    with pytest.raises(JobsError) as refused:
+        service.submit_application(applicant, v.id, token)
+    assert refused.value.code == "already_applied"
+    assert db.session.execute(select(Application.id)).scalars().all() == [winner.id]
+    assert stored_files() == {winner.cv_key, f"private/cv-pending/u{applicant.id}.pdf"}
