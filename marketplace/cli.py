@@ -38,7 +38,7 @@ def register(app: Flask) -> None:
         from marketplace import demo
 
         logins = demo.seed()
-        db.session.commit()
+        db.session.commit()  # by hand: a command, not a service; it commits what the domains' seed() added
         click.echo("Demo data ready. Sign in with any of these (password for all: see below):")
         for role, email, password in logins:
             click.echo(f"  {role:<10} {email:<34} {password}")

@@ -48,7 +48,7 @@ def register(app: Flask) -> None:
                 worker.work(burst=burst, max_idle_time=None if burst else IDLE_SECONDS)
             except (RedisError, OSError, SQLAlchemyError) as exc:
                 _default_signals()
-                db.session.rollback()
+                db.session.rollback()  # by hand: the next attempt starts from a clean session
                 if burst:
                     raise click.ClickException(f"Redis or the database is not reachable: {exc}") from exc
                 if worker is not None and worker._shutdown_requested_date:

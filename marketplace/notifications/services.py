@@ -179,7 +179,7 @@ def requeue_waiting(limit: int = 500) -> int:
     ids = list(db.session.execute(
         select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None), waiting)
         .order_by(OutboxMessage.id).limit(limit)).scalars())
-    db.session.rollback()
+    db.session.rollback()  # by hand: end the read before Redis; each claim below commits on its own connection
     if not ids:
         return 0
     queue = mail_queue()

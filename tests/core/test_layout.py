@@ -1,6 +1,8 @@
 """The house's layout rules, read from the source (docs/architecture.md, "Layout"):
 
-- views never commit or roll back: services own the transaction (``core/transactions.py``);
+- views never commit or roll back: services own the transaction (``core/transactions.py``), and outside
+  the few places listed in ``HAND_TRANSACTIONS`` (each with its reason) they do it through ``@transactional``
+  or ``with transaction():``, never with ``db.session.commit()`` or ``rollback()`` by hand;
 - the templates a domain's views render live under ``templates/<that domain>/``, or are the shared
   top-level ones;
 - a domain with more than one view area (blueprint) keeps its views in a ``views/`` package.
@@ -89,3 +91,61 @@ def test_a_domain_with_several_view_areas_has_a_views_package():
     outside = {domain: [p for p in found if not p.startswith("views/")] for domain, found in several.items()}
     assert {domain: paths for domain, paths in outside.items() if paths} == {}
     assert [domain for domain in several if not (PACKAGE / domain / "views" / "__init__.py").exists()] == []
+
+
+# Hand commits and rollbacks kept on purpose, each with its reason: a module path under marketplace/ (every
+# function in it) or "module:function". Everything else goes through @transactional or ``with transaction():``.
+_ORDERS_AND_PAYMENTS = ("orders and payments keep their own hand-written transactions (another engineer's area): "
+                        "commits before and after calls to Stripe, a rollback when a refund is refused after its "
+                        "conditional UPDATE")
+HAND_TRANSACTIONS = {
+    "core/transactions.py": "the convention itself",
+    "core/errors.py": "the error pages roll back whatever the failed request left in the session",
+    "accounts/services.py:create_user": "a sign-up race lost at the unique index is rolled back by hand, so a caller "
+                                        "that answers EmailTaken itself goes on in a usable session (a SAVEPOINT "
+                                        "would commit the user early on SQLite)",
+    "notifications/services.py:requeue_waiting": "delivery code: ends its read before talking to Redis; each claim is a "
+                                                 "short transaction on a connection of its own",
+    "cli.py:seed_demo": "a command, not a service: it commits what every domain's demo.seed() added",
+    "notifications/cli.py:rq_worker": "delivery code: the worker starts again from a clean session after Redis or the "
+                                      "database failed",
+    **{f"orders/{name}.py": _ORDERS_AND_PAYMENTS
+       for name in ("cart", "checkout", "closing", "delivery", "drafts", "fulfilment", "problems", "settlement",
+                    "statement")},
+    "payments/services.py": _ORDERS_AND_PAYMENTS,
+}
+
+
+def _hand_transaction_calls() -> list[tuple[str, str, int]]:
+    """Every ``.commit()`` and ``.rollback()`` in the package: (module, innermost function, line)."""
+    found = []
+
+    def walk(node: ast.AST, module: str, function: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                walk(child, module, child.name)
+                continue
+            if (isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute)
+                    and child.func.attr in ("commit", "rollback")):
+                found.append((module, function, child.lineno))
+            walk(child, module, function)
+
+    for path, tree in _trees(sorted(PACKAGE.rglob("*.py"))):
+        walk(tree, str(path.relative_to(PACKAGE)), "")
+    return found
+
+
+def _kept_by(module: str, function: str) -> str | None:
+    return next((key for key in (module, f"{module}:{function}") if key in HAND_TRANSACTIONS), None)
+
+
+def test_services_leave_commit_and_rollback_to_the_transaction_helpers():
+    unlisted = [f"marketplace/{module}:{line} in {function or 'the module'}()"
+                for module, function, line in _hand_transaction_calls() if _kept_by(module, function) is None]
+    assert unlisted == [], ("use @transactional or `with transaction():` (core/transactions.py), or add the "
+                            "module or module:function to HAND_TRANSACTIONS with the reason it commits by hand")
+
+
+def test_every_hand_transaction_kept_is_still_there():
+    used = {_kept_by(module, function) for module, function, _line in _hand_transaction_calls()}
+    assert sorted(set(HAND_TRANSACTIONS) - used) == [], "no hand commit or rollback left there: drop it from the list"
