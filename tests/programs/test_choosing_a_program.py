@@ -8,7 +8,7 @@ import pytest
 from marketplace.extensions import db
 from tests import factories
 
-AREAS = ["/staff/", "/mentoring/staff", "/mentoring/staff/impact"]
+AREAS = ["/staff/", "/mentoring/staff", "/mentoring/staff/impact", "/staff/jobs/placements", "/staff/jobs/pelatihan"]
 
 
 @pytest.mark.parametrize("path", AREAS)

@@ -13,7 +13,7 @@ from marketplace.core.timeutil import jakarta_today
 from marketplace.jobs import firms, forms, queries, training, vacancies
 from marketplace.jobs.errors import JobsError, NotFound
 from marketplace.jobs.views.common import require_action_form
-from marketplace.programs import services as programs
+from marketplace.programs.views.choosing import choose_program, program_in_scope
 
 bp = Blueprint("jobs_staff", __name__, url_prefix="/staff/jobs")
 register_nav(_l("Firms and jobs"), "jobs_staff.index", {Role.STAFF, Role.ADMIN}, 72)
@@ -85,26 +85,15 @@ for endpoint, (rule, service, needs_reason, done) in MODERATION.items():
 @allow(Role.STAFF, Role.ADMIN)
 def placements():
     """Applications and hires of the program's graduates by cohort: staff see their own program only."""
-    try:
-        program = programs.program_for(signed_in_user(), request.args.get("program_id", type=parse_id))
-    except programs.NotFound:
-        abort(404)
+    program = program_in_scope()
     if program is None:
-        return render_template("jobs/staff/choose_program.html", programs=programs.all_programs(),
-                               target="jobs_staff.placements")
+        return choose_program("jobs_staff.placements")
     return render_template("jobs/staff/placements.html", program=program,
                            cohorts=queries.jobs_by_cohort(program.id), placements=queries.placements(program.id),
                            totals=queries.board_totals(jakarta_today()))
 
 
 # The program's training record ----------------------------------------------------------------------
-
-
-def _program():
-    try:
-        return programs.program_for(signed_in_user(), request.args.get("program_id", type=parse_id))
-    except programs.NotFound:
-        abort(404)
 
 
 def _render_trainings(program, form=None, status: int = 200):
@@ -118,10 +107,9 @@ def _render_trainings(program, form=None, status: int = 200):
 @allow(Role.STAFF, Role.ADMIN)
 def trainings():
     """The business and life-skills trainings of the program's graduates, as the program keeps them."""
-    program = _program()
+    program = program_in_scope()
     if program is None:
-        return render_template("jobs/staff/choose_program.html", programs=programs.all_programs(),
-                               target="jobs_staff.trainings")
+        return choose_program("jobs_staff.trainings")
     if request.method == "GET":
         return _render_trainings(program)
     form = forms.TrainingForm()

@@ -1,6 +1,6 @@
 """The "which program?" step of the staff areas that work in one program at a time (this domain's staff
-home, mentoring's staff pages): staff always work in their own program; the admin, who belongs to none,
-names one with ``?program_id=`` and is shown the list of programs until they do."""
+home, mentoring's and the job board's staff pages): staff always work in their own program; the admin,
+who belongs to none, names one with ``?program_id=`` and is shown the list of programs until they do."""
 from __future__ import annotations
 
 from flask import abort, render_template, request
