@@ -19,6 +19,7 @@ from marketplace.orders.models import Order, OrderPart, OrderStatus, PartStatus,
 from marketplace.orders.notices import email_customer, email_seller
 from marketplace.orders.status import (
     LIVE_PART_STATUSES,
+    in_lock_order,
     live_total_idr,
     record_event,
     refresh_order_status,
@@ -116,7 +117,7 @@ def _close_unpaid(order: Order, reason: SystemNote, actor_id: int | None = None)
     as it is: Stripe says it was paid (it is marked paid now) or Stripe cannot be asked."""
     if settlement.check_before_closing(order) is not None:
         return None
-    moved = [part for part in order.parts if cancel_unpaid_part(part, reason, actor_id)]
+    moved = [part for part in in_lock_order(order.parts) if cancel_unpaid_part(part, reason, actor_id)]
     refresh_order_status(order)
     if order.status == OrderStatus.CANCELLED.value:
         payments.mark_cancelled(order)

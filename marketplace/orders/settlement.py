@@ -19,7 +19,13 @@ from marketplace.extensions import db
 from marketplace.orders.errors import InvalidTransition, NotAllowed
 from marketplace.orders.models import Order, OrderPart, OrderStatus, PartStatus, SystemNote
 from marketplace.orders.notices import email_customer, email_seller
-from marketplace.orders.status import amount_due_idr, record_event, refresh_order_status, transition
+from marketplace.orders.status import (
+    amount_due_idr,
+    in_lock_order,
+    record_event,
+    refresh_order_status,
+    transition,
+)
 from marketplace.payments import ledger
 from marketplace.payments import services as payments
 from marketplace.payments.errors import PaymentsError
@@ -65,7 +71,7 @@ def mark_part_paid(part_id: int, actor_id: int | None, note: str | None = None) 
 
 def mark_order_paid(order: Order, paid_idr: int, note: str | None = None, actor_id: int | None = None) -> list[OrderPart]:
     """Every part still awaiting payment becomes paid (caller commits). Returns the parts it moved."""
-    moved = [part for part in order.parts if mark_part_paid(part.id, actor_id, note)]
+    moved = [part for part in in_lock_order(order.parts) if mark_part_paid(part.id, actor_id, note)]
     was_paid = order.paid_at is not None
     refresh_order_status(order)
     if moved and not was_paid:

@@ -35,6 +35,15 @@ def transition(part_id: int, from_statuses: set[str] | frozenset[str] | tuple[st
     return False
 
 
+def in_lock_order(parts) -> list[OrderPart]:
+    """An order's parts in the one order every transaction moves several of them in: by seller
+    (business id), then part id. Triggers on ``order_parts`` update each seller's monthly roll-up row
+    (``orders/rollup.py``) as a part moves, and that row stays locked until the commit; two payments
+    whose carts list the same two sellers in opposite orders would otherwise each hold one row and wait
+    for the other's (a deadlock on PostgreSQL)."""
+    return sorted(parts, key=lambda part: (part.business_id, part.id))
+
+
 def refresh_order_status(order: Order) -> None:
     live = [p for p in order.parts if p.status in LIVE_PART_STATUSES]
     if not live:
