@@ -65,9 +65,12 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    on_sqlite = not os.environ.get("TEST_DATABASE_URL")
     for item in items:
         if item.get_closest_marker("e2e") or COMMITTED_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.committed)
+        if on_sqlite and item.get_closest_marker("postgres_only"):
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: the PostgreSQL lane (TEST_DATABASE_URL) runs it"))
     # Longest first: `make test` hands the workers one test at a time (--maxschedchunk 1), so the few
     # long tests spread over both workers at the start and the many short ones even out the end,
     # instead of one worker finishing a long walk alone while the other idles.

@@ -15,10 +15,9 @@ BUYERS = 8
 UNITS = 3
 
 
+@pytest.mark.postgres_only  # concurrent writers and row locks
 @pytest.mark.committed  # the buyers' threads must see the committed carts
 def test_concurrent_checkouts_sell_exactly_the_stock(app, db):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("needs PostgreSQL's concurrent writers")
     variant_id = factories.product(stock=UNITS).variants[0].id
     carts = []
     for _ in range(BUYERS):

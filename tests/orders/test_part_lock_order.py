@@ -69,11 +69,9 @@ def test_cash_on_delivery_is_confirmed_part_by_part(db, monkeypatch):
     assert sorted(moved) == sorted(p.id for p in reversed_order.parts)
 
 
-@pytest.mark.postgres_only
+@pytest.mark.postgres_only  # concurrent writers and row locks
 @pytest.mark.committed  # the racing threads must see the committed orders
 def test_payments_for_the_same_two_sellers_in_opposite_orders_never_deadlock(app, db):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("needs PostgreSQL's concurrent writers and row locks")
     low, high = factories.product(stock=ROUNDS * 2), factories.product(stock=ROUNDS * 2)
     rounds = []
     for _ in range(ROUNDS):

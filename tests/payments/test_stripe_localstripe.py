@@ -165,9 +165,8 @@ def test_a_double_submitted_cancel_refunds_once_at_stripe_and_debits_the_ledger_
     assert [m.template for m in outbox(order.email)].count("order_cancelled") == 1
 
 
+@pytest.mark.postgres_only  # concurrent writers and row locks
 def test_two_cancels_at_the_same_moment_refund_once(app, stripe_live, client, db):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("needs PostgreSQL's concurrent writers")
     seller, _, order, ref = _paid_card_order(stripe_live, client, db)
     part_id = order.parts[0].id
     start = threading.Barrier(2)

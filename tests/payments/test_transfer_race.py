@@ -17,10 +17,9 @@ from tests import factories
 RACERS = 4
 
 
+@pytest.mark.postgres_only  # concurrent writers and row locks
 @pytest.mark.committed  # the racing threads must see the committed order
 def test_racing_confirmations_of_one_transfer_pay_the_order_once(app, db):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("needs PostgreSQL's concurrent writers")
     order, _ = factories.unpaid_order(2)
     order_id, amount = order.id, order.payment.to_transfer_idr
     db.session.commit()
