@@ -5,6 +5,7 @@ import re
 def add_first_product_of(page, shop_slug: str) -> str:
     page.goto(f"/toko/{shop_slug}")
     page.locator(f"a[href^='/toko/{shop_slug}/']").first.click()
+    page.wait_for_load_state()  # the shop page has an h1 too: read the product's
     title = page.locator("h1").inner_text()
     options = page.locator("form.add-to-cart select[name=variant_id] option:not([disabled]):not([value=''])")
     if options.count():

@@ -76,6 +76,7 @@ def test_one_transfer_confirmed_by_staff_then_a_part_cancelled_and_refunded(new_
     sign_in(seller, SHOPS["camilan-bu-rina"])
     seller.goto("/seller/orders")
     seller.locator(f"a[href^='/seller/orders/']:has-text('{RECIPIENT}')").first.click()
+    seller.wait_for_load_state()
     assert "Staf program yang mengonfirmasi pembayaran ini" in seller.content()
     assert seller.locator("form[action$='/confirm-payment']").count() == 0
 

@@ -49,6 +49,7 @@ def test_a_customer_buys_from_two_sellers_who_fulfil_and_are_credited(new_page, 
 
     customer.goto("/orders")
     customer.locator("a[href^='/orders/']").first.click()
+    customer.wait_for_load_state()
     assert customer.content().count("JNE0012345678") >= 2  # both parts show their tracking
 
     # One parcel arrived: the customer says so, and that seller's part is completed.
