@@ -174,3 +174,17 @@ def pay(order) -> None:
                 settlement.confirm_cash_payment(part.id, part.business.owner_id)
         return
     settlement.confirm_bank_transfer(order.id, payments.payment_for(order).to_transfer_idr, None)
+
+
+def shipped_order(payment_method: str = "bank_transfer"):
+    """A signed-in customer's order of one seller (Rp 90.000 with delivery), paid, packed and shipped
+    (JNE, tracking JNE77); returns (order, part, seller, buyer)."""
+    from marketplace.orders import fulfilment
+
+    buyer = user("customer")
+    placed, products = unpaid_order(1, buyer, payment_method=payment_method)
+    pay(placed)
+    part, seller = placed.parts[0], products[0].business.owner
+    fulfilment.advance_part(part.id, "packed", seller.id)
+    fulfilment.advance_part(part.id, "shipped", seller.id, "JNE", "JNE77")
+    return placed, part, seller, buyer

@@ -14,7 +14,7 @@ from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.orders.errors import InvalidTransition, MissingShippingDetails, NotAllowed
 from marketplace.orders.models import DeliveryZone, OrderPart, PartStatus, SystemNote
-from marketplace.orders.notices import email_customer
+from marketplace.orders.notices import email_customer, email_program_staff, email_seller
 from marketplace.orders.status import SELLER_STEPS, record_event, transition
 from marketplace.payments import ledger
 
@@ -92,7 +92,9 @@ def release_due_parts(now: datetime | None = None) -> int:
 
 def report_problem(order_id: int, part_id: int, note: str, actor_id: int | None) -> OrderPart:
     """The customer says something is wrong with a parcel on its way (not arrived, damaged): the
-    seller's share stays held past ESCROW_RELEASE_DAYS, until the customer marks it received."""
+    seller's share stays held past ESCROW_RELEASE_DAYS, until the customer marks it received or program
+    staff decide. The seller and their program's staff are emailed what the customer wrote; a part is
+    reported once (the conditional UPDATE), so a second report is refused and mails nobody."""
     part = db.session.get(OrderPart, part_id)
     if part is None or part.order_id != order_id:
         raise NotAllowed()
@@ -108,5 +110,7 @@ def report_problem(order_id: int, part_id: int, note: str, actor_id: int | None)
         raise InvalidTransition()
     db.session.refresh(part)
     record_event(part.order, part, part.status, note, actor_id)
+    email_seller(part, "order_problem_reported_for_seller", note=note)
+    email_program_staff(part, "order_problem_reported_for_staff", "/staff/problems", note=note)
     db.session.commit()
     return part

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select
 
+from marketplace.accounts.models import User
+from marketplace.core.policy import Role
+from marketplace.extensions import db
 from marketplace.notifications.services import send_email
 from marketplace.orders.lookup import order_by_public_id
 from marketplace.orders.models import Order, OrderPart
@@ -46,3 +50,18 @@ def email_seller(part: OrderPart, template: str, **context) -> None:
     owner = part.business.owner
     link = f"{current_app.config['PUBLIC_URL']}/seller/orders/{part.id}"
     send_email(owner.email, template, owner.locale or "id", part=part, order=part.order, link=link, **context)
+
+
+def email_program_staff(part: OrderPart, template: str, link_path: str, **context) -> None:
+    """Each staff member of the seller's program, in their own language; staff of other programs
+    never (the admin reads every program's pages instead of being mailed about each)."""
+    program_id = part.business.owner.program_id
+    if program_id is None:
+        return
+    staff = db.session.execute(
+        select(User).where(User.role == Role.STAFF.value, User.program_id == program_id,
+                           User.deleted_at.is_(None)).order_by(User.id)).scalars().all()
+    link = f"{current_app.config['PUBLIC_URL']}{link_path}"
+    for member in staff:
+        send_email(member.email, template, member.locale or "id", part=part, order=part.order, link=link,
+                   staff_member=member, **context)

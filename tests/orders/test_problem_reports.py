@@ -5,7 +5,7 @@ import pytest
 from flask import g
 from sqlalchemy import func, select
 
-from marketplace.catalog.models import Variant
+from marketplace.catalog.models import Product, Variant
 from marketplace.core.audit import AuditLog
 from marketplace.orders import fulfilment, problems
 from marketplace.orders.errors import InvalidTransition, NotAllowed
@@ -16,14 +16,9 @@ from tests import factories
 
 def _reported(db, payment_method: str = "bank_transfer", note: str = "Paket sampai dalam keadaan rusak"):
     """A paid order of one seller (Rp 90.000), shipped, with a problem the customer reported."""
-    buyer = factories.user("customer")
-    order, products = factories.unpaid_order(1, buyer, payment_method=payment_method)
-    factories.pay(order)
-    part, seller = order.parts[0], products[0].business.owner
-    fulfilment.advance_part(part.id, "packed", seller.id)
-    fulfilment.advance_part(part.id, "shipped", seller.id, "JNE", "JNE77")
+    order, part, seller, buyer = factories.shipped_order(payment_method)
     fulfilment.report_problem(order.id, part.id, note, buyer.id)
-    return order, part, seller, products[0]
+    return order, part, seller, db.session.get(Product, part.lines[0].product_id)
 
 
 def _audits(part, action: str) -> int:
