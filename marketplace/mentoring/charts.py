@@ -32,8 +32,9 @@ class BarChart:
         return self.max_value == 0
 
 
-def month_label(key: str, width: str = "MMM yy") -> str:
-    """"2026-03" -> "Mar 26" in the reader's language: short enough for 12 bars on a 360 px screen."""
+def month_label(key: str, width: str = "MMM yyyy") -> str:
+    """"2026-03" -> "Mar 2026" in the reader's language (the chart writes the month under its bar and
+    the year once, so that 12 bars fit a 360 px screen)."""
     from datetime import date
 
     from flask_babel import format_date
