@@ -100,15 +100,32 @@ def refunds_for_staff(staff, status: RefundStatus, limit: int = 200) -> list[tup
     return [(refund, order) for refund, order in db.session.execute(query).all()]
 
 
+def _cash_refunds_owed():
+    """Cash sellers collected (cash on delivery) for parts since refunded and have not given back yet,
+    with their parts (and orders), oldest first."""
+    return (select(Refund, OrderPart).join(OrderPart, OrderPart.id == Refund.order_part_id)
+            .join(Payment, Payment.id == Refund.payment_id)
+            .where(Refund.status == RefundStatus.OWED.value, Payment.provider == PaymentMethod.COD.value)
+            .options(selectinload(OrderPart.order))
+            .order_by(Refund.created_at, Refund.id))
+
+
 def cash_refunds_owed_by(business_id: int) -> list[tuple[Refund, OrderPart]]:
-    """Cash the seller collected (cash on delivery) for parts since refunded, not yet given back, with
-    their parts (and orders), oldest first."""
-    query = (select(Refund, OrderPart).join(OrderPart, OrderPart.id == Refund.order_part_id)
-             .join(Payment, Payment.id == Refund.payment_id)
-             .where(OrderPart.business_id == business_id, Refund.status == RefundStatus.OWED.value,
-                    Payment.provider == PaymentMethod.COD.value)
-             .options(selectinload(OrderPart.order))
-             .order_by(Refund.created_at, Refund.id))
+    """What one seller still owes their customers in cash, oldest first."""
+    query = _cash_refunds_owed().where(OrderPart.business_id == business_id)
+    return [(refund, part) for refund, part in db.session.execute(query).all()]
+
+
+def cash_refunds_owed_by_sellers(staff, limit: int = 200) -> list[tuple[Refund, OrderPart]]:
+    """The cash refunds still owed by the sellers whose money ``staff`` handles (every seller for the
+    admin), the longest waiting first, with each part's storefront and its owner: staff only follow
+    them up, since the seller holds that cash. Scoped by the seller's program, not the order's: a
+    multi-seller order's other sellers' programs have nothing to chase."""
+    query = (_cash_refunds_owed().options(selectinload(OrderPart.business).selectinload(Business.owner))
+             .limit(limit))
+    if not is_admin(staff):
+        query = query.where(OrderPart.business_id.in_(
+            select(Business.id).join(User, Business.owner_id == User.id).where(User.program_id == staff.program_id)))
     return [(refund, part) for refund, part in db.session.execute(query).all()]
 
 

@@ -1,7 +1,8 @@
 """Staff: bank transfers into the program's account waiting to be confirmed (one per order, against the
 exact amount with its kode unik, or many at once from the bank statement), and refunds owed to
-customers (blueprint ``staff_orders``, under the payouts area). Cash on delivery is not here: the
-seller who receives the cash confirms it."""
+customers (blueprint ``staff_orders``, under the payouts area). Cash on delivery is not theirs to
+confirm or refund: the seller who receives the cash confirms it and gives it back; staff only see, read
+only, the cash their sellers still owe customers, to follow it up."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -94,6 +95,7 @@ def _render_refunds(status: int = 200, form: RefundSentForm | None = None, form_
     return render_template("orders/staff_refunds.html",
                            owed=lookup.refunds_for_staff(current_user, RefundStatus.OWED),
                            sent=lookup.refunds_for_staff(current_user, RefundStatus.SENT, limit=50),
+                           cash_owed=lookup.cash_refunds_owed_by_sellers(current_user),
                            form=form or RefundSentForm(formdata=None), blank_form=RefundSentForm(formdata=None),
                            form_refund_id=form_refund_id), status
 
