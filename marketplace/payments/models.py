@@ -117,7 +117,7 @@ class Refund(db.Model):
     """Money going back to a customer. Card refunds are made at Stripe at once (SENT); money that came
     by bank transfer is OWED until staff transfer it back and record the bank reference; cash on
     delivery is OWED by the seller who collected it until they mark it returned (the platform never
-    held that cash, so it is never on the staff's list)."""
+    held that cash: staff see it only to follow up, never as theirs to pay)."""
 
     __tablename__ = "refunds"
     # A part is refunded at most once.
