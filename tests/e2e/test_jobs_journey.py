@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import select
 
 from marketplace.core.timeutil import JAKARTA
@@ -113,7 +114,7 @@ def test_a_firm_hires_a_graduate_who_follows_every_step(new_page, live_server):
 
     graduate.reload()
     text = graduate.locator("main").inner_text()
-    assert "Diterima" in text and start.isoformat() in text and "Selamat!" in text
+    assert "Diterima" in text and format_date(start, "medium", locale="id") in text and "Selamat!" in text
     graduate.goto("/kerja/")
     assert graduate.locator("tr", has_text=TITLE).locator(".stage-hired").count() == 1
 

@@ -134,7 +134,7 @@ def test_the_firm_sees_the_training_record_only_when_the_applicant_sends_it(clie
     sent = db.session.execute(select(Application).where(Application.applicant_id == applicant.id)).scalar_one()
     login_as(owner_of(v.firm))
     firm_page = client.get(f"/mitra/lamaran/{sent.id}").get_data(as_text=True)
-    assert "Pelatihan usaha" in firm_page and "Keterampilan hidup" in firm_page and "2026-05-04" in firm_page
+    assert "Pelatihan usaha" in firm_page and "Keterampilan hidup" in firm_page and "4 Mei 2026" in firm_page
 
 
 def test_the_training_record_is_exported_and_erased_with_the_person(program_people):
