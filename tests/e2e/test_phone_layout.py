@@ -63,13 +63,14 @@ def test_guest_pages_and_forms(new_page):
 def test_customer_pages(new_page):
     customer = new_page(viewport=PHONE)
     sign_in(customer, "pembeli1@pasarbangkit.id")
-    _check(customer, "/account/", "/account/password", "/account/delete")
+    _check(customer, "/account/", "/account/password", "/account/delete", "/orders", "/cart")
 
 
 def test_seller_pages_and_product_form(new_page):
     seller = new_page(viewport=PHONE)
     sign_in(seller, "sari@pasarbangkit.id")
-    _check(seller, "/seller/", "/seller/storefront", "/seller/earnings", "/kerja/", "/kerja/profil")
+    _check(seller, "/seller/", "/seller/storefront", "/seller/earnings", "/seller/orders", "/seller/orders/sales",
+           "/seller/orders/delivery", "/kerja/", "/kerja/profil")
     seller.goto("/seller/products/new")
     _submit_empty(seller, "main form[method=post]")
     seller.goto("/seller/")
@@ -108,7 +109,8 @@ def test_staff_and_admin_pages(new_page):
     staff = new_page(viewport=PHONE)
     sign_in(staff, "staf@lrppn-banyuwangi.id")
     _check(staff, "/staff/", "/staff/partners", "/staff/moderation/", "/staff/jobs/", "/staff/jobs/placements",
-           "/staff/jobs/pelatihan", "/mentoring/staff", "/mentoring/staff/impact")
+           "/staff/jobs/pelatihan", "/mentoring/staff", "/mentoring/staff/impact", "/staff/payouts", "/staff/problems",
+           "/staff/payouts/awaiting-payment")
     staff.goto("/staff/")
     staff.locator("main .link-list a").first.click()
     _looks_right_on_a_phone(staff)

@@ -87,6 +87,8 @@ def test_staff_page_records_for_a_cohort_and_removes_a_training(client, login_as
     login_as(staff)
     page = client.get("/staff/jobs/pelatihan").get_data(as_text=True)
     assert "Ana" in page and "Angkatan 3" in page and "Pelatihan usaha" in page
+    # Each remove button shows one short word on a phone; the training it removes is in its hidden text.
+    assert '>Remove<span class="visually-hidden"> Pelatihan usaha</span></button>' in page
     response = client.post("/staff/jobs/pelatihan", data={
         "recipient": f"c{cohort.id}", "kind": "life_skills", "title": "Keterampilan hidup",
         "started_on": "2026-03-02", "finished_on": "2026-02-01"})
