@@ -23,6 +23,7 @@ def test_staff_hide_a_product_guests_get_404_and_the_owner_sees_why(new_page):
     sign_in(staff, "staf@lrppn-banyuwangi.id")
     staff.goto("/staff/moderation/")
     row = staff.locator("li", has=staff.locator("strong", has_text=TITLE))
+    row.locator("summary", has_text="Sembunyikan produk").click()  # the form is folded under each product
     row.locator("input[name=reason]").fill(REASON)
     row.locator("form[action$='/hide'] button[type=submit]").click()
     staff.wait_for_load_state()

@@ -111,6 +111,10 @@ def test_staff_and_admin_pages(new_page):
     _check(staff, "/staff/", "/staff/partners", "/staff/moderation/", "/staff/jobs/", "/staff/jobs/placements",
            "/staff/jobs/pelatihan", "/mentoring/staff", "/mentoring/staff/impact", "/staff/payouts", "/staff/problems",
            "/staff/payouts/awaiting-payment")
+    staff.goto("/staff/moderation/")
+    assert staff.locator("main input[name=reason]:visible, main textarea[name=reason]:visible").count() == 0
+    staff.locator("main summary", has_text="Sembunyikan produk").first.click()
+    assert staff.locator("main input[name=reason]:visible").count() == 1
     staff.goto("/staff/")
     staff.locator("main .link-list a").first.click()
     _looks_right_on_a_phone(staff)
