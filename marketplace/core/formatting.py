@@ -1,7 +1,7 @@
 """Template filters: rupiah, Jakarta time and calendar days."""
 from datetime import date, datetime
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_time
 
 
 def rupiah(amount_idr: int | None) -> str:
@@ -13,9 +13,13 @@ def rupiah(amount_idr: int | None) -> str:
 
 
 def jakarta_time(value: datetime | None, fmt: str = "medium") -> str:
-    """Flask-Babel converts to BABEL_DEFAULT_TIMEZONE (Asia/Jakarta) and the user's language."""
+    """Flask-Babel converts to BABEL_DEFAULT_TIMEZONE (Asia/Jakarta) and the user's language. "medium" is
+    the day and the minute (``1 Des 2026 02.07``): Babel's own medium adds seconds, and "02.07.27" after
+    a date reads like another date here."""
     if value is None:
         return ""
+    if fmt == "medium":
+        return f"{format_date(value, 'medium')} {format_time(value, 'short')}"
     return format_datetime(value, fmt)
 
 

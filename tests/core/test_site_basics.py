@@ -22,6 +22,17 @@ def test_times_are_shown_in_jakarta(app):
     assert shown == "00:30"  # UTC+7
 
 
+def test_a_moment_is_shown_to_the_minute_without_seconds(app):
+    moment = datetime(2026, 11, 30, 19, 7, 27, tzinfo=UTC)
+    with app.test_request_context():
+        with force_locale("id"):
+            indonesian = jakarta_time(moment)
+        with force_locale("en"):
+            english = jakarta_time(moment)
+    assert indonesian == "1 Des 2026 02.07"  # not "02.07.27", which reads like a date
+    assert english == "Dec 1, 2026 2:07\u202fAM" or english == "Dec 1, 2026 2:07 AM"
+
+
 def test_indonesian_is_the_default_language(client):
     page = client.get("/").get_data(as_text=True)
     assert '<html lang="id">' in page
