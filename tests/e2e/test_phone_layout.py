@@ -60,10 +60,19 @@ def test_guest_pages_and_forms(new_page):
     _submit_empty(guest, "main form[method=post]")
 
 
+_WRAPPED_AMOUNTS = """() => Array.from(document.querySelectorAll('td.amount')).filter(td => {
+  const text = document.createRange(); text.selectNodeContents(td);
+  return new Set(Array.from(text.getClientRects()).map(r => Math.round(r.top))).size > 1; }).map(td => td.textContent)"""
+
+
 def test_customer_pages(new_page):
     customer = new_page(viewport=PHONE)
     sign_in(customer, "pembeli1@pasarbangkit.id")
-    _check(customer, "/account/", "/account/password", "/account/delete", "/orders", "/cart")
+    _check(customer, "/account/", "/account/password", "/account/delete", "/cart", "/orders")
+    customer.locator("main a[href^='/orders/']").first.click()
+    _looks_right_on_a_phone(customer)
+    assert customer.locator("td.amount").count() > 0
+    assert customer.evaluate(_WRAPPED_AMOUNTS) == []  # "Rp" and "450.000" on one line
 
 
 def test_seller_pages_and_product_form(new_page):
@@ -71,6 +80,8 @@ def test_seller_pages_and_product_form(new_page):
     sign_in(seller, "sari@pasarbangkit.id")
     _check(seller, "/seller/", "/seller/storefront", "/seller/earnings", "/seller/orders", "/seller/orders/sales",
            "/seller/orders/delivery", "/kerja/", "/kerja/profil")
+    seller.goto("/seller/earnings")
+    assert seller.evaluate(_WRAPPED_AMOUNTS) == []
     seller.goto("/seller/products/new")
     _submit_empty(seller, "main form[method=post]")
     seller.goto("/seller/")

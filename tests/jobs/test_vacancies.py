@@ -162,3 +162,10 @@ def test_firm_a_never_reaches_firm_b_vacancies(client, login_as):
     assert b"Rahasia B" not in client.get("/mitra/").data
     db.session.refresh(theirs)
     assert (theirs.title, theirs.status) == ("Rahasia B", "draft")
+
+
+def test_a_refused_vacancy_says_so_before_the_pledge(client, login_as):
+    """On a phone the fair-chance pledge fills a screen: the error summary comes first."""
+    login_as(owner_of(firm()))
+    page = client.post("/mitra/lowongan/baru", data=_form(title="")).get_data(as_text=True)
+    assert 0 < page.index('class="form-errors"') < page.index('class="pledge card"')
