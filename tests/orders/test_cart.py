@@ -105,3 +105,12 @@ def test_signing_in_merges_the_guest_cart_capped_by_stock(app, db):
     quantities = {item.variant_id: item.quantity for item in _items(db)}
     assert quantities == {a.variants[0].id: 3, b.variants[0].id: 1}
     assert db.session.execute(select(Cart)).scalars().all() == [mine]
+
+
+def test_the_checkout_names_each_shop_s_amount_a_subtotal_not_a_delivery_price(client, db):
+    """"Delivery from Kopi Ijen Bayu (Rp 140.000)" read as a delivery costing Rp 140.000."""
+    product = factories.product(stock=5, price_idr=140_000)
+    client.post("/cart/add", data={"variant_id": product.variants[0].id, "quantity": 1})
+    page = client.get("/checkout").get_data(as_text=True)
+    assert f"Delivery from {product.business.name} <span class=\"muted\">(Subtotal: " in page
+    assert "Rp 140.000" in page
