@@ -20,7 +20,7 @@ TAP = 44
 TAPPABLE = ", ".join([
     "button", "a.button", "select", "textarea", "summary", "label.checkbox",
     "input:not([type=hidden]):not([type=checkbox]):not([type=radio])",
-    ".brand", ".main-nav a", ".actions a", ".actions-row a", ".link-row a", ".link-list a", ".breadcrumbs a",
+    ".brand", ".main-nav a", ".actions a", ".actions-row a", ".link-row a", ".link-list a", ".breadcrumbs a", ".tabs a",
 ])
 
 _TOO_SMALL = """(selector) => Array.from(document.querySelectorAll(selector))
