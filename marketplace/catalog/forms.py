@@ -9,9 +9,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from marketplace.catalog import products
 from marketplace.catalog.models import BusinessStatus, ProductStatus
 from marketplace.core.errors import InvalidPhone
-from marketplace.core.forms import Form, RupiahField
+from marketplace.core.forms import PROVINCE_CHOICES, Form, RupiahField
 from marketplace.core.phone import normalise_phone
-from marketplace.core.regions import PROVINCES
 
 _NO_ADDRESS = _l("A city or regency only: never a street address.")
 
@@ -36,7 +35,7 @@ class StorefrontForm(Form):
     description = TextAreaField(_l("Short description"), validators=[Optional(), Length(max=300)])
     city = StringField(_l("City or regency"), validators=[DataRequired(), Length(max=80), _city_not_address])
     # Optional while the shop is a draft; the service refuses to open a shop without one.
-    province = SelectField(_l("Province"), choices=[SelectChoice("", "")] + [SelectChoice(p) for p in PROVINCES],
+    province = SelectField(_l("Province"), choices=PROVINCE_CHOICES,
                            default="")
     whatsapp = StringField(_l("WhatsApp number"), validators=[Optional(), Length(max=30), _whatsapp])
     status = SelectField(_l("Shop status"), choices=[

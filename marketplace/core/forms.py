@@ -7,7 +7,10 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import Form as WtfForm
 from wtforms import IntegerField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import HiddenInput, TextInput
+
+from marketplace.core.regions import PROVINCES
 
 
 class CatalogTranslations:
@@ -22,6 +25,10 @@ class CatalogTranslations:
 
 
 _TRANSLATIONS = CatalogTranslations()
+
+# A province list opens on a prompt that says what to do, not on a blank line (nor on the first
+# province, which would be chosen by anyone who did not look).
+PROVINCE_CHOICES = [SelectChoice("", _l("Choose a province"))] + [SelectChoice(p) for p in PROVINCES]
 
 
 class SubForm(WtfForm):

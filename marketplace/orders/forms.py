@@ -14,14 +14,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from marketplace.core.forms import Form, RupiahField
+from marketplace.core.forms import PROVINCE_CHOICES, Form, RupiahField
 from marketplace.core.ids import MAX_ID
 from marketplace.core.phone import indonesian_e164
 from marketplace.core.regions import PROVINCES
 from marketplace.orders.cart import MAX_QUANTITY_PER_LINE
 from marketplace.payments.models import PaymentMethod
-
-PROVINCE_CHOICES = [SelectChoice("", "")] + [SelectChoice(p) for p in PROVINCES]
 
 QUANTITY_RANGE = NumberRange(min=1, max=MAX_QUANTITY_PER_LINE,
                              message=_l("Choose a quantity between %(min)s and %(max)s."))

@@ -66,7 +66,8 @@ def test_a_guest_checks_out_with_delivery_per_seller(client, db, outbox, checkou
     ("phone", "+1 202 555 0147", "Indonesian phone number"),
     ("postal_code", "6841", "5 digits"),
     ("postal_code", "68a16", "5 digits"),
-    ("province", "Atlantis", "Choose a province"),
+    ("province", "Atlantis", "Choose a province."),
+    ("province", "", "Choose a province."),
     ("email", "not-an-email", "valid email"),
     ("street", "", "street address"),
     ("payment_method", "free", "Not a valid choice"),
@@ -80,6 +81,17 @@ def test_malformed_addresses_get_clear_errors(client, db, checkout_fields, field
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert _order_count(db) == 0
+
+
+def test_the_province_list_opens_on_a_prompt_not_on_a_province(client, db):
+    product = factories.product()
+    db.session.commit()
+    _fill_cart(client, product)
+    page = client.get("/checkout").get_data(as_text=True)
+    options = re.findall(r"<option([^>]*)>([^<]*)</option>", page.split('name="province"', 1)[1].split("</select>", 1)[0])
+    attributes, label = options[0]
+    assert label == "Choose a province" and 'value=""' in attributes
+    assert "Choose a province." not in page  # the prompt is no error until the form is sent
 
 
 def test_pickup_only_when_the_seller_offers_it(client, db, checkout_fields):
