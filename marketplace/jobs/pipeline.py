@@ -52,8 +52,9 @@ class PipelineRow(NamedTuple):
         return [s for s in self.skills.split(",") if s]
 
     @property
-    def applied_on(self) -> str:
-        return as_utc(self.created_at).astimezone(JAKARTA).strftime("%d-%m-%Y")
+    def applied_on(self) -> date:
+        """The day in Jakarta (the page shows it with the ``day`` filter, like every other day)."""
+        return as_utc(self.created_at).astimezone(JAKARTA).date()
 
 
 PIPELINE_PAGE_SIZE = 50

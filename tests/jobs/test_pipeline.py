@@ -1,9 +1,10 @@
 """The firm's pipeline: stages, interviews with an .ics file, notes only the firm reads, bulk moves, hires."""
 from datetime import datetime, timedelta
 
+from babel.dates import format_date
 from sqlalchemy import func, select
 
-from marketplace.core.timeutil import JAKARTA, jakarta_today
+from marketplace.core.timeutil import JAKARTA, as_utc, jakarta_today
 from marketplace.extensions import db
 from marketplace.jobs.models import ApplicationNote
 from tests.jobs.conftest import application, firm, graduate, member, owner_of, vacancy
@@ -146,6 +147,10 @@ def test_the_pipeline_page_lists_the_vacancys_applications(client, login_as):
     login_as(owner_of(v.firm))
     page = client.get(f"/mitra/lowongan/{v.id}").get_data(as_text=True)
     assert first.name in page and f'value="{first.id}"' in page
+    # The day it came, as every day on the site reads ("30 Nov 2026"), not "30-11-2026".
+    applied = as_utc(first.created_at).astimezone(JAKARTA).date()
+    assert format_date(applied, "medium", locale="id") in page
+    assert applied.strftime("%d-%m-%Y") not in page
 
 
 def test_the_pipeline_pages_by_50_and_filters_by_stage(client, login_as):
