@@ -9,7 +9,7 @@ from marketplace.catalog import storefronts as catalog
 from marketplace.core.nav import register_nav
 from marketplace.core.policy import Role, allow
 from marketplace.orders import lookup
-from marketplace.payments import ledger, services
+from marketplace.payments import ledger, payouts
 
 bp = Blueprint("earnings", __name__, url_prefix="/seller/earnings")
 
@@ -23,5 +23,5 @@ def overview():
     if business is None:
         return render_template("orders/money/earnings.html", business=None)
     return render_template("orders/money/earnings.html", business=business, balance=ledger.balance(business.id),
-                           entries=services.ledger_entries(business.id), payouts=services.payouts_for(business.id),
+                           entries=payouts.ledger_entries(business.id), payouts=payouts.payouts_for(business.id),
                            cash_owed=lookup.cash_refunds_owed_by(business.id))

@@ -13,7 +13,7 @@ from marketplace.core.nav import register_nav
 from marketplace.core.policy import Role, allow, handles_money_of
 from marketplace.extensions import db
 from marketplace.orders import lookup
-from marketplace.payments import ledger, services
+from marketplace.payments import ledger, payouts
 from marketplace.payments.errors import PayoutError
 from marketplace.payments.forms import PayoutForm
 
@@ -46,7 +46,7 @@ def business_payouts(business_id: int):
     if request.method == "POST":
         if form.validate():
             try:
-                services.record_payout(business.id, form.amount_idr.data, form.reference.data, current_user.id,
+                payouts.record_payout(business.id, form.amount_idr.data, form.reference.data, current_user.id,
                                        form.note.data or None)
             except PayoutError as exc:
                 show_error(exc, form.amount_idr)
@@ -55,5 +55,5 @@ def business_payouts(business_id: int):
                 return redirect(url_for("payouts.business_payouts", business_id=business.id))
         status = 400
     return render_template("orders/money/payouts_business.html", business=business, form=form,
-                           balance=ledger.balance(business.id), entries=services.ledger_entries(business.id),
-                           payouts=services.payouts_for(business.id)), status
+                           balance=ledger.balance(business.id), entries=payouts.ledger_entries(business.id),
+                           payouts=payouts.payouts_for(business.id)), status
