@@ -1,47 +1,20 @@
-"""An automated accessibility audit: axe-core checks each role's key pages against WCAG 2.1 A and AA.
-
-axe-core comes from the npm registry at the version pinned in the Makefile (`make axe`, run by
-`make test-e2e`); the tests inject it into each page they audit, the site never loads it. Each test
-walks one person's pages in one browser page and fails listing every violation: rule, impact, the
-elements (CSS selectors) and the page it was found on.
+"""An automated accessibility audit: axe-core (tests/e2e/axe.py) checks each role's pages against WCAG
+2.1 A and AA, on a desktop screen and in English where a person may choose it. Each test walks one
+person's pages in one browser page and fails listing every violation: rule, impact, the elements (CSS
+selectors) and the page it was found on. The pages on a phone are audited by tests/e2e/test_phone_layout.py
+as it measures them.
 """
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.conftest import expect_refusal, link_in_outbox, open_refused, sign_in
+from tests.e2e.axe import Audit, assert_no_violations
+from tests.e2e.conftest import link_in_outbox, open_refused, sign_in, sign_in_with_the_form
 
 pytestmark = pytest.mark.e2e
 
-
-def _axe_core_js() -> Path:
-    """Where `make axe` put the pinned axe-core (the Makefile's AXE_CORE_VERSION), unless
-    AXE_CORE_JS says otherwise."""
-    if os.environ.get("AXE_CORE_JS"):
-        return Path(os.environ["AXE_CORE_JS"])
-    root = Path(__file__).resolve().parents[2]
-    version = re.search(r"^AXE_CORE_VERSION := (\S+)$", (root / "Makefile").read_text(), re.M).group(1)
-    return root / ".venv" / f"axe-core-{version}" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-AXE_CORE_JS = _axe_core_js()
-
-# WCAG 2.1 A and AA, and axe's best practices (landmarks, heading order, empty table headers ...).
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
-    # Off by default since WCAG 2.2 dropped 4.1.1, but two controls sharing an id still confuse
-    # labels and keyboard users, and ids must be unique on a page (hidden CSRF inputs carry none).
-    "rules": {"duplicate-id-active": {"enabled": True}, "duplicate-id": {"enabled": True}},
-}
-# Rules axe reports as "needs review" rather than failed; for these a finding is a failure here. An id
-# shared by two elements where a label or an aria-* attribute points to it sends that pointer to the
-# wrong one.
-FAIL_ON_REVIEW = ["duplicate-id-aria"]
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
@@ -50,92 +23,14 @@ PRODUCT_URL = "/toko/kopi-ijen-bayu/drip-bag-arabika-isi-10"
 STOREFRONT_URL = "/toko/kopi-ijen-bayu"
 
 
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    if not AXE_CORE_JS.is_file():
-        pytest.fail(f"axe-core is missing at {AXE_CORE_JS}: run `make axe` (or `make test-e2e`)")
-    return AXE_CORE_JS.read_text(encoding="utf-8")
-
-
-class Audit:
-    """One person's browser page; ``check(path)`` opens a page and runs axe on it."""
-
-    def __init__(self, page, axe_source: str):
-        self.page = page
-        self.axe_source = axe_source
-        self.findings: list[str] = []
-        self.audited: list[str] = []
-
-    def open(self, path: str) -> None:
-        response = self.page.goto(path)
-        assert response.status == 200, f"{path} answered {response.status}"
-
-    def check_each(self, *paths: str) -> None:
-        for path in paths:
-            self.check(path)
-
-    def follow(self, selector: str, label: str) -> None:
-        """Audit the page behind the first link matching ``selector``."""
-        self.page.locator(selector).first.click()
-        self.page.wait_for_load_state()
-        self.check(None, label)
-
-    def submit_invalid(self, form: str, label: str) -> None:
-        """Send ``form`` as it is and audit the page it comes back on with its errors (400, or 401 for
-        a refused sign-in)."""
-        expect_refusal(self.page, urlsplit(self.page.url).path)
-        self.page.click(f"{form} button[type=submit]")
-        self.page.wait_for_load_state()
-        self.check(None, label)
-
-    def check(self, path: str | None = None, label: str | None = None) -> None:
-        """Audit ``path`` (or the page already open when ``path`` is None)."""
-        if path is not None:
-            self.open(path)
-        url = urlsplit(self.page.url)
-        where = label or url.path + (f"?{url.query}" if url.query else "")
-        # axe skips what is hidden: open the folded panels so that what they hold is audited too.
-        self.page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
-        # Through the DevTools protocol, so the page's CSP (script-src 'self') does not block it.
-        if not self.page.evaluate("typeof window.axe !== 'undefined'"):
-            self.page.evaluate(self.axe_source)
-        result = self.page.evaluate(
-            """async ([options, failOnReview]) => {
-                const result = await axe.run(document, {...options, resultTypes: ["violations"]});
-                const found = result.violations.concat(
-                    result.incomplete.filter(r => failOnReview.includes(r.id)));
-                return {
-                    rulesPassed: result.passes.length,
-                    violations: found.map(v => ({
-                        id: v.id, impact: v.impact, help: v.help,
-                        targets: v.nodes.map(n => n.target.join(" ")),
-                    })),
-                };
-            }""", [AXE_OPTIONS, FAIL_ON_REVIEW])
-        assert result["rulesPassed"] > 10, f"axe checked next to nothing on {where}"
-        self.audited.append(where)
-        for v in result["violations"]:
-            shown = v["targets"][:8]
-            more = f" (+{len(v['targets']) - len(shown)} more)" if len(v["targets"]) > len(shown) else ""
-            self.findings.append(f"{where}: {v['id']} [{v['impact']}] {v['help']} -> {', '.join(shown)}{more}")
-
-
-def assert_no_violations(*people: Audit) -> None:
-    assert all(person.audited for person in people), "someone audited no page"
-    findings = [finding for person in people for finding in person.findings]
-    if findings:
-        report = "\n".join(findings)
-        pytest.fail(f"axe found {len(findings)} violation(s):\n{report}", pytrace=False)
-
-
 @pytest.fixture
-def audit(new_page, axe_source):
+def audit(new_page):
     """``audit(viewport=..., language=..., email=...)``: a fresh person (browser context) to audit pages
     as, signed in when ``email`` is given; a CSP violation or JavaScript error on the way fails the
     test too (``new_page``)."""
 
     def person(viewport=DESKTOP, language: str | None = None, email: str | None = None) -> Audit:
-        someone = Audit(new_page(viewport=viewport, language=language), axe_source)
+        someone = Audit(new_page(viewport=viewport, language=language))
         if email:
             sign_in(someone.page, email)
         return someone
@@ -166,17 +61,6 @@ def test_guest_pages_in_english(audit):
     assert open_refused(guest.page, "/no-such-page") == 404
     guest.check(None, "404 page in English")
     assert_no_violations(guest)
-
-
-@pytest.mark.parametrize("email, paths", [
-    (None, ["/", PRODUCT_URL, "/account/register"]),
-    ("pembeli1@pasarbangkit.id", ["/orders", "/account/"]),
-    ("sari@pasarbangkit.id", ["/seller/", "/seller/orders", "/seller/earnings"]),
-], ids=["guest", "customer", "seller"])
-def test_key_pages_on_a_small_phone(audit, email, paths):
-    person = audit(viewport=PHONE, email=email)
-    person.check_each(*paths)
-    assert_no_violations(person)
 
 
 def test_forms_showing_their_errors(audit):
@@ -296,7 +180,7 @@ def test_registration_and_emailed_link_pages(audit, live_server):
     register(partner, "/account/register/partner", name="Hendra Gunawan", organisation="CV Makmur Jaya",
              email="hendra@cvmakmur.example.com", password="Tape-Singkong-Manis-8")
     partner.page.goto(link_in_outbox(live_server, "hendra@cvmakmur.example.com", "/account/verify/"))
-    sign_in(partner.page, "hendra@cvmakmur.example.com", "Tape-Singkong-Manis-8")
+    sign_in_with_the_form(partner.page, "hendra@cvmakmur.example.com", "Tape-Singkong-Manis-8")
     partner.check(None, "partner awaiting approval")
 
     staff = audit(email="staf@lrppn-banyuwangi.id")
@@ -328,25 +212,3 @@ def test_an_invited_graduate_s_first_pages(audit, live_server):
     graduate.check("/seller/storefront", "a new storefront form")
     graduate.submit_invalid("form.narrow-form", "storefront form with errors")
     assert_no_violations(staff, graduate)
-
-
-def test_mentoring_pages_on_a_phone_in_indonesian(audit):
-    """The mentor's dashboard, a mentee's page (their business's sales, goals, check-ins) and the check-in
-    form with its errors; the graduate's own page; the program staff's mentoring pages and impact report."""
-    mentor = audit(viewport=PHONE, email="mentor1@pasarbangkit.id")
-    mentor.check("/mentoring/", "mentor's dashboard")
-    assert mentor.page.locator("html").get_attribute("lang") == "id"
-    mentor.follow("main table a[href^='/mentoring/mentees/']", "a mentee's page (their business)")
-    mentee = urlsplit(mentor.page.url).path
-    mentor.check(f"{mentee}/check-ins/new", "check-in form")
-    mentor.submit_invalid("main form[method=post]", "check-in form with errors")
-
-    graduate = audit(viewport=PHONE, email="sari@pasarbangkit.id")
-    graduate.check("/mentoring/me", "graduate's own progress")
-
-    staff = audit(viewport=PHONE, email="staf@lrppn-banyuwangi.id")
-    staff.check("/mentoring/staff", "staff: mentors and graduates")
-    staff.follow("main a[href^='/mentoring/mentees/']:not([href*='/check-ins'])", "staff: a graduate's record")
-    staff.follow("main a[href$='/notes']", "staff: a graduate's check-in notes")
-    staff.check("/mentoring/staff/impact", "staff: impact report")
-    assert_no_violations(mentor, graduate, staff)

@@ -2,7 +2,7 @@
 finds the site in English again after signing out and back in, on another device too."""
 import pytest
 
-from tests.e2e.conftest import is_signed_in, link_in_outbox, sign_in, sign_out
+from tests.e2e.conftest import is_signed_in, link_in_outbox, sign_in_with_the_form, sign_out
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +29,7 @@ def test_a_customer_registers_confirms_and_keeps_english(new_page, live_server):
 
     customer.goto(link_in_outbox(live_server, EMAIL, "/account/verify/"))
     customer.click("main a[href='/account/login']")
-    sign_in(customer, EMAIL, PASSWORD)
+    sign_in_with_the_form(customer, EMAIL, PASSWORD)
     assert is_signed_in(customer)
     assert customer.locator("html").get_attribute("lang") == "id"
 
@@ -42,7 +42,7 @@ def test_a_customer_registers_confirms_and_keeps_english(new_page, live_server):
     sign_out(customer)
     assert not is_signed_in(customer)
     assert customer.locator("html").get_attribute("lang") == "en"
-    sign_in(customer, EMAIL, PASSWORD)
+    sign_in_with_the_form(customer, EMAIL, PASSWORD)
     assert customer.locator("html").get_attribute("lang") == "en"
     customer.goto("/account/")
     assert customer.locator("select[name=language]").first.input_value() == "en"
@@ -51,5 +51,5 @@ def test_a_customer_registers_confirms_and_keeps_english(new_page, live_server):
     elsewhere = new_page()
     elsewhere.goto("/")
     assert elsewhere.locator("html").get_attribute("lang") == "id"
-    sign_in(elsewhere, EMAIL, PASSWORD)
+    sign_in_with_the_form(elsewhere, EMAIL, PASSWORD)
     assert elsewhere.locator("html").get_attribute("lang") == "en"

@@ -1,12 +1,14 @@
 """Each role's main pages and forms on a cheap phone (360 x 740), in Indonesian: nothing wider than the
-screen, every control a thumb taps at least 44 px high, and the month labels under a chart's bars
-readable (they overlapped at 12 bars)."""
+screen, every control a thumb taps at least 44 px high, the month labels under a chart's bars readable
+(they overlapped at 12 bars), and each page passing the accessibility audit (axe-core, tests/e2e/axe.py)
+as it is on the phone."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 import pytest
 
+from tests.e2e.axe import Audit, assert_no_violations
 from tests.e2e.conftest import expect_refusal, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -28,36 +30,63 @@ _TOO_SMALL = """(selector) => Array.from(document.querySelectorAll(selector))
   .map(e => e.outerHTML.slice(0, 120) + ' h=' + Math.round(e.getBoundingClientRect().height))""" % TAP
 
 
-def _looks_right_on_a_phone(page, language: str | None = "id") -> None:
-    if language:
-        assert page.locator("html").get_attribute("lang") == language, page.url
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), page.url
-    assert page.evaluate(_TOO_SMALL, TAPPABLE) == [], page.url
+class Phone(Audit):
+    """One person's phone: each page checked is measured (its width, its taps, its language) and then
+    audited by axe."""
+
+    def __init__(self, page, language: str | None):
+        super().__init__(page)
+        self.language = language
+
+    def check(self, path: str | None = None, label: str | None = None) -> None:
+        if path is not None:
+            self.open(path)
+        page = self.page
+        if self.language:
+            assert page.locator("html").get_attribute("lang") == self.language, page.url
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), page.url
+        assert page.evaluate(_TOO_SMALL, TAPPABLE) == [], page.url
+        super().check(None, label)
+
+    def follow(self, selector: str, label: str) -> None:
+        self.page.locator(selector).first.click()
+        self.page.wait_for_load_state()
+        self.check(None, label)
+
+    def submit_empty(self, form: str, label: str) -> None:
+        """Submit a form with its fields emptied and the browser's own checks off: the server's errors."""
+        page = self.page
+        page.evaluate("""(form) => { const f = document.querySelector(form); f.noValidate = true;
+          f.querySelectorAll('input[type=text], input[type=email], input[type=date], textarea').forEach(e => e.value = ''); }""", form)
+        expect_refusal(page, urlsplit(page.locator(form).evaluate("f => f.action")).path)  # answered 400
+        with page.expect_navigation():
+            page.locator(form).locator("button[type=submit]").last.click()
+        assert page.locator(".error, .form-errors").count() > 0, page.url
+        self.check(None, label)
 
 
-def _check(page, *paths: str, language: str | None = "id") -> None:
-    for path in paths:
-        page.goto(path)
-        _looks_right_on_a_phone(page, language)
+@pytest.fixture
+def phone(new_page):
+    """``phone(email=..., language=...)``: a person on a phone of their own, signed in when ``email`` is
+    given; ``language`` is the language their pages must be in (None: not checked)."""
+
+    def person(email: str | None = None, language: str | None = "id") -> Phone:
+        someone = Phone(new_page(viewport=PHONE), language)
+        if email:
+            sign_in(someone.page, email)
+        return someone
+
+    return person
 
 
-def _submit_empty(page, form: str) -> None:
-    """Submit a form with its fields emptied and the browser's own checks off: the server's errors."""
-    page.evaluate("""(form) => { const f = document.querySelector(form); f.noValidate = true;
-      f.querySelectorAll('input[type=text], input[type=email], input[type=date], textarea').forEach(e => e.value = ''); }""", form)
-    expect_refusal(page, urlsplit(page.locator(form).evaluate("f => f.action")).path)  # answered 400
-    with page.expect_navigation():
-        page.locator(form).locator("button[type=submit]").last.click()
-    assert page.locator(".error, .form-errors").count() > 0, page.url
-    _looks_right_on_a_phone(page)
-
-
-def test_guest_pages_and_forms(new_page):
-    guest = new_page(viewport=PHONE)
-    _check(guest, "/", "/cari?q=kopi", "/toko/kopi-ijen-bayu", "/toko/kopi-ijen-bayu/drip-bag-arabika-isi-10",
-           "/lowongan", "/account/login", "/account/register/partner", "/account/password/forgot")
-    guest.goto("/account/register")
-    _submit_empty(guest, "main form[method=post]")
+def test_guest_pages_and_forms(phone):
+    guest = phone()
+    guest.check_each("/", "/cari?q=kopi", "/toko/kopi-ijen-bayu", "/toko/kopi-ijen-bayu/drip-bag-arabika-isi-10",
+                     "/lowongan", "/account/login", "/account/register", "/account/register/partner",
+                     "/account/password/forgot")
+    guest.open("/account/register")
+    guest.submit_empty("main form[method=post]", "registration with errors")
+    assert_no_violations(guest)
 
 
 _WRAPPED_AMOUNTS = """() => Array.from(document.querySelectorAll('td.amount')).filter(td => {
@@ -65,71 +94,67 @@ _WRAPPED_AMOUNTS = """() => Array.from(document.querySelectorAll('td.amount')).f
   return new Set(Array.from(text.getClientRects()).map(r => Math.round(r.top))).size > 1; }).map(td => td.textContent)"""
 
 
-def test_customer_pages(new_page):
-    customer = new_page(viewport=PHONE)
-    sign_in(customer, "pembeli1@pasarbangkit.id")
-    _check(customer, "/account/", "/account/password", "/account/delete", "/cart", "/orders")
-    customer.locator("main a[href^='/orders/']").first.click()
-    _looks_right_on_a_phone(customer)
-    assert customer.locator("td.amount").count() > 0
-    assert customer.evaluate(_WRAPPED_AMOUNTS) == []  # "Rp" and "450.000" on one line
+def test_customer_pages(phone):
+    customer = phone("pembeli1@pasarbangkit.id")
+    customer.check_each("/account/", "/account/password", "/account/delete", "/cart", "/orders")
+    customer.follow("main a[href^='/orders/']", "an order")
+    assert customer.page.locator("td.amount").count() > 0
+    assert customer.page.evaluate(_WRAPPED_AMOUNTS) == []  # "Rp" and "450.000" on one line
+    assert_no_violations(customer)
 
 
-def test_seller_pages_and_product_form(new_page):
-    seller = new_page(viewport=PHONE)
-    sign_in(seller, "sari@pasarbangkit.id")
-    _check(seller, "/seller/", "/seller/storefront", "/seller/earnings", "/seller/orders", "/seller/orders/sales",
-           "/seller/orders/delivery", "/kerja/", "/kerja/profil")
-    seller.goto("/seller/earnings")
-    assert seller.evaluate(_WRAPPED_AMOUNTS) == []
-    seller.goto("/seller/products/new")
-    _submit_empty(seller, "main form[method=post]")
-    seller.goto("/seller/")
-    seller.locator(".seller-product a[href^='/seller/products/']").first.click()
-    _looks_right_on_a_phone(seller)
+def test_seller_pages_and_product_form(phone):
+    seller = phone("sari@pasarbangkit.id")
+    seller.check_each("/seller/", "/seller/storefront", "/seller/earnings", "/seller/orders", "/seller/orders/sales",
+                      "/seller/orders/delivery", "/kerja/", "/kerja/profil", "/mentoring/me")
+    seller.page.goto("/seller/earnings")
+    assert seller.page.evaluate(_WRAPPED_AMOUNTS) == []
+    seller.check("/seller/products/new")
+    seller.submit_empty("main form[method=post]", "product form with errors")
+    seller.open("/seller/")
+    seller.follow(".seller-product a[href^='/seller/products/']", "product form (edit)")
+    assert_no_violations(seller)
 
 
-def test_mentor_pages_and_a_chart_s_month_labels(new_page):
-    mentor = new_page(viewport=PHONE)
-    sign_in(mentor, "mentor1@pasarbangkit.id")
-    _check(mentor, "/mentoring/")
-    mentor.locator("main table a[href^='/mentoring/mentees/']").first.click()
-    _looks_right_on_a_phone(mentor)
-    labels = mentor.locator("figure.chart").first.locator("svg text.chart-label:not(.chart-year)")
+def test_mentor_pages_and_a_chart_s_month_labels(phone):
+    mentor = phone("mentor1@pasarbangkit.id")
+    mentor.check("/mentoring/", "mentor's dashboard")
+    mentor.follow("main table a[href^='/mentoring/mentees/']", "a mentee's page (their business)")
+    labels = mentor.page.locator("figure.chart").first.locator("svg text.chart-label:not(.chart-year)")
     boxes = [labels.nth(i).bounding_box() for i in range(labels.count() - 1)]  # the last one is "max ..."
     assert len(boxes) == 12
     for left, right in zip(boxes, boxes[1:], strict=False):
         assert left["x"] + left["width"] <= right["x"], (left, right)
-    mentee = urlsplit(mentor.url).path
-    mentor.goto(f"{mentee}/check-ins/new")
-    _looks_right_on_a_phone(mentor)
-    _submit_empty(mentor, "main form[method=post]")
+    mentee = urlsplit(mentor.page.url).path
+    mentor.check(f"{mentee}/check-ins/new", "check-in form")
+    mentor.submit_empty("main form[method=post]", "check-in form with errors")
+    assert_no_violations(mentor)
 
 
-def test_partner_pages_and_vacancy_form(new_page):
-    partner = new_page(viewport=PHONE)
-    sign_in(partner, "mitra1@pasarbangkit.id")
-    _check(partner, "/mitra/profil", "/mitra/tim", "/mitra/")
-    partner.locator("main a[href^='/mitra/lowongan/']:not([href$='/baru'])").first.click()
-    _looks_right_on_a_phone(partner)
-    partner.goto("/mitra/lowongan/baru")
-    _submit_empty(partner, "main form[method=post]")
+def test_partner_pages_and_vacancy_form(phone):
+    partner = phone("mitra1@pasarbangkit.id")
+    partner.check_each("/mitra/profil", "/mitra/tim", "/mitra/")
+    partner.follow("main a[href^='/mitra/lowongan/']:not([href$='/baru'])", "a vacancy's applicants")
+    partner.check("/mitra/lowongan/baru")
+    partner.submit_empty("main form[method=post]", "vacancy form with errors")
+    assert_no_violations(partner)
 
 
-def test_staff_and_admin_pages(new_page):
-    staff = new_page(viewport=PHONE)
-    sign_in(staff, "staf@lrppn-banyuwangi.id")
-    _check(staff, "/staff/", "/staff/partners", "/staff/moderation/", "/staff/jobs/", "/staff/jobs/placements",
-           "/staff/jobs/pelatihan", "/mentoring/staff", "/mentoring/staff/impact", "/staff/payouts", "/staff/problems",
-           "/staff/payouts/awaiting-payment")
-    staff.goto("/staff/moderation/")
-    assert staff.locator("main input[name=reason]:visible, main textarea[name=reason]:visible").count() == 0
-    staff.locator("main summary", has_text="Sembunyikan produk").first.click()
-    assert staff.locator("main input[name=reason]:visible").count() == 1
-    staff.goto("/staff/")
-    staff.locator("main .link-list a").first.click()
-    _looks_right_on_a_phone(staff)
-    admin = new_page(viewport=PHONE)
-    sign_in(admin, "admin@pasarbangkit.id")
+def test_staff_and_admin_pages(phone):
+    staff = phone("staf@lrppn-banyuwangi.id")
+    staff.check_each("/staff/", "/staff/partners", "/staff/moderation/", "/staff/jobs/", "/staff/jobs/placements",
+                     "/staff/jobs/pelatihan", "/staff/payouts", "/staff/problems", "/staff/payouts/awaiting-payment",
+                     "/mentoring/staff/impact", "/mentoring/staff")
+    staff.follow("main a[href^='/mentoring/mentees/']:not([href*='/check-ins'])", "staff: a graduate's record")
+    staff.follow("main a[href$='/notes']", "staff: a graduate's check-in notes")
+    staff.page.goto("/staff/moderation/")
+    page = staff.page
+    assert page.locator("main input[name=reason]:visible, main textarea[name=reason]:visible").count() == 0
+    page.locator("main summary", has_text="Sembunyikan produk").first.click()
+    assert page.locator("main input[name=reason]:visible").count() == 1
+    staff.open("/staff/")
+    staff.follow("main .link-list a", "a person's page")
     # The admin's own language may be English (tests/e2e/test_accessibility.py sets it): the layout is checked.
-    _check(admin, "/admin/", "/admin/outbox", language=None)
+    admin = phone("admin@pasarbangkit.id", language=None)
+    admin.check_each("/admin/", "/admin/outbox")
+    assert_no_violations(staff, admin)

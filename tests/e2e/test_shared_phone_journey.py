@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import expect_refusal, is_signed_in, open_refused, sign_in, sign_out
+from tests.e2e.conftest import expect_refusal, is_signed_in, open_refused, sign_in_with_the_form, sign_out
 from tests.e2e.shopping import add_first_product_of, check_out_by_bank_transfer
 
 pytestmark = pytest.mark.e2e
@@ -17,7 +17,7 @@ PERSONAL = (RECIPIENT, "Ahmad Yani", "81234567890", "Penganjuran", "68416", "pem
 
 def test_the_next_person_on_a_shared_phone_sees_nothing_of_the_last_customer(new_page, live_server):
     phone = new_page(viewport={"width": 360, "height": 740})
-    sign_in(phone, "pembeli1@pasarbangkit.id")
+    sign_in_with_the_form(phone, "pembeli1@pasarbangkit.id")
     assert phone.locator("html").get_attribute("lang") == "id"
     add_first_product_of(phone, SHOP)
     order_path = check_out_by_bank_transfer(phone, RECIPIENT)
