@@ -1,14 +1,20 @@
 """Staff upload the bank statement (mutasi rekening) as CSV: every incoming transfer whose amount is
-exactly what an open order asks (the kode unik makes those amounts unique) confirms that order, in one
-transaction. Lines that match nothing are listed, so are lines whose order was confirmed before (a
-second upload of the same file confirms nothing twice). A file that cannot be read changes nothing."""
+exactly what an open order asks (the kode unik makes those amounts unique) confirms that order. Lines
+that match nothing are listed, so are lines whose order was confirmed before (a second upload of the
+same file confirms nothing twice). A file that cannot be read changes nothing.
+
+Each order is confirmed in a transaction of its own, as when staff confirm it by hand: it locks only
+that order's sellers' roll-up rows, in the one lock order (orders/status.in_lock_order). One transaction
+for the whole file held the first order's sellers while waiting for the next one's, so on PostgreSQL two
+uploads (or an upload and a confirmation) touching the same sellers in other orders deadlocked, and
+the aborted upload confirmed nothing."""
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from marketplace.core import audit
-from marketplace.extensions import db
+from marketplace.core.transactions import transaction
 from marketplace.orders import lookup, settlement
 from marketplace.orders.models import Order
 from marketplace.payments import services as payments
@@ -48,14 +54,15 @@ def confirm_statement(data: bytes, staff) -> StatementResult:
                 result.unmatched.append((line, NO_ORDER))
             continue
         order = candidates[0]
-        outcome = payments.confirm_transfer(order, line.amount_idr, f"mutasi line {line.number}")
-        settlement.settle(outcome, staff.id)
+        with transaction():
+            outcome = payments.confirm_transfer(order, line.amount_idr, f"mutasi line {line.number}")
+            settlement.settle(outcome, staff.id)
         waiting[line.amount_idr].remove(order)
         (result.confirmed if outcome.kind is Outcome.PAID else result.already).append((line, order))
-    audit.record(staff.id, "transfer.statement", "payment", None,
-                 detail=f"{len(lines)} credits: {len(result.confirmed)} confirmed, {len(result.already)} "
-                        f"confirmed before, {len(result.unmatched)} unmatched")
-    db.session.commit()
+    with transaction():
+        audit.record(staff.id, "transfer.statement", "payment", None,
+                     detail=f"{len(lines)} credits: {len(result.confirmed)} confirmed, {len(result.already)} "
+                            f"confirmed before, {len(result.unmatched)} unmatched")
     return result
 
 

@@ -110,8 +110,7 @@ HAND_TRANSACTIONS = {
     "notifications/cli.py:rq_worker": "delivery code: the worker starts again from a clean session after Redis or the "
                                       "database failed",
     **{f"orders/{name}.py": _ORDERS_AND_PAYMENTS
-       for name in ("cart", "checkout", "closing", "delivery", "drafts", "fulfilment", "problems", "settlement",
-                    "statement")},
+       for name in ("cart", "checkout", "closing", "delivery", "drafts", "fulfilment", "problems", "settlement")},
     "payments/services.py": _ORDERS_AND_PAYMENTS,
 }
 
