@@ -5,6 +5,10 @@ A figure that is about fewer than ``SMALL`` people (1 to 4) is suppressed to "< 
 print and in the CSV, so that no one can be recognised from a shared report; 0 is shown as 0. People
 are distinct graduates: a count or sum of events (applications, hires, check-ins, sales) is suppressed
 by how many different graduates made them, and a business stands for its one owner.
+
+A count that is part of a whole shown beside it (graduates with a storefront, of the graduates) would
+give away the rest by subtraction: when 1 to 4 people of the whole are not in the part, the part is
+shown as "> N" (the whole less 5), which says no more about those few than "< 5" does.
 """
 from __future__ import annotations
 
@@ -38,13 +42,23 @@ class Figure:
 
     value: int
     people: int
+    rest: int = 0  # a part of a whole: the people of the whole who are not in it
 
     @property
     def suppressed(self) -> bool:
         return 0 < self.people < SMALL
 
+    @property
+    def near_whole(self) -> bool:
+        """Shown exactly, it would give away the few people of the whole who are not in it."""
+        return not self.suppressed and 0 < self.rest < SMALL
+
     def shown(self) -> str | int:
-        return SUPPRESSED if self.suppressed else self.value
+        if self.suppressed:
+            return SUPPRESSED
+        if self.near_whole:
+            return f"> {self.value + self.rest - SMALL}"
+        return self.value
 
 
 @dataclass
@@ -109,6 +123,8 @@ class ImpactReport:
     def coverage_percent(self) -> str:
         if self.graduates.suppressed or self.mentored.suppressed:
             return SUPPRESSED
+        if self.mentored.near_whole:
+            return f"> {(self.graduates.value - SMALL) * 100 // self.graduates.value}%"
         return f"{self.mentored.value * 100 // self.graduates.value}%" if self.graduates.value else "0%"
 
 
@@ -128,6 +144,11 @@ def check_period(first: date | None, last: date | None) -> tuple[date, date]:
 
 def _figure(value: int, people: int) -> Figure:
     return Figure(int(value), int(people))
+
+
+def _part(people: int, of: int) -> Figure:
+    """A count of people who are part of ``of`` people shown beside it."""
+    return Figure(int(people), int(people), int(of) - int(people))
 
 
 def impact_report(program_id: int, cohort_id: int | None, first: date | None, last: date | None) -> ImpactReport:
@@ -154,7 +175,7 @@ def impact_report(program_id: int, cohort_id: int | None, first: date | None, la
     revenue = sum(m.revenue_idr for m in months)
 
     retention = _retention(spans)
-    support = _support(program_id, graduates, first, last)
+    support = _support(program_id, graduates, graduate_count, first, last)
 
     mentored = db.session.execute(
         select(func.count(func.distinct(Assignment.graduate_id)))
@@ -169,11 +190,11 @@ def impact_report(program_id: int, cohort_id: int | None, first: date | None, la
     ).scalar_one()
     return ImpactReport(
         program_id=program_id, cohort=cohort, first=first, last=last,
-        graduates=_figure(graduate_count, graduate_count), with_business=_figure(with_business, with_business),
-        active_businesses=_figure(active_count, active_count), orders=_figure(orders, active_count),
+        graduates=_figure(graduate_count, graduate_count), with_business=_part(with_business, graduate_count),
+        active_businesses=_part(active_count, with_business), orders=_figure(orders, active_count),
         revenue_idr=_figure(revenue, active_count), months=month_rows, retention=retention, support=support,
-        mentored=_figure(mentored, mentored), check_ins=_figure(check_ins, people_met),
-        checked_in_recently=_figure(recent, recent), jobs=_jobs(graduates, first, last), cohorts=cohorts)
+        mentored=_part(mentored, graduate_count), check_ins=_figure(check_ins, people_met),
+        checked_in_recently=_part(recent, mentored), jobs=_jobs(graduates, first, last), cohorts=cohorts)
 
 
 def _retention(spans: dict[int, rollup.SellingMonths]) -> list[Retention]:
@@ -188,11 +209,11 @@ def _retention(spans: dict[int, rollup.SellingMonths]) -> list[Retention]:
     for n in RETENTION_MONTHS:
         marks = [(first + n, last) for first, last in spans_ if first + n <= this_month]
         eligible, still = len(marks), sum(1 for mark, last in marks if last >= mark)
-        out.append(Retention(n, _figure(eligible, eligible), _figure(still, still)))
+        out.append(Retention(n, _figure(eligible, eligible), _part(still, eligible)))
     return out
 
 
-def _support(program_id: int, graduates, first: date, last: date) -> list[SupportRow]:
+def _support(program_id: int, graduates, graduate_count: int, first: date, last: date) -> list[SupportRow]:
     """Per kind of support: the graduates who received it, how much, and their businesses' revenue in the
     period (one statement on the sales roll-up for every kind)."""
     rows = db.session.execute(
@@ -209,7 +230,8 @@ def _support(program_id: int, graduates, first: date, last: date) -> list[Suppor
     for kind in kinds:
         n, amount = given.get(kind, (0, 0))
         sold = revenue[kind]
-        out.append(SupportRow(kind, _figure(n, n), _figure(amount, n), _figure(sold.revenue_idr, sold.sellers)))
+        out.append(SupportRow(kind, _part(n, graduate_count), _figure(amount, n),
+                              _figure(sold.revenue_idr, sold.sellers)))
     return out
 
 
