@@ -53,15 +53,20 @@ def email_seller(part: OrderPart, template: str, **context) -> None:
 
 
 def email_program_staff(part: OrderPart, template: str, link_path: str, **context) -> None:
-    """Each staff member of the seller's program, in their own language; staff of other programs
-    never (the admin reads every program's pages instead of being mailed about each)."""
+    """Each staff member of the seller's program who has set up their account, in their own language;
+    staff of other programs never. Where nobody of the program can act (a seller without a program, a
+    program whose staff have not set up their accounts yet) the admins are mailed instead, so that the
+    report reaches someone who can decide it; otherwise they read every program's pages instead of being
+    mailed about each."""
+    can_act = (User.deleted_at.is_(None), User.email_verified_at.is_not(None))
     program_id = part.business.owner.program_id
-    if program_id is None:
-        return
-    staff = db.session.execute(
-        select(User).where(User.role == Role.STAFF.value, User.program_id == program_id,
-                           User.deleted_at.is_(None)).order_by(User.id)).scalars().all()
+    recipients = db.session.execute(
+        select(User).where(User.role == Role.STAFF.value, User.program_id == program_id, *can_act)
+        .order_by(User.id)).scalars().all() if program_id is not None else []
+    if not recipients:
+        recipients = db.session.execute(
+            select(User).where(User.role == Role.ADMIN.value, *can_act).order_by(User.id)).scalars().all()
     link = f"{current_app.config['PUBLIC_URL']}{link_path}"
-    for member in staff:
+    for member in recipients:
         send_email(member.email, template, member.locale or "id", part=part, order=part.order, link=link,
                    staff_member=member, **context)

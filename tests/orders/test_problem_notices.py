@@ -1,6 +1,7 @@
 """When a customer reports a problem with a parcel, the seller and the staff of the seller's program are
 emailed what the customer wrote, each in their own language, with a link to the page where they act.
-Staff of other programs hear nothing, and a part is reported only once, so nobody is mailed twice."""
+Staff of other programs hear nothing, and a part is reported only once, so nobody is mailed twice. Where
+nobody of the program can act, the admins are told instead."""
 import pytest
 
 from marketplace.core.timeutil import utcnow
@@ -21,6 +22,7 @@ def test_reporting_on_the_order_page_emails_the_seller_and_their_programs_staff(
     order, part, seller, buyer = factories.shipped_order()
     staff = [factories.user("staff", program_id=seller.program_id) for _ in range(2)]
     gone = factories.user("staff", program_id=seller.program_id, deleted_at=utcnow())
+    not_set_up = factories.user("staff", program_id=seller.program_id, email_verified_at=None)
     other_program_staff = factories.user("staff")
     admin = factories.user("admin")
     login_as(buyer)
@@ -38,7 +40,7 @@ def test_reporting_on_the_order_page_emails_the_seller_and_their_programs_staff(
         assert order.number in to_staff.subject and part.business.name in to_staff.subject
         assert NOTE in to_staff.body and seller.name in to_staff.body
         assert to_staff.body.rstrip().endswith("/staff/problems")
-    for nobody in (gone, other_program_staff, admin, buyer):
+    for nobody in (gone, not_set_up, other_program_staff, admin, buyer):
         assert _about_problems(outbox(nobody.email)) == []
 
 
@@ -100,3 +102,21 @@ def test_a_report_refused_before_shipping_mails_nobody(db, outbox):
         fulfilment.report_problem(order.id, order.parts[0].id, NOTE, buyer.id)
     assert len(outbox()) == sent
 
+
+
+@pytest.mark.parametrize("seller_has_a_program", [True, False], ids=["program-without-staff", "no-program"])
+def test_where_nobody_of_the_program_can_act_the_admins_are_told(db, outbox, seller_has_a_program):
+    order, part, seller, buyer = factories.shipped_order()
+    not_set_up = factories.user("staff", program_id=seller.program_id, email_verified_at=None)
+    if not seller_has_a_program:
+        seller.program_id = None
+    admins = [factories.user("admin") for _ in range(2)]
+    former_admin = factories.user("admin", deleted_at=utcnow())
+    _db.session.commit()
+    fulfilment.report_problem(order.id, part.id, NOTE, buyer.id)
+    for admin in admins:
+        [message] = _about_problems(outbox(admin.email))
+        assert message.template == "order_problem_reported_for_staff" and NOTE in message.body
+        assert message.body.rstrip().endswith("/staff/problems")  # admins decide there too
+    assert _about_problems(outbox(former_admin.email)) == _about_problems(outbox(not_set_up.email)) == []
+    assert len(_about_problems(outbox(seller.email))) == 1
