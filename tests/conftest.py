@@ -71,6 +71,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.committed)
         if on_sqlite and item.get_closest_marker("postgres_only"):
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: the PostgreSQL lane (TEST_DATABASE_URL) runs it"))
+        if not on_sqlite and item.get_closest_marker("database_independent"):
+            item.add_marker(pytest.mark.skip(reason="no database changes what it proves: the SQLite lane runs it"))
     # Longest first: `make test` hands the workers one test at a time (--maxschedchunk 1), so the few
     # long tests spread over both workers at the start and the many short ones even out the end,
     # instead of one worker finishing a long walk alone while the other idles.
