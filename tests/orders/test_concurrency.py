@@ -1,15 +1,13 @@
 """Many buyers, few units, at the same moment (PostgreSQL: SQLite serialises writers anyway)."""
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
 from marketplace.catalog.models import Variant
-from marketplace.extensions import db as _db
 from marketplace.orders import cart as cart_service
 from marketplace.orders import checkout, errors
 from marketplace.orders.models import Order
 from tests import factories
+from tests.races import at_once
 
 BUYERS = 8
 UNITS = 3
@@ -25,30 +23,16 @@ def test_concurrent_checkouts_sell_exactly_the_stock(app, db):
         cart_service.add_to_cart(cart.id, variant_id, 1, None)
         carts.append(cart.id)
     db.session.commit()
-    start = threading.Barrier(BUYERS)
-    outcomes: list = []
 
-    def buy(cart_id: int, n: int) -> None:
-        with app.app_context():
-            start.wait()
-            try:
-                checkout.place_order(checkout.CheckoutRequest(
-                    cart_id=cart_id, email=f"buyer{n}@example.test", address=factories.address(), delivery={},
-                    payment_method="bank_transfer", idempotency_key=f"concurrent-{n:02d}-xxxxxxxxxxxx"))
-                outcomes.append("ok")
-            except errors.OutOfStock as exc:
-                outcomes.append(exc)
-            finally:
-                _db.session.remove()
+    def buy(cart_id: int, n: int):
+        return lambda: checkout.place_order(checkout.CheckoutRequest(
+            cart_id=cart_id, email=f"buyer{n}@example.test", address=factories.address(), delivery={},
+            payment_method="bank_transfer", idempotency_key=f"concurrent-{n:02d}-xxxxxxxxxxxx"))
 
-    threads = [threading.Thread(target=buy, args=(cart_id, n)) for n, cart_id in enumerate(carts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(app, *(buy(cart_id, n) for n, cart_id in enumerate(carts)))
     db.session.expire_all()
-    assert outcomes.count("ok") == UNITS
-    failures = [o for o in outcomes if o != "ok"]
+    failures = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(outcomes) - len(failures) == UNITS
     assert len(failures) == BUYERS - UNITS
     assert all(isinstance(f, errors.OutOfStock) and f.available == 0 for f in failures)
     assert db.session.get(Variant, variant_id).stock == 0

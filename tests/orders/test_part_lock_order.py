@@ -2,18 +2,16 @@
 them: triggers on ``order_parts`` lock the sellers' monthly roll-up rows (``sales_months``) as the
 parts move, so two payments touching the same two sellers in opposite orders of their carts would
 otherwise wait on each other (a PostgreSQL deadlock)."""
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.extensions import db as _db
 from marketplace.orders import closing, settlement, status
 from marketplace.orders.models import Order
 from marketplace.orders.rollup import SalesMonth
 from marketplace.payments import services as payments
 from marketplace.payments.models import LedgerEntry
 from tests import factories
+from tests.races import at_once
 
 ROUNDS = 25
 
@@ -78,25 +76,10 @@ def test_payments_for_the_same_two_sellers_in_opposite_orders_never_deadlock(app
         one, other = _orders_in_opposite_orders(low, high)
         rounds.append([(o.id, payments.payment_for(o).to_transfer_idr) for o in (one, other)])
     db.session.commit()
-    failures: list = []
-
-    def confirm(order_id: int, amount_idr: int, start: threading.Barrier) -> None:
-        with app.app_context():
-            start.wait()
-            try:
-                settlement.confirm_bank_transfer(order_id, amount_idr, None)
-            except Exception as exc:  # noqa: BLE001  (a deadlock is reported below, with the others)
-                failures.append(repr(exc))
-            finally:
-                _db.session.remove()
-
+    failures: list[str] = []
     for pair in rounds:
-        start = threading.Barrier(2)
-        threads = [threading.Thread(target=confirm, args=(*racer, start)) for racer in pair]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        outcomes = at_once(app, *(lambda racer=racer: settlement.confirm_bank_transfer(*racer, None) for racer in pair))
+        failures += [repr(o) for o in outcomes if isinstance(o, Exception)]  # a deadlock, say
     assert failures == []
     db.session.expire_all()
     paid = db.session.execute(select(func.count(Order.id)).where(Order.status == "paid")).scalar_one()

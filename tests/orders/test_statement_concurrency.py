@@ -1,8 +1,6 @@
 """Two staff members upload the same bank statement at the same moment, its lines in other orders (two
 banks' exports, or one file sorted differently): each order is confirmed once, by whichever upload
 reaches it first, and neither upload fails. On PostgreSQL one transaction per file deadlocked here."""
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
@@ -14,6 +12,7 @@ from marketplace.orders.statement import confirm_statement
 from marketplace.payments.models import LedgerEntry
 from tests import factories
 from tests.payments.test_bank_statement import _bca_style
+from tests.races import at_once
 
 ROUNDS = 10
 
@@ -36,30 +35,18 @@ def test_one_statement_uploaded_twice_at_once_in_other_orders_confirms_each_orde
         rounds.append((_bca_style(*lines), _bca_style(*reversed(lines))))
     db.session.commit()
     failures: list[str] = []
-    confirmed: list[int] = []
-
-    def upload(staff_id: int, statement: str, start: threading.Barrier) -> None:
-        with app.app_context():
-            staff = _db.session.get(User, staff_id)
-            start.wait()
-            try:
-                confirmed.append(len(confirm_statement(statement.encode(), staff).confirmed))
-            except Exception as exc:  # noqa: BLE001  (a deadlock is reported below, with the others)
-                failures.append(repr(exc))
-            finally:
-                _db.session.remove()
-
+    confirmed = 0
     for statements in rounds:
-        start = threading.Barrier(2)
-        threads = [threading.Thread(target=upload, args=(staff_id, statement, start))
+        uploads = [lambda staff_id=staff_id, statement=statement: confirm_statement(
+                       statement.encode(), _db.session.get(User, staff_id)).confirmed
                    for staff_id, statement in zip(staff_ids, statements, strict=True)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-
+        for outcome in at_once(app, *uploads):
+            if isinstance(outcome, Exception):
+                failures.append(repr(outcome))  # a deadlock, say
+            else:
+                confirmed += len(outcome)
     assert failures == []
-    assert sum(confirmed) == ROUNDS * 2  # every order confirmed by one upload or the other, never both
+    assert confirmed == ROUNDS * 2  # every order confirmed by one upload or the other, never both
     db.session.expire_all()
     paid = db.session.execute(select(func.count(Order.id)).where(Order.status == "paid")).scalar_one()
     assert paid == ROUNDS * 2

@@ -1,6 +1,5 @@
 """The card path end to end against localstripe, with the real ``stripe`` library and real signed
 webhooks sent to our app over HTTP."""
-import threading
 from datetime import timedelta
 
 import pytest
@@ -9,13 +8,14 @@ from sqlalchemy import select
 
 from marketplace.catalog.models import Variant
 from marketplace.extensions import db as _db
-from marketplace.orders import closing, errors, notices, settlement, status
+from marketplace.orders import closing, notices, settlement, status
 from marketplace.orders.models import Order, SystemNote
 from marketplace.payments import ledger
 from marketplace.payments import services as payments
 from marketplace.payments.models import LedgerEntry, Payment, WebhookEvent
 from tests import factories
 from tests.payments.conftest import wait_for
+from tests.races import at_once
 
 
 def _card_order(db, client=None, stock=5, price=150_000, quantity=1):
@@ -169,26 +169,13 @@ def test_a_double_submitted_cancel_refunds_once_at_stripe_and_debits_the_ledger_
 def test_two_cancels_at_the_same_moment_refund_once(app, stripe_live, client, db):
     seller, _, order, ref = _paid_card_order(stripe_live, client, db)
     part_id = order.parts[0].id
-    start = threading.Barrier(2)
-    outcomes: list = []
 
-    def cancel() -> None:
-        with app.app_context():
-            start.wait()
-            try:
-                closing.cancel_part(part_id, seller.id, "Barang rusak")
-                outcomes.append("refunded")
-            except errors.OrderError as exc:
-                outcomes.append(type(exc).__name__)
-            finally:
-                _db.session.remove()
+    def cancel() -> str:
+        closing.cancel_part(part_id, seller.id, "Barang rusak")
+        return "refunded"
 
-    threads = [threading.Thread(target=cancel) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["InvalidTransition", "refunded"]
+    outcomes = at_once(app, cancel, cancel)
+    assert sorted(o if isinstance(o, str) else type(o).__name__ for o in outcomes) == ["InvalidTransition", "refunded"]
     assert len(stripe_live.refunds.list({"payment_intent": ref}).data) == 1
     db.session.expire_all()
     assert _ledger_kinds(part_id) == ["refund", "sale"]

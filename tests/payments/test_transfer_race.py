@@ -1,18 +1,16 @@
 """Two confirmations of one bank transfer at the same moment (two staff members, or a person and the
 bank statement upload) mark the order paid once: one sale per part in the ledger, one email
 (PostgreSQL: SQLite serialises writers anyway)."""
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.extensions import db as _db
 from marketplace.notifications.models import OutboxMessage
 from marketplace.orders import settlement
 from marketplace.orders.models import Order
 from marketplace.payments.models import LedgerEntry
 from marketplace.payments.outcomes import Outcome
 from tests import factories
+from tests.races import at_once
 
 RACERS = 4
 
@@ -23,24 +21,7 @@ def test_racing_confirmations_of_one_transfer_pay_the_order_once(app, db):
     order, _ = factories.unpaid_order(2)
     order_id, amount = order.id, order.payment.to_transfer_idr
     db.session.commit()
-    start = threading.Barrier(RACERS)
-    outcomes: list = []
-
-    def confirm() -> None:
-        with app.app_context():
-            start.wait()
-            try:
-                outcomes.append(settlement.confirm_bank_transfer(order_id, amount, None).kind)
-            except Exception as exc:  # noqa: BLE001  (the assertion below shows it)
-                outcomes.append(exc)
-            finally:
-                _db.session.remove()
-
-    threads = [threading.Thread(target=confirm) for _ in range(RACERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(app, *[lambda: settlement.confirm_bank_transfer(order_id, amount, None).kind] * RACERS)
     db.session.expire_all()
     assert sorted(map(str, outcomes)) == sorted([str(Outcome.PAID)] + [str(Outcome.ALREADY_SETTLED)] * (RACERS - 1))
     assert db.session.get(Order, order_id).status == "paid"
