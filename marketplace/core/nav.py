@@ -16,16 +16,20 @@ class NavLink:
     endpoint: str
     roles: frozenset[str]
     position: int = 50
+    # Stays on the header bar on a phone, beside the Menu button that folds the other links away.
+    pinned: bool = False
 
 
 _LINKS: list[NavLink] = []
 
 
-def register_nav(label: LazyString, endpoint: str, roles, position: int = 50) -> None:
+def register_nav(label: LazyString, endpoint: str, roles, position: int = 50, pinned: bool = False) -> None:
     """Called at import time of a domain's views module, e.g.
-    ``register_nav(_l("My orders"), "orders.my_orders", {CUSTOMER}, 20)``."""
+    ``register_nav(_l("My orders"), "orders.my_orders", {CUSTOMER}, 20)``. A link shows only to
+    ``roles``: list only those the endpoint's policy lets in and who use it. ``pinned`` links stay
+    on the header bar on a phone (the cart); the others fold into the menu."""
     if not any(link.endpoint == endpoint for link in _LINKS):
-        _LINKS.append(NavLink(label, endpoint, role_names(roles), position))
+        _LINKS.append(NavLink(label, endpoint, role_names(roles), position, pinned))
 
 
 _HOMES: dict[str, str] = {}

@@ -194,7 +194,17 @@ def page(browser, live_server):
     assert problems == [], problems
 
 
+def open_menu(page) -> None:
+    """Open the site menu as a person does on a phone (a tap on Menu), where the page shows it folded;
+    on a wide screen every link is already there."""
+    toggle = page.locator("button.menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+        assert toggle.get_attribute("aria-expanded") == "true"
+
+
 def sign_out(page) -> None:
+    open_menu(page)
     page.click("form[action='/account/logout'] button[type=submit]")
     page.wait_for_load_state()
 

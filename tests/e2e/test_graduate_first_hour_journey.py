@@ -6,7 +6,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.e2e.conftest import link_in_outbox
+from tests.e2e.conftest import link_in_outbox, open_menu
 
 pytestmark = pytest.mark.e2e
 
@@ -44,6 +44,7 @@ def _fits_the_phone(page) -> None:
 
 
 def _back_to_my_shop(page) -> None:
+    open_menu(page)
     page.click("nav a[href='/seller/']")
     page.wait_for_url(re.compile(r"/seller/?$"))
     _fits_the_phone(page)

@@ -158,3 +158,54 @@ def test_staff_and_admin_pages(phone):
     admin = phone("admin@pasarbangkit.id", language=None)
     admin.check_each("/admin/", "/admin/outbox")
     assert_no_violations(staff, admin)
+
+
+# Each role's person on the demo site; the first three buy, so their bar holds the cart.
+PEOPLE = {"guest": None, "customer": "pembeli1@pasarbangkit.id", "graduate": "sari@pasarbangkit.id",
+          "mentor": "mentor1@pasarbangkit.id", "partner": "mitra1@pasarbangkit.id",
+          "staff": "staf@lrppn-banyuwangi.id", "admin": "admin@pasarbangkit.id"}
+BUYERS = {"guest", "customer", "graduate"}
+HEADER_AT_MOST = 120  # px: two rows of taps; the page's own content starts above the fold
+
+_MENU_LINKS_SHOWN = "() => Array.from(document.querySelectorAll('#site-menu a, #site-menu button'))" \
+                    ".filter(e => e.getBoundingClientRect().height > 0).length"
+
+
+@pytest.mark.parametrize("role", PEOPLE)
+def test_the_header_folds_its_links_into_a_menu(phone, role):
+    # The admin's own language may be English (see test_staff_and_admin_pages): the header is the same.
+    person = phone(PEOPLE[role], language=None if role == "admin" else "id")
+    page = person.page
+    person.check("/", f"{role}: home, menu closed")
+    header = page.locator("header.site-header")
+    assert header.bounding_box()["height"] <= HEADER_AT_MOST, role
+    menu, button = page.locator("#site-menu"), page.locator("button.menu-toggle")
+    assert page.evaluate(_MENU_LINKS_SHOWN) == 0 and button.get_attribute("aria-expanded") == "false"
+    assert page.locator("header a[href='/cart']").is_visible() == (role in BUYERS)
+    assert page.locator("header a[href='/orders']").count() == int(role in BUYERS - {"guest"})
+
+    for _ in range(10):  # Tab reaches the button, Enter opens the menu
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('button.menu-toggle')"):
+            break
+    else:
+        raise AssertionError("Tab never reached the Menu button")
+    page.keyboard.press("Enter")
+    assert button.get_attribute("aria-expanded") == "true"
+    assert page.evaluate(_MENU_LINKS_SHOWN) == menu.locator("a, button").count() >= 2
+    sign = menu.locator("form[action='/account/logout'] button" if PEOPLE[role] else "a[href='/account/login']")
+    assert sign.is_visible(), f"{role}: sign-out (or sign-in) is not in the open menu"
+    person.check(None, f"{role}: home, menu open")  # the open menu's taps and its audit
+    page.keyboard.press("Escape")
+    assert button.get_attribute("aria-expanded") == "false" and page.evaluate(_MENU_LINKS_SHOWN) == 0
+    assert page.evaluate("document.activeElement.matches('button.menu-toggle')"), "focus did not return"
+    page.keyboard.press("Space")
+    assert button.get_attribute("aria-expanded") == "true"
+    for _ in range(menu.locator("a, button").count() + 1):  # Tab past the last link: the menu folds
+        page.keyboard.press("Tab")
+    assert button.get_attribute("aria-expanded") == "false" and page.evaluate(_MENU_LINKS_SHOWN) == 0
+    button.click()
+    assert button.get_attribute("aria-expanded") == "true"
+    button.click()  # a second tap closes it
+    assert page.evaluate(_MENU_LINKS_SHOWN) == 0
+    assert_no_violations(person)

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.e2e.axe import Audit, assert_no_violations
-from tests.e2e.conftest import expect_refusal, sign_in, sign_out
+from tests.e2e.conftest import expect_refusal, open_menu, sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 
@@ -22,6 +22,7 @@ def test_staff_refund_a_reported_parcel_on_a_phone(new_page):
     page = staff.page
     sign_in(page, "staf@lrppn-banyuwangi.id")
     page.goto("/")
+    open_menu(page)
     page.click("nav a[href='/staff/problems']")
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Laporan masalah"

@@ -12,7 +12,7 @@ from flask_login import current_user, user_logged_in
 from marketplace.core.errors import show_error
 from marketplace.core.formatting import rupiah
 from marketplace.core.nav import register_nav
-from marketplace.core.policy import PUBLIC, SIGNED_IN, allow
+from marketplace.core.policy import GUEST, PUBLIC, SIGNED_IN, Role, allow
 from marketplace.orders import cart as carts
 from marketplace.orders import checkout as checkouts
 from marketplace.orders import closing, delivery, drafts, fulfilment, lookup, notices
@@ -32,8 +32,11 @@ from marketplace.payments.providers import available_methods
 
 bp = Blueprint("orders", __name__)
 
-register_nav(_l("Cart"), "orders.cart", PUBLIC, 80)
-register_nav(_l("My orders"), "orders.my_orders", SIGNED_IN, 81)
+# Who shops here: visitors, customers, and graduates buying from other sellers (the cart refuses their
+# own products). Staff, admins, mentors and partner firms work here; the pages stay open to them.
+BUYERS = {GUEST, Role.CUSTOMER, Role.GRADUATE}
+register_nav(_l("Cart"), "orders.cart", BUYERS, 80, pinned=True)
+register_nav(_l("My orders"), "orders.my_orders", BUYERS - {GUEST}, 81)
 
 CART_TOKEN_KEY = "cart_token"  # nosec B105  # a session key name, not a secret
 REVIEWED_KEY = "reviewed"  # the prices on the review page this browser was shown last
