@@ -1,6 +1,7 @@
 """The site navigation: each domain registers its own links, so no template lists them all."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
@@ -18,18 +19,22 @@ class NavLink:
     position: int = 50
     # Stays on the header bar on a phone, beside the Menu button that folds the other links away.
     pinned: bool = False
+    # Shows to a signed-in person of another role too when this says so (they have something there).
+    shown_when: Callable[[], bool] | None = None
 
 
 _LINKS: list[NavLink] = []
 
 
-def register_nav(label: LazyString, endpoint: str, roles, position: int = 50, pinned: bool = False) -> None:
+def register_nav(label: LazyString, endpoint: str, roles, position: int = 50, pinned: bool = False,
+                 shown_when: Callable[[], bool] | None = None) -> None:
     """Called at import time of a domain's views module, e.g.
-    ``register_nav(_l("My orders"), "orders.my_orders", {CUSTOMER}, 20)``. A link shows only to
-    ``roles``: list only those the endpoint's policy lets in and who use it. ``pinned`` links stay
-    on the header bar on a phone (the cart); the others fold into the menu."""
+    ``register_nav(_l("My orders"), "orders.my_orders", {CUSTOMER}, 20)``. A link shows to ``roles``:
+    list only those the endpoint's policy lets in and who use it; ``shown_when`` (asked only for other
+    signed-in people) shows it to someone else who has something there. ``pinned`` links stay on the
+    header bar on a phone (the cart); the others fold into the menu."""
     if not any(link.endpoint == endpoint for link in _LINKS):
-        _LINKS.append(NavLink(label, endpoint, role_names(roles), position, pinned))
+        _LINKS.append(NavLink(label, endpoint, role_names(roles), position, pinned, shown_when))
 
 
 _HOMES: dict[str, str] = {}
@@ -48,8 +53,15 @@ def home_endpoint(role: str) -> str:
 def links_for_current_user() -> list[NavLink]:
     role = role_of(current_user)
     known = current_app.view_functions
-    return sorted((link for link in _LINKS if role in link.roles and link.endpoint in known),
-                  key=lambda link: link.position)
+
+    def shown(link: NavLink) -> bool:
+        if link.endpoint not in known:
+            return False
+        if role in link.roles:
+            return True
+        return current_user.is_authenticated and link.shown_when is not None and link.shown_when()
+
+    return sorted(filter(shown, _LINKS), key=lambda link: link.position)
 
 
 def register(app) -> None:

@@ -29,6 +29,10 @@ def orders_for_user(user_id: int) -> list[Order]:
     ).scalars().all()
 
 
+def has_orders(user_id: int) -> bool:
+    return db.session.execute(select(Order.id).where(Order.user_id == user_id).limit(1)).first() is not None
+
+
 def load_order(order_id: int) -> Order | None:
     return db.session.execute(
         select(Order).where(Order.id == order_id)

@@ -1,11 +1,14 @@
 """The site navigation (core/nav.py, templates/_nav.html): which links each role gets, that each one
 opens for that role (never a 403, never the sign-in page), and that only people who shop here see the
-cart and their orders, the cart staying on the phone's header bar outside the folded menu."""
+cart and their orders (or someone of another role once they have put something in a cart, or ordered),
+the cart staying on the phone's header bar outside the folded menu."""
 from __future__ import annotations
 
 import re
 
 import pytest
+
+from tests import factories
 
 ROLES = ["guest", "customer", "graduate", "mentor", "partner", "partner_pending", "staff", "admin"]
 BUYERS = {"guest", "customer", "graduate"}  # graduates buy from other sellers (the cart refuses their own)
@@ -70,3 +73,18 @@ def test_the_cart_stays_on_the_bar_and_the_rest_folds_into_the_menu(client, logi
 def test_without_a_cart_link_the_bar_holds_only_the_menu_button(client, login_as):
     header = _header(client, login_as, "staff")
     assert "nav-pinned" not in header and "/cart" not in header and "menu-toggle" in header
+
+
+@pytest.mark.parametrize("role", ["mentor", "partner", "staff"])
+def test_someone_of_another_role_who_buys_finds_the_cart_and_then_their_orders(client, db, login_as, role):
+    person = login_as(role)
+    variant = factories.product(stock=5).variants[0]
+
+    def links() -> set[str]:
+        return _links(_NAV.search(client.get("/").get_data(as_text=True)).group(1))
+
+    assert not {"/cart", "/orders"} & links()
+    client.post("/cart/add", data={"variant_id": variant.id, "quantity": 1})
+    assert "/cart" in links() and "/orders" not in links()
+    factories.order([(variant, 1)], buyer=person)  # checked out: the cart is empty, the order is theirs
+    assert "/orders" in links() and "/cart" not in links()

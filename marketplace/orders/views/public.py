@@ -35,8 +35,11 @@ bp = Blueprint("orders", __name__)
 # Who shops here: visitors, customers, and graduates buying from other sellers (the cart refuses their
 # own products). Staff, admins, mentors and partner firms work here; the pages stay open to them.
 BUYERS = {GUEST, Role.CUSTOMER, Role.GRADUATE}
-register_nav(_l("Cart"), "orders.cart", BUYERS, 80, pinned=True)
-register_nav(_l("My orders"), "orders.my_orders", BUYERS - {GUEST}, 81)
+# Anyone may buy from a graduate (a mentor, a firm's people): once they have, the links are theirs too.
+register_nav(_l("Cart"), "orders.cart", BUYERS, 80, pinned=True,
+             shown_when=lambda: carts.has_items(current_user.id))
+register_nav(_l("My orders"), "orders.my_orders", BUYERS - {GUEST}, 81,
+             shown_when=lambda: lookup.has_orders(current_user.id))
 
 CART_TOKEN_KEY = "cart_token"  # nosec B105  # a session key name, not a secret
 REVIEWED_KEY = "reviewed"  # the prices on the review page this browser was shown last
