@@ -20,7 +20,7 @@ from marketplace.accounts.errors import (
 from marketplace.core import nav
 from marketplace.core.errors import DomainError, InvalidPhone, show_error
 from marketplace.core.nav import register_nav
-from marketplace.core.policy import GUEST, PARTNER_PENDING, PUBLIC, SIGNED_IN, allow, role_of, signed_in_user
+from marketplace.core.policy import GUEST, PUBLIC, SIGNED_IN, allow, role_of, signed_in_user
 from marketplace.core.safety import safe_next_url
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import limiter
@@ -28,7 +28,7 @@ from marketplace.extensions import limiter
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 # A partner firm awaiting approval is signed in too (``policy.role_of`` calls it partner_pending).
-register_nav(_l("My account"), "accounts.profile", SIGNED_IN | {PARTNER_PENDING}, 80)
+register_nav(_l("My account"), "accounts.profile", SIGNED_IN, 80)
 register_nav(_l("Register"), "accounts.register", {GUEST}, 90)
 
 

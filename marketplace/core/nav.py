@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import LazyString
 from flask_login import current_user
 
-from marketplace.core.policy import role_names, role_of
+from marketplace.core.policy import admits, role_names, role_of
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def links_for_current_user() -> list[NavLink]:
     def shown(link: NavLink) -> bool:
         if link.endpoint not in known:
             return False
-        if role in link.roles:
+        if admits(link.roles, role):
             return True
         return current_user.is_authenticated and link.shown_when is not None and link.shown_when()
 

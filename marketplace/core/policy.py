@@ -74,6 +74,12 @@ def role_of(user) -> str:
     return user.role
 
 
+def admits(roles: frozenset[str], role: str) -> bool:
+    """Whether ``roles`` (a view's, or a header link's) let ``role`` in. A partner firm waiting for
+    approval gets what every signed-in user gets (account pages, public pages), not partner pages."""
+    return role in roles or (role == PARTNER_PENDING and SIGNED_IN <= roles)
+
+
 def allowed_roles(endpoint: str | None) -> frozenset[str] | None:
     if endpoint is None:
         return None
@@ -92,10 +98,8 @@ def enforce():
         current_app.logger.error("endpoint %s declares no policy; refused", request.endpoint)
         abort(403)
     role = role_of(current_user)
-    if role in roles:
+    if admits(roles, role):
         return None
-    if role == PARTNER_PENDING and SIGNED_IN <= roles:
-        return None  # account pages work while approval is pending; partner pages do not
     if role == GUEST:
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
     abort(403)

@@ -25,12 +25,6 @@ def cart_for_user(user_id: int, create: bool = True) -> Cart | None:
     return cart
 
 
-def has_items(user_id: int) -> bool:
-    """Whether the person's cart holds anything (one indexed lookup, for the header)."""
-    return db.session.execute(select(CartItem.id).join(Cart, CartItem.cart_id == Cart.id)
-                              .where(Cart.user_id == user_id).limit(1)).first() is not None
-
-
 def cart_for_token(token: str | None, create: bool = True) -> Cart | None:
     cart = None
     if token:

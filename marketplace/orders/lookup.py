@@ -1,14 +1,16 @@
 """Loading orders for this domain's own pages. Other domains read sales through ``orders/queries.py``."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import NamedTuple
+
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Business
 from marketplace.core.policy import is_admin
 from marketplace.extensions import db
-from marketplace.orders.models import Order, OrderPart, OrderStatus
+from marketplace.orders.models import Cart, CartItem, Order, OrderPart, OrderStatus
 from marketplace.orders.status import SOLD_PART_STATUSES
 from marketplace.payments.models import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
 
@@ -29,8 +31,16 @@ def orders_for_user(user_id: int) -> list[Order]:
     ).scalars().all()
 
 
-def has_orders(user_id: int) -> bool:
-    return db.session.execute(select(Order.id).where(Order.user_id == user_id).limit(1)).first() is not None
+class Purchases(NamedTuple):
+    in_cart: bool   # their cart holds something
+    ordered: bool   # they have placed an order
+
+
+def purchases_of(user_id: int) -> Purchases:
+    """Whether a person has something in their cart, and whether they have ordered: one statement."""
+    in_cart = exists().where(CartItem.cart_id == Cart.id, Cart.user_id == user_id)
+    ordered = exists().where(Order.user_id == user_id)
+    return Purchases(*db.session.execute(select(in_cart, ordered)).one())
 
 
 def load_order(order_id: int) -> Order | None:

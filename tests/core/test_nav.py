@@ -21,7 +21,7 @@ EXPECTED = {
                  "/seller/earnings", "/kerja/", "/mentoring/"},
     "mentor": {"/", "/lowongan", "/account/", "/mentoring/"},
     "partner": {"/", "/lowongan", "/account/", "/mitra/"},
-    "partner_pending": {"/", "/account/"},  # waiting for approval: their account page
+    "partner_pending": {"/", "/lowongan", "/account/"},  # waiting for approval: what every signed-in user gets
     "staff": {"/", "/lowongan", "/account/", "/mentoring/", "/staff/", "/staff/moderation/", "/staff/jobs/",
               "/staff/payouts", "/staff/problems"},
 }

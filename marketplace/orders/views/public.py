@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -35,11 +35,18 @@ bp = Blueprint("orders", __name__)
 # Who shops here: visitors, customers, and graduates buying from other sellers (the cart refuses their
 # own products). Staff, admins, mentors and partner firms work here; the pages stay open to them.
 BUYERS = {GUEST, Role.CUSTOMER, Role.GRADUATE}
-# Anyone may buy from a graduate (a mentor, a firm's people): once they have, the links are theirs too.
-register_nav(_l("Cart"), "orders.cart", BUYERS, 80, pinned=True,
-             shown_when=lambda: carts.has_items(current_user.id))
-register_nav(_l("My orders"), "orders.my_orders", BUYERS - {GUEST}, 81,
-             shown_when=lambda: lookup.has_orders(current_user.id))
+
+
+def _has_bought() -> lookup.Purchases:
+    """Anyone may buy from a graduate (a mentor, a firm's people): once they have, the links are theirs
+    too. One query per page, asked only for signed-in people of other roles."""
+    if "purchases" not in g:
+        g.purchases = lookup.purchases_of(current_user.id)
+    return g.purchases
+
+
+register_nav(_l("Cart"), "orders.cart", BUYERS, 80, pinned=True, shown_when=lambda: _has_bought().in_cart)
+register_nav(_l("My orders"), "orders.my_orders", BUYERS - {GUEST}, 81, shown_when=lambda: _has_bought().ordered)
 
 CART_TOKEN_KEY = "cart_token"  # nosec B105  # a session key name, not a secret
 REVIEWED_KEY = "reviewed"  # the prices on the review page this browser was shown last
