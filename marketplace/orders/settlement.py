@@ -15,6 +15,7 @@ import logging
 
 from marketplace.core import audit
 from marketplace.core.timeutil import utcnow
+from marketplace.core.transactions import transaction
 from marketplace.extensions import db
 from marketplace.orders.errors import InvalidTransition, NotAllowed
 from marketplace.orders.models import Order, OrderPart, OrderStatus, PartStatus, SystemNote
@@ -171,18 +172,13 @@ def record_refund_sent(refund_id: int, reference: str, actor_id: int) -> None:
     """Staff transferred an owed refund back to the customer, with the bank reference: the order's
     history says so and the customer is told. Raises InvalidTransition when it was recorded already.
     The caller has checked that the staff member handles this order's money."""
-    try:
+    with transaction():
         refund = payments.record_refund_sent(refund_id, reference, actor_id)
-    except PaymentsError:
-        db.session.rollback()
-        raise
-    if refund is None:
-        db.session.rollback()
-        raise InvalidTransition()
-    order = db.session.get(Order, refund.order_id)
-    record_event(order, None, PartStatus.REFUNDED.value, SystemNote.REFUND_SENT.value, actor_id)
-    email_customer(order, "refund_sent", refund=refund)
-    db.session.commit()
+        if refund is None:
+            raise InvalidTransition()
+        order = db.session.get(Order, refund.order_id)
+        record_event(order, None, PartStatus.REFUNDED.value, SystemNote.REFUND_SENT.value, actor_id)
+        email_customer(order, "refund_sent", refund=refund)
 
 
 def record_cash_returned(part_id: int, note: str | None, actor_id: int) -> None:
@@ -194,14 +190,9 @@ def record_cash_returned(part_id: int, note: str | None, actor_id: int) -> None:
     refund = payments.refund_for_part(part_id) if part is not None else None
     if refund is None:
         raise InvalidTransition()
-    try:
+    with transaction():
         returned = payments.record_cash_returned(refund.id, note, actor_id)
-    except PaymentsError:
-        db.session.rollback()
-        raise
-    if returned is None:
-        db.session.rollback()
-        raise InvalidTransition()
-    record_event(part.order, part, PartStatus.REFUNDED.value, SystemNote.CASH_RETURNED.value, actor_id)
-    email_customer(part.order, "refund_sent", refund=returned, part=part)
-    db.session.commit()
+        if returned is None:
+            raise InvalidTransition()
+        record_event(part.order, part, PartStatus.REFUNDED.value, SystemNote.CASH_RETURNED.value, actor_id)
+        email_customer(part.order, "refund_sent", refund=returned, part=part)

@@ -48,11 +48,6 @@ class Phone(Audit):
         assert page.evaluate(_TOO_SMALL, TAPPABLE) == [], page.url
         super().check(None, label)
 
-    def follow(self, selector: str, label: str) -> None:
-        self.page.locator(selector).first.click()
-        self.page.wait_for_load_state()
-        self.check(None, label)
-
     def submit_empty(self, form: str, label: str) -> None:
         """Submit a form with its fields emptied and the browser's own checks off: the server's errors."""
         page = self.page
