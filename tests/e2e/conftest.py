@@ -47,28 +47,45 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextmanager
-def serve_site(app_config, tmp_path_factory, name: str = "e2e", **settings):
-    """Our app on 127.0.0.1 on its own SQLite database, built by migrations and `flask seed-demo`, with
-    the Indonesian catalog and CSRF on; ``settings`` add to the configuration. Yields an object with
-    ``url`` and ``app``."""
+@pytest.fixture(scope="session")
+def demo_world(app_config, tmp_path_factory) -> Path:
+    """A folder with the demo data, built once per run by the migrations and `flask seed-demo`:
+    ``demo.db`` (SQLite), ``uploads/`` (its product photos) and ``i18n/`` (the compiled catalogs).
+    Each site serves a copy of it."""
     from flask_migrate import upgrade
 
     from marketplace import demo
     from marketplace.extensions import db
 
-    database = tmp_path_factory.mktemp(name) / f"{name}.db"
-    port = _free_port()
-    translations = _compiled_translations(tmp_path_factory.mktemp(f"{name}-i18n"))
-    site = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-                       "WTF_CSRF_ENABLED": True, "PUBLIC_URL": f"http://127.0.0.1:{port}",
-                       "UPLOAD_DIR": str(tmp_path_factory.mktemp(f"{name}-uploads")),
-                       "BABEL_TRANSLATION_DIRECTORIES": str(translations), **settings})
+    folder = tmp_path_factory.mktemp("demo-world")
+    # Flask-Babel caches catalogs per language for every app in the process: the seed (its emails)
+    # must load the real one, or the sites would serve what it cached.
+    site = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'demo.db'}",
+                       "UPLOAD_DIR": str(folder / "uploads"),
+                       "BABEL_TRANSLATION_DIRECTORIES": str(_compiled_translations(folder / "i18n"))})
     with site.app_context():
         upgrade()
         demo.seed()
         db.session.commit()
-    server = make_server("127.0.0.1", port, site, threaded=True)
+        db.engine.dispose()
+    return folder
+
+
+@contextmanager
+def serve_site(app_config, demo_world: Path, tmp_path_factory, name: str = "e2e", **settings):
+    """Our app on 127.0.0.1 on its own copy of the demo world (``demo_world``), with the Indonesian
+    catalog and CSRF on; ``settings`` add to the configuration. Yields an object with ``url`` and ``app``."""
+    from tests.e2e.axe import serving_axe_core
+
+    folder = tmp_path_factory.mktemp(name)
+    shutil.copyfile(demo_world / "demo.db", folder / f"{name}.db")
+    shutil.copytree(demo_world / "uploads", folder / "uploads")
+    port = _free_port()
+    site = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / name}.db",
+                       "WTF_CSRF_ENABLED": True, "PUBLIC_URL": f"http://127.0.0.1:{port}",
+                       "UPLOAD_DIR": str(folder / "uploads"),
+                       "BABEL_TRANSLATION_DIRECTORIES": str(demo_world / "i18n"), **settings})
+    server = make_server("127.0.0.1", port, serving_axe_core(site), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -79,9 +96,9 @@ def serve_site(app_config, tmp_path_factory, name: str = "e2e", **settings):
 
 
 @pytest.fixture(scope="session")
-def live_server(app_config, tmp_path_factory):
+def live_server(app_config, demo_world, tmp_path_factory):
     """The site with the demo data, for every journey."""
-    with serve_site(app_config, tmp_path_factory) as site:
+    with serve_site(app_config, demo_world, tmp_path_factory) as site:
         yield site
 
 
@@ -97,6 +114,7 @@ def browser():
 
 # Chromium logs every 4xx/5xx page as a console error; a test that means to be refused says so.
 _REFUSALS_EXPECTED = "_refusals_expected"
+_LISTENERS = "_problem_listeners"
 
 
 def _watched(page, problems: list[str], base_url: str):
@@ -110,10 +128,66 @@ def _watched(page, problems: list[str], base_url: str):
             return
         problems.append(message.text)
 
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.append(str(error)))
+    def on_page_error(error) -> None:
+        problems.append(str(error))
+
+    setattr(page, _LISTENERS, [("console", on_console), ("pageerror", on_page_error)])
+    for event, listener in getattr(page, _LISTENERS):
+        page.on(event, listener)
     page.set_default_timeout(15_000)
     return page
+
+
+PHONE_SCREEN = {"width": 390, "height": 844}
+_WEB_STORAGE_USED = "() => { try { return localStorage.length + sessionStorage.length > 0; } catch { return false; } }"
+
+
+class People:
+    """Browser pages, each in a browser context of its own: one person, with their own cookies.
+
+    When a test is done with a person, ``take_back`` leaves the page on about:blank and deletes its
+    cookies (the session, the language), so that the next test gets it as someone new. A new context
+    and page, closed afterwards, cost Chromium about 0.3 s: with some sixty people a run, a fifth of
+    the lane. The site keeps nothing in the browser but cookies (a page that used web storage is closed,
+    not lent again); what stays is the HTTP cache of static files and photos, the same for everyone."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.idle: dict[str, list] = {}
+
+    def lend(self, base_url: str, problems: list[str], viewport: dict | None = None,
+             language: str | None = None):
+        idle = self.idle.setdefault(base_url, [])
+        if idle:
+            page = idle.pop()
+            page.set_viewport_size(viewport or PHONE_SCREEN)
+        else:
+            context = self.browser.new_context(viewport=viewport or PHONE_SCREEN, base_url=base_url,
+                                               locale="id-ID")
+            page = context.new_page()
+        if language:
+            page.context.add_cookies([{"name": "lang", "value": language, "url": base_url}])
+        return _watched(page, problems, base_url)
+
+    def take_back(self, page, base_url: str) -> None:
+        for event, listener in getattr(page, _LISTENERS):
+            page.remove_listener(event, listener)
+        try:
+            # What a page put in web storage would follow the next person: that page is not lent again.
+            reusable = not page.evaluate(_WEB_STORAGE_USED)
+            page.goto("about:blank")
+            page.context.clear_cookies()
+        except Exception:  # noqa: BLE001  (nor is a page a failed test left broken)
+            reusable = False
+        if reusable:
+            self.idle[base_url].append(page)
+        else:
+            page.context.close()
+
+
+@pytest.fixture(scope="session")
+def people(browser):
+    return People(browser)
 
 
 def expect_refusal(page, path: str) -> None:
@@ -133,24 +207,20 @@ def open_refused(page, path: str) -> int:
 
 
 @pytest.fixture
-def new_page(browser, live_server):
-    """``new_page()``: a phone-sized page of its own browser context (another person); each fails the
-    test on any CSP violation or JavaScript error. ``viewport`` gives another screen size, ``language``
-    a guest's language cookie."""
-    contexts = []
+def new_page(people, live_server):
+    """``new_page()``: a phone-sized page for another person (a browser context of their own); each
+    fails the test on any CSP violation or JavaScript error. ``viewport`` gives another screen size,
+    ``language`` a guest's language cookie."""
+    pages = []
     problems: list[str] = []
 
     def open_page(viewport: dict | None = None, language: str | None = None):
-        context = browser.new_context(viewport=viewport or {"width": 390, "height": 844},
-                                      base_url=live_server.url, locale="id-ID")
-        if language:
-            context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
-        contexts.append(context)
-        return _watched(context.new_page(), problems, live_server.url)
+        pages.append(people.lend(live_server.url, problems, viewport, language))
+        return pages[-1]
 
     yield open_page
-    for context in contexts:
-        context.close()
+    for page in pages:
+        people.take_back(page, live_server.url)
     assert problems == [], problems
 
 
@@ -184,13 +254,12 @@ def sign_in_with_the_form(page, email: str, password: str = DEMO_PASSWORD) -> No
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(people, live_server):
     """A phone-sized page that fails the test on any CSP violation or JavaScript error."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url,
-                                  locale="id-ID")
     problems: list[str] = []
-    yield _watched(context.new_page(), problems, live_server.url)
-    context.close()
+    page = people.lend(live_server.url, problems)
+    yield page
+    people.take_back(page, live_server.url)
     assert problems == [], problems
 
 

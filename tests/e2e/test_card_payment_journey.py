@@ -16,7 +16,7 @@ import pytest
 import stripe
 from sqlalchemy import select
 
-from tests.e2e.conftest import _watched, serve_site, sign_in
+from tests.e2e.conftest import serve_site, sign_in
 from tests.e2e.shopping import add_first_product_of, check_out
 from tests.payments.conftest import WEBHOOK_SECRET, localstripe, register_webhook  # noqa: F401  (fixture)
 
@@ -26,12 +26,12 @@ CARD_NEEDING_3DS = "4000002500003155"
 
 
 @pytest.fixture(scope="module")
-def card_site(app_config, tmp_path_factory, localstripe):  # noqa: F811
+def card_site(app_config, demo_world, tmp_path_factory, localstripe):  # noqa: F811
     """The demo site with Stripe on, against localstripe; localstripe's signed webhooks come to it."""
     settings = {"STRIPE_SECRET_KEY": "sk_test_pasar", "STRIPE_PUBLISHABLE_KEY": "pk_test_pasar",
                 "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "STRIPE_API_BASE": localstripe,
                 "STRIPE_SEND_OPTIONAL_PARAMS": False, "STRIPE_JS_URL": f"{localstripe}/js.stripe.com/v3/"}
-    with serve_site(app_config, tmp_path_factory, "card", **settings) as site:
+    with serve_site(app_config, demo_world, tmp_path_factory, "card", **settings) as site:
         register_webhook(localstripe, f"{site.url}/payments/webhooks/stripe")
         site.stripe = stripe.StripeClient("sk_test_pasar", base_addresses={"api": localstripe},
                                           max_network_retries=0).v1
@@ -40,11 +40,11 @@ def card_site(app_config, tmp_path_factory, localstripe):  # noqa: F811
 
 
 @pytest.fixture
-def customer_page(browser, card_site):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=card_site.url, locale="id-ID")
+def customer_page(people, card_site):
     problems: list[str] = []
-    yield _watched(context.new_page(), problems, card_site.url)
-    context.close()
+    page = people.lend(card_site.url, problems)
+    yield page
+    people.take_back(page, card_site.url)
     assert problems == [], problems
 
 

@@ -25,9 +25,14 @@ TAPPABLE = ", ".join([
     ".brand", ".main-nav a", ".actions a", ".actions-row a", ".link-row a", ".link-list a", ".breadcrumbs a", ".tabs a",
 ])
 
-_TOO_SMALL = """(selector) => Array.from(document.querySelectorAll(selector))
-  .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.height < %d - 0.5; })
-  .map(e => e.outerHTML.slice(0, 120) + ' h=' + Math.round(e.getBoundingClientRect().height))""" % TAP
+# The page's language, whether it fits the screen's width, and the taps shorter than TAP.
+_MEASURE = """(selector) => ({
+  language: document.documentElement.lang,
+  fits: document.documentElement.scrollWidth <= window.innerWidth + 1,
+  tooSmall: Array.from(document.querySelectorAll(selector))
+    .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.height < %d - 0.5; })
+    .map(e => e.outerHTML.slice(0, 120) + ' h=' + Math.round(e.getBoundingClientRect().height)),
+})""" % TAP
 
 
 class Phone(Audit):
@@ -42,10 +47,11 @@ class Phone(Audit):
         if path is not None:
             self.open(path)
         page = self.page
+        measured = page.evaluate(_MEASURE, TAPPABLE)
         if self.language:
-            assert page.locator("html").get_attribute("lang") == self.language, page.url
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), page.url
-        assert page.evaluate(_TOO_SMALL, TAPPABLE) == [], page.url
+            assert measured["language"] == self.language, page.url
+        assert measured["fits"], page.url
+        assert measured["tooSmall"] == [], page.url
         super().check(None, label)
 
     def submit_empty(self, form: str, label: str) -> None:
