@@ -1,7 +1,8 @@
 """The site opens in a real browser, on a phone-sized screen, with nothing blocked by the CSP."""
 import pytest
 
-from tests.e2e.conftest import open_menu
+from tests.e2e.conftest import is_signed_in, open_menu, sign_in
+from tests.e2e.shopping import add_first_product_of
 
 pytestmark = pytest.mark.e2e
 
@@ -30,3 +31,33 @@ def test_a_demo_customer_can_sign_in(page):
     page.wait_for_load_state()
     open_menu(page)
     assert page.get_by_role("button", name="Keluar").is_visible()
+
+
+def test_a_page_lent_again_is_someone_new(people, live_server):
+    """The browser lane lends a person's page to the next test (``People``): by then whoever used it
+    is signed out, their cart and language are gone, and the screen is the one asked for."""
+    problems: list[str] = []
+    guest = people.lend(live_server.url, problems, language="en")
+    add_first_product_of(guest, "kopi-ijen-bayu")
+    guest.goto("/cart")
+    assert guest.locator("html").get_attribute("lang") == "en"
+    assert guest.locator("li.cart-line").count() == 1
+    people.take_back(guest, live_server.url)
+
+    customer = people.lend(live_server.url, problems, viewport={"width": 1280, "height": 800})
+    assert customer is guest  # the same page, lent again
+    assert customer.viewport_size == {"width": 1280, "height": 800}
+    customer.goto("/cart")
+    assert customer.locator("html").get_attribute("lang") == "id"
+    assert customer.locator("li.cart-line").count() == 0
+    sign_in(customer, "pembeli1@pasarbangkit.id")
+    customer.goto("/account/")
+    assert is_signed_in(customer)
+    people.take_back(customer, live_server.url)
+
+    someone = people.lend(live_server.url, problems)
+    assert someone is guest
+    someone.goto("/account/")
+    assert not is_signed_in(someone) and "/account/login" in someone.url
+    people.take_back(someone, live_server.url)
+    assert problems == [], problems
