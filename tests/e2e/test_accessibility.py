@@ -19,6 +19,10 @@ pytestmark = pytest.mark.e2e
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
 
+# The header on a desktop (1024 px and wider): the links beside the brand, in two rows at most, for the
+# staff's dozen links too (they took three rows under it, 160 px).
+HEADER_AT_MOST = 120  # px
+
 PRODUCT_URL = "/toko/kopi-ijen-bayu/drip-bag-arabika-isi-10"
 STOREFRONT_URL = "/toko/kopi-ijen-bayu"
 
@@ -130,6 +134,7 @@ def test_seller_pages(audit):
     seller.check_each("/seller/storefront", "/seller/orders")
     seller.follow("main a[href^='/seller/orders/']", "order part")
     seller.check_each("/seller/orders/sales", "/seller/orders/delivery", "/seller/earnings", "/seller/preview")
+    assert seller.page.locator("header.site-header").bounding_box()["height"] <= HEADER_AT_MOST
     assert_no_violations(seller)
 
 
@@ -142,6 +147,9 @@ def test_staff_pages(audit):
                  "payouts of one business")
     staff.open("/staff/")
     staff.follow("main a[href^='/staff/people/']", "a person's page")
+    for width in (1280, 1024):
+        staff.page.set_viewport_size({"width": width, "height": 768})
+        assert staff.page.locator("header.site-header").bounding_box()["height"] <= HEADER_AT_MOST, width
     assert_no_violations(staff)
 
 
