@@ -23,7 +23,9 @@ class jakarta_date(FunctionElement):
 
 @compiles(jakarta_date)
 def _jakarta_date_sqlite(element, compiler, **kw):
-    return f"date({compiler.process(element.clauses, **kw)}, '+7 hours')"
+    # SQLite rounds a timestamp to the millisecond: 16:59:59.9997 UTC would be 17:00, the next Jakarta
+    # day (and month, at a month's end). Its first 19 characters, the whole second, are exact.
+    return f"date(substr({compiler.process(element.clauses, **kw)}, 1, 19), '+7 hours')"
 
 
 @compiles(jakarta_date, "postgresql")

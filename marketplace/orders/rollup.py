@@ -15,8 +15,9 @@ never deleted (the history of a sale is kept), so there is no delete trigger.
 
 The DDL lives here and is run by a migration (``install``), as the catalog's search index is. What a part
 version counts as is written once (``_contribution``) as SQLAlchemy expressions, and the triggers and the
-backfill are compiled from it per dialect, months by ``core.sqltime.jakarta_month``. Databases migrated
-before this spelling keep their trigger text, which counts alike (tests/core/test_sqltime.py). This
+backfill are compiled from it per dialect, months by ``core.sqltime.jakarta_month``. PostgreSQL databases
+migrated before this spelling keep their trigger text, which counts alike; SQLite's were installed again
+when the month came to be read from the whole second (tests/core/test_sqltime.py). This
 module is, beside ``queries.py``, the read API other domains may use (``monthly_totals``,
 ``group_monthly_totals``, ``selling_months``, ``period_revenue``): the same counting as ``queries.py``,
 to the month, without customers and time to ship.
