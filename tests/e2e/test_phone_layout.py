@@ -1,7 +1,7 @@
 """Each role's main pages and forms on a cheap phone (360 x 740), in Indonesian: nothing wider than the
-screen, every control a thumb taps at least 44 px high, the month labels under a chart's bars readable
-(they overlapped at 12 bars), and each page passing the accessibility audit (axe-core, tests/e2e/axe.py)
-as it is on the phone."""
+screen, every control a thumb taps at least 44 px high, each drop-down wide enough to show its chosen
+option, the month labels under a chart's bars readable (they overlapped at 12 bars), and each page
+passing the accessibility audit (axe-core, tests/e2e/axe.py) as it is on the phone."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -25,14 +25,28 @@ TAPPABLE = ", ".join([
     ".brand", ".main-nav a", ".actions a", ".actions-row a", ".link-row a", ".link-list a", ".breadcrumbs a", ".tabs a",
 ])
 
-# The page's language, whether it fits the screen's width, and the taps shorter than TAP.
-_MEASURE = """(selector) => ({
+# Chromium draws a drop-down's arrow in about 20 px beside its padding; its chosen option may take all
+# but 16 px (a few pixels of tolerance, so that only words visibly cut off are reported).
+SELECT_ARROW = 16
+
+# The page's language, whether it fits the screen's width, the taps shorter than TAP, and the
+# drop-downs too narrow to show their chosen option whole.
+_MEASURE = """([selector, tap, arrow]) => ({
   language: document.documentElement.lang,
   fits: document.documentElement.scrollWidth <= window.innerWidth + 1,
   tooSmall: Array.from(document.querySelectorAll(selector))
-    .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.height < %d - 0.5; })
+    .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.height < tap - 0.5; })
     .map(e => e.outerHTML.slice(0, 120) + ' h=' + Math.round(e.getBoundingClientRect().height)),
-})""" % TAP
+  cutChoices: Array.from(document.querySelectorAll('select'))
+    .filter(s => s.getBoundingClientRect().width > 0 && s.selectedOptions.length)
+    .filter(s => {
+      const style = getComputedStyle(s), pen = document.createElement('canvas').getContext('2d');
+      pen.font = style.font;
+      const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - arrow;
+      return pen.measureText(s.selectedOptions[0].text).width > room;
+    })
+    .map(s => s.name + ': ' + s.selectedOptions[0].text),
+})"""
 
 
 class Phone(Audit):
@@ -47,11 +61,12 @@ class Phone(Audit):
         if path is not None:
             self.open(path)
         page = self.page
-        measured = page.evaluate(_MEASURE, TAPPABLE)
+        measured = page.evaluate(_MEASURE, [TAPPABLE, TAP, SELECT_ARROW])
         if self.language:
             assert measured["language"] == self.language, page.url
         assert measured["fits"], page.url
         assert measured["tooSmall"] == [], page.url
+        assert measured["cutChoices"] == [], page.url
         super().check(None, label)
 
     def submit_empty(self, form: str, label: str) -> None:
