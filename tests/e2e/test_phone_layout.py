@@ -30,7 +30,8 @@ TAPPABLE = ", ".join([
 SELECT_ARROW = 16
 
 # The page's language, whether it fits the screen's width, the taps shorter than TAP, and the
-# drop-downs too narrow to show their chosen option whole.
+# drop-downs that cut their chosen option off while narrower than the box they sit in (a card, or the
+# page's column): one as wide as its box may cut a long option off, the phone's own list shows it whole.
 _MEASURE = """([selector, tap, arrow]) => ({
   language: document.documentElement.lang,
   fits: document.documentElement.scrollWidth <= window.innerWidth + 1,
@@ -39,6 +40,10 @@ _MEASURE = """([selector, tap, arrow]) => ({
     .map(e => e.outerHTML.slice(0, 120) + ' h=' + Math.round(e.getBoundingClientRect().height)),
   cutChoices: Array.from(document.querySelectorAll('select'))
     .filter(s => s.getBoundingClientRect().width > 0 && s.selectedOptions.length)
+    .filter(s => {
+      const column = s.closest('.card, main, footer, header .wrap') || document.body, around = getComputedStyle(column);
+      return s.offsetWidth < column.clientWidth - parseFloat(around.paddingLeft) - parseFloat(around.paddingRight) - 2;
+    })
     .filter(s => {
       const style = getComputedStyle(s), pen = document.createElement('canvas').getContext('2d');
       pen.font = style.font;
