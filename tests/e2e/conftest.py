@@ -184,6 +184,16 @@ class People:
         else:
             page.context.close()
 
+    @contextmanager
+    def one_person(self, base_url: str):
+        """A phone-sized page for the length of the ``with``, which fails on any CSP violation or
+        JavaScript error seen on it."""
+        problems: list[str] = []
+        page = self.lend(base_url, problems)
+        yield page
+        self.take_back(page, base_url)
+        assert problems == [], problems
+
 
 @pytest.fixture(scope="session")
 def people(browser):
@@ -256,11 +266,8 @@ def sign_in_with_the_form(page, email: str, password: str = DEMO_PASSWORD) -> No
 @pytest.fixture
 def page(people, live_server):
     """A phone-sized page that fails the test on any CSP violation or JavaScript error."""
-    problems: list[str] = []
-    page = people.lend(live_server.url, problems)
-    yield page
-    people.take_back(page, live_server.url)
-    assert problems == [], problems
+    with people.one_person(live_server.url) as page:
+        yield page
 
 
 def open_menu(page) -> None:

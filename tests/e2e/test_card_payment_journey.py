@@ -41,11 +41,8 @@ def card_site(app_config, demo_world, tmp_path_factory, localstripe):  # noqa: F
 
 @pytest.fixture
 def customer_page(people, card_site):
-    problems: list[str] = []
-    page = people.lend(card_site.url, problems)
-    yield page
-    people.take_back(page, card_site.url)
-    assert problems == [], problems
+    with people.one_person(card_site.url) as page:
+        yield page
 
 
 def _card_typed_and_sent_to_stripe(page, site, number: str) -> None:
